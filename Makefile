@@ -1,0 +1,36 @@
+# The front door: `make book` builds the site, `make test` runs every test.
+# Both set up the virtual environment (.venv) from requirements.txt on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+REPORT ?= data/reports/*.yaml
+
+.PHONY: book test validate venv requirements clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+book: venv
+	$(BIN)/jupyter-book build --warningiserror --keep-going .
+
+test: venv
+	$(BIN)/python -m pytest
+
+validate: venv
+	$(BIN)/python -m villagereport validate $(REPORT)
+
+# Re-pin after changing what the book needs; review the diff before committing it.
+requirements: venv
+	{ sed -n '1,3p' requirements.txt; $(BIN)/python -m pip freeze --exclude-editable; \
+	  $(BIN)/python -m pip freeze --all | grep '^setuptools=='; } > requirements.txt.new
+	mv requirements.txt.new requirements.txt
+
+clean:
+	rm -rf _build

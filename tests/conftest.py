@@ -1,0 +1,47 @@
+"""Shared paths and sources for the tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+REPORTS = sorted((DATA / "reports").glob("*.yaml"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The article and the other places' excerpts live outside the repository, in ../shared.
+SHARED = ROOT.parent / "shared"
+ARTICLE = SHARED / "seed" / "linjiang-2021.txt"
+EXCERPTS = {
+    "jiaxiang-2021": SHARED / "reports" / "jiaxiang-2021.md",
+    "tongguan-2021": SHARED / "reports" / "tongguan-2021.md",
+    "linjiang-2021": ARTICLE,
+}
+
+
+def _read(path: Path) -> str:
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the tests need ../shared beside the repository")
+    return path.read_text(encoding="utf-8")
+
+
+def article_body() -> str:
+    """The article's text from its first paragraph to its last, without page furniture."""
+    text = _read(ARTICLE)
+    start = re.search(r"^日期:.*$", text, flags=re.M).end()
+    end = text.index("责任编辑")
+    body = text[start:end].strip()
+    # A lone "0" precedes the editor's line: the page's view counter, not the article's.
+    return re.sub(r"\n0\s*$", "", body).strip()
+
+
+@pytest.fixture(scope="session")
+def body() -> str:
+    return article_body()
+
+
+@pytest.fixture(scope="session")
+def excerpt():
+    return lambda report_id: _read(EXCERPTS[report_id])

@@ -1,0 +1,70 @@
+"""Load the indicator catalogue (data/indicators.yaml): what each figure id means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from villagereport.errors import ReportError
+from villagereport.safe_yaml import read_yaml
+from villagereport.schema import validate
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CATALOGUE_PATH = DATA_DIR / "indicators.yaml"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The catalogue's sections, units and indicators, as tables keyed by id."""
+
+    path: Path
+    sections: pd.DataFrame  # index id; columns title_zh, title_en
+    units: pd.DataFrame  # index id; columns zh, en
+    indicators: pd.DataFrame  # index id; section, kind, unit, name_zh/en, definition_zh/en
+
+    def indicator(self, indicator_id: str) -> pd.Series:
+        """Return one indicator's row; KeyError if the id is not catalogued."""
+        return self.indicators.loc[indicator_id]
+
+    def __contains__(self, indicator_id: object) -> bool:
+        return indicator_id in self.indicators.index
+
+
+@cache
+def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
+    """Read, validate and tabulate the catalogue at ``path``."""
+    # Load
+    path = Path(path)
+    document = read_yaml(path)
+    validate(document, "indicators", path)
+
+    # Process
+    sections = pd.DataFrame(
+        [{"id": s["id"], "title_zh": s["title"]["zh"], "title_en": s["title"]["en"]} for s in document["sections"]]
+    ).set_index("id")
+    units = pd.DataFrame.from_dict(document["units"], orient="index")
+    rows = []
+    for i, item in enumerate(document["indicators"]):
+        where = f"indicators[{i}]({item['id']})"
+        if item["section"] not in sections.index:
+            raise ReportError(path, f"{where}.section", f"expected one of {', '.join(sections.index)}, got {item['section']!r}")
+        if item["unit"] not in units.index:
+            raise ReportError(path, f"{where}.unit", f"expected a unit listed under units, got {item['unit']!r}")
+        if any(row["id"] == item["id"] for row in rows):
+            raise ReportError(path, f"{where}.id", "expected each indicator id once, got it twice")
+        rows.append(
+            {
+                "id": item["id"],
+                "section": item["section"],
+                "kind": item["kind"],
+                "unit": item["unit"],
+                "name_zh": item["name"]["zh"],
+                "name_en": item["name"]["en"],
+                "definition_zh": item["definition"]["zh"],
+                "definition_en": item["definition"]["en"],
+            }
+        )
+    return Catalogue(path=path, sections=sections, units=units, indicators=pd.DataFrame(rows).set_index("id"))

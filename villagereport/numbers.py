@@ -1,0 +1,81 @@
+"""Numbers as reports write them (70, 6.8万, 百分百, 十) and as the book prints them."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+_DIGITS = "零一二三四五六七八九"
+
+# Words that state 100% exactly ("all"), not a rounded percentage.
+WHOLE_WORDS = ("百分百", "全部", "所有", "100%")
+
+
+def chinese_numeral(n: int) -> list[str]:
+    """Spell a whole number 0..99 in Chinese numerals, with the colloquial 两/双 for 2."""
+    if not 0 <= n <= 99:
+        return []
+    if n < 10:
+        words = [_DIGITS[n]]
+        if n == 2:
+            words += ["两", "双"]
+        return words
+    tens, ones = divmod(n, 10)
+    head = "十" if tens == 1 else _DIGITS[tens] + "十"
+    return [head + (_DIGITS[ones] if ones else "")]
+
+
+def plain(value: float) -> str:
+    """Write a number without float noise: 70, 43.7, 39.34 (never 70.0 or 43.699999)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(float(value))).normalize(), "f")
+
+
+def renderings(value: float, unit: str = "") -> list[str]:
+    """Every way an article may write ``value``: digits, 万, Chinese numerals, words for 100%."""
+    if not math.isfinite(value):
+        return []
+    forms = [plain(value)]
+    if float(value).is_integer():
+        n = int(value)
+        if abs(n) >= 1000:
+            forms.append(f"{n:,}")
+        if abs(n) >= 10000:
+            forms.append(plain(n / 10000) + "万")
+        forms += chinese_numeral(n)
+    if unit == "percent" and value == 100:
+        forms += list(WHOLE_WORDS)
+    return forms
+
+
+def found_in(text: str, form: str) -> bool:
+    """Whether ``form`` occurs in ``text`` as a whole number (7 is not found in 70 or 1.7)."""
+    if not form[0].isdigit():
+        return form in text
+    pattern = r"(?<![\d.])" + re.escape(form) + r"(?![\d]|\.\d)"
+    return re.search(pattern, text) is not None
+
+
+def decimals_of(stated: str) -> int | None:
+    """Decimal places a written figure states ("12.9" -> 1); None for words, which are exact."""
+    match = re.fullmatch(r"-?[\d,]+(?:\.(\d+))?(万)?%?", stated)
+    if not match:
+        return None
+    places = len(match.group(1) or "")
+    if match.group(2):  # 6.8万: a figure to thousands, not a decimal fraction
+        return places - 4
+    return places
+
+
+def round_half_up(value: float, places: int) -> Decimal:
+    """Round as reports do (12.85 -> 12.9), not to even."""
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def truncate(value: float, places: int) -> Decimal:
+    """Cut to ``places`` decimals, as some offices do instead of rounding."""
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_DOWN)

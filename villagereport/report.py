@@ -1,0 +1,296 @@
+"""Load a report file, check every figure against the catalogue and its quote, tabulate it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from villagereport.catalogue import CATALOGUE_PATH, Catalogue, load_catalogue
+from villagereport.errors import ReportError, shown
+from villagereport.numbers import decimals_of, found_in, renderings
+from villagereport.safe_yaml import read_yaml
+from villagereport.schema import field_path, validate
+from villagereport.shares import INCONSISTENT, fitting_counts, share_status
+
+REPORTS_DIR = CATALOGUE_PATH.parent / "reports"
+DEFAULT_REPORT = REPORTS_DIR / "linjiang-2021.yaml"
+
+# Kinds whose value can never be negative, and the one whose value is a percentage.
+_UPPER = {"share": 100.0, "age": 120.0}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report: its source, and tidy tables of what it states.
+
+    Tables
+    ------
+    figures
+        One row per stated figure: indicator, section, kind, value, unit, qualifier,
+        stated_as (how the quote writes it), places (decimals stated; NA for words),
+        count_id, denominator_id (indicators of the share's parts), threshold, quote,
+        name_zh, name_en.
+    changes
+        One row per stated change: indicator, value, unit, reading, stated_as.
+    lists
+        One row per counted list: indicator, section, stated_count, stated_as, slogan,
+        exhaustive, n_items, quote, name_zh, name_en.
+    list_items
+        One row per item of a list: indicator, position, item.
+    sources
+        One row: the report id and its source and place, flattened.
+    """
+
+    path: Path
+    id: str
+    source: dict
+    place: dict
+    election_year: int
+    headings: dict
+    figures: pd.DataFrame
+    changes: pd.DataFrame
+    lists: pd.DataFrame
+    list_items: pd.DataFrame
+    sources: pd.DataFrame
+    catalogue: Catalogue = field(repr=False)
+
+    def has(self, indicator: str) -> bool:
+        """Whether the report states figure or list ``indicator``."""
+        return indicator in self.figures.index or indicator in self.lists.index
+
+    def value(self, indicator: str) -> float | None:
+        """The stated value of ``indicator``, or None when the report does not state it."""
+        if indicator not in self.figures.index:
+            return None
+        return self.figures.at[indicator, "value"]
+
+    def items(self, indicator: str) -> list[str]:
+        """The stated items of list ``indicator`` (empty when not itemised or not stated)."""
+        rows = self.list_items[self.list_items["indicator"] == indicator]
+        return rows.sort_values("position")["item"].tolist()
+
+
+def _fail(path: Path, where: str, expected: str) -> None:
+    raise ReportError(path, where, expected)
+
+
+def _stated_form(path: Path, where: str, value: float, unit: str, stated_as: str | None, quote: str) -> str:
+    """Return how ``quote`` writes ``value``; fail if it does not contain the figure."""
+    forms = renderings(value, unit)
+    if stated_as is not None:
+        if stated_as not in forms:
+            _fail(path, f"{where}.stated_as", f"expected a way of writing {shown(value)} ({', '.join(forms)}), got {shown(stated_as)}")
+        if not found_in(quote, stated_as):
+            _fail(path, f"{where}.quote", f"expected the quote to contain {stated_as!r}, got {shown(quote)}")
+        return stated_as
+    for form in forms:
+        if found_in(quote, form):
+            return form
+    _fail(path, f"{where}.quote", f"expected the quote to contain the figure {forms[0]!r}, got {shown(quote)}")
+    raise AssertionError  # unreachable: _fail raises
+
+
+def _check_date(path: Path, text: str) -> None:
+    try:
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        _fail(path, "source.date", f"expected a real calendar date YYYY-MM-DD, got {text!r}")
+        return
+    if date > dt.date.today():
+        _fail(path, "source.date", f"expected a publication date not in the future, got {text}")
+
+
+def _finite_numbers(path: Path, document: object) -> None:
+    """Refuse NaN and infinity anywhere: JSON Schema's bounds let NaN through."""
+    stack: list[tuple[object, list[object]]] = [(document, [])]
+    while stack:
+        node, parts = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            _fail(path, field_path(parts, document), f"expected a finite number, got {node}")
+        elif isinstance(node, dict):
+            stack += [(child, [*parts, key]) for key, child in node.items()]
+        elif isinstance(node, list):
+            stack += [(child, [*parts, i]) for i, child in enumerate(node)]
+
+
+def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
+    figures, changes = [], []
+    for i, fig in enumerate(document.get("figures", [])):
+        where = f"figures[{i}]({fig['indicator']})"
+        ind_id = fig["indicator"]
+        if ind_id not in catalogue:
+            _fail(path, f"{where}.indicator", f"expected an indicator id from {catalogue.path.name}, got {ind_id!r}")
+        meta = catalogue.indicator(ind_id)
+        if meta["kind"] == "list":
+            _fail(path, f"{where}.indicator", f"expected a figure's id, got list {ind_id!r} (put it under lists)")
+        if any(row["indicator"] == ind_id for row in figures):
+            _fail(path, f"{where}.indicator", f"expected each indicator once, got {ind_id!r} twice")
+        if fig["unit"] != meta["unit"]:
+            _fail(path, f"{where}.unit", f"expected {meta['unit']!r} (the unit of {ind_id}), got {fig['unit']!r}")
+        value = fig["value"]
+        if value < 0:
+            _fail(path, f"{where}.value", f"expected a number >= 0 for a {meta['kind']}, got {shown(value)}")
+        upper = _UPPER.get(meta["kind"])
+        if upper is not None and value > upper:
+            _fail(path, f"{where}.value", f"expected at most {upper:g} for a {meta['kind']}, got {shown(value)}")
+        if meta["kind"] == "count" and not float(value).is_integer():
+            _fail(path, f"{where}.value", f"expected a whole number for a count, got {shown(value)}")
+        if fig["section"] not in catalogue.sections.index:
+            _fail(path, f"{where}.section", f"expected one of {', '.join(catalogue.sections.index)}, got {fig['section']!r}")
+        for ref in ("count", "denominator"):
+            if ref in fig:
+                if meta["kind"] != "share":
+                    _fail(path, f"{where}.{ref}", f"expected {ref} only on a share, got it on a {meta['kind']}")
+                if fig[ref] not in catalogue:
+                    _fail(path, f"{where}.{ref}", f"expected an indicator id from {catalogue.path.name}, got {fig[ref]!r}")
+        quote = fig["quote"]
+        stated_as = _stated_form(path, where, value, fig["unit"], fig.get("stated_as"), quote)
+        threshold = fig.get("threshold")
+        if threshold is not None:
+            _stated_form(path, f"{where}.threshold", threshold["value"], threshold["unit"], None, quote)
+        for j, change in enumerate(fig.get("changes", [])):
+            cwhere = f"{where}.changes[{j}]"
+            if change["unit"] not in (meta["unit"], "percent"):
+                _fail(path, f"{cwhere}.unit", f"expected {meta['unit']!r} or 'percent', got {change['unit']!r}")
+            if change["reading"] == "relative" and change["unit"] != "percent":
+                _fail(path, f"{cwhere}.unit", f"expected 'percent' for a relative change, got {change['unit']!r}")
+            cform = _stated_form(path, cwhere, abs(change["value"]), change["unit"], change.get("stated_as"), quote)
+            changes.append({"indicator": ind_id, "position": j, "value": float(change["value"]), "unit": change["unit"],
+                            "reading": change["reading"], "stated_as": cform, "places": decimals_of(cform)})
+        figures.append({
+            "indicator": ind_id,
+            "section": fig["section"],
+            "kind": meta["kind"],
+            "value": float(value),
+            "unit": fig["unit"],
+            "qualifier": fig["qualifier"],
+            "stated_as": stated_as,
+            "places": decimals_of(stated_as),
+            "count_id": fig.get("count"),
+            "denominator_id": fig.get("denominator"),
+            "threshold": None if threshold is None else float(threshold["value"]),
+            "threshold_bound": None if threshold is None else threshold["bound"],
+            "previous": None if "previous" not in fig else float(fig["previous"]["value"]),
+            "note": fig.get("note"),
+            "quote": quote,
+            "name_zh": meta["name_zh"],
+            "name_en": meta["name_en"],
+            "_where": where,
+        })
+    return figures, changes
+
+
+def _check_shares(path: Path, figures: pd.DataFrame) -> None:
+    """Every stated percentage must fit its stated count and whole at its stated precision."""
+    for ind_id, row in figures[figures["kind"] == "share"].iterrows():
+        whole_id, count_id = row["denominator_id"], row["count_id"]
+        if pd.isna(whole_id) or whole_id not in figures.index:
+            continue
+        whole = figures.at[whole_id, "value"]
+        places = None if pd.isna(row["places"]) else int(row["places"])
+        if not pd.isna(count_id) and count_id in figures.index:
+            count = figures.at[count_id, "value"]
+            if share_status(count, whole, row["value"], places) == INCONSISTENT:
+                exact = count / whole * 100 if whole else float("nan")
+                _fail(path, f"{row['_where']}.value",
+                      f"expected the share of {count:g} in {whole:g} ({exact:.4g}%) at the stated precision, got {row['stated_as']}")
+        elif not fitting_counts(int(whole), row["value"], places, allow_truncation=True):
+            _fail(path, f"{row['_where']}.value",
+                  f"expected a percentage that some whole number of {whole:g} can give, got {row['stated_as']}")
+
+
+def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str]) -> tuple[list[dict], list[dict]]:
+    lists, items = [], []
+    for i, lst in enumerate(document.get("lists", [])):
+        ind_id = lst["indicator"]
+        where = f"lists[{i}]({ind_id})"
+        if ind_id not in catalogue:
+            _fail(path, f"{where}.indicator", f"expected an indicator id from {catalogue.path.name}, got {ind_id!r}")
+        meta = catalogue.indicator(ind_id)
+        if meta["kind"] != "list":
+            _fail(path, f"{where}.indicator", f"expected a list's id, got {meta['kind']} {ind_id!r} (put it under figures)")
+        if ind_id in stated:
+            _fail(path, f"{where}.indicator", f"expected each indicator once, got {ind_id!r} twice")
+        stated.add(ind_id)
+        quote = lst["quote"]
+        count = lst.get("stated_count")
+        stated_as = lst.get("stated_as")
+        if count is not None:
+            forms = renderings(count)
+            if stated_as is None:
+                stated_as = next((f for f in forms if found_in(quote, f)), None)
+                if stated_as is None:
+                    _fail(path, f"{where}.quote", f"expected the quote to contain the count {count}, got {shown(quote)}")
+            elif not any(stated_as.startswith(f) for f in forms):
+                _fail(path, f"{where}.stated_as", f"expected a way of writing {count} ({', '.join(forms)}), got {shown(stated_as)}")
+        if stated_as is not None and stated_as not in quote:
+            _fail(path, f"{where}.quote", f"expected the quote to contain {stated_as!r}, got {shown(quote)}")
+        if "slogan" in lst and lst["slogan"] not in quote:
+            _fail(path, f"{where}.quote", f"expected the quote to contain the slogan {lst['slogan']!r}, got {shown(quote)}")
+        listed = lst.get("items", [])
+        for j, item in enumerate(listed):
+            if item not in quote:
+                _fail(path, f"{where}.items[{j}]", f"expected an item the quote contains verbatim, got {shown(item)}")
+        exhaustive = lst.get("exhaustive", True)
+        if listed and count is not None and exhaustive and len(listed) != count:
+            _fail(path, f"{where}.items", f"expected {count} items (the stated count), got {len(listed)}")
+        lists.append({
+            "indicator": ind_id, "section": lst["section"], "stated_count": count, "stated_as": stated_as,
+            "slogan": lst.get("slogan"), "exhaustive": exhaustive, "n_items": len(listed), "quote": quote,
+            "note": lst.get("note"), "name_zh": meta["name_zh"], "name_en": meta["name_en"],
+        })
+        items += [{"indicator": ind_id, "position": j + 1, "item": item} for j, item in enumerate(listed)]
+    return lists, items
+
+
+def load_report(path: str | Path = DEFAULT_REPORT, catalogue: Catalogue | None = None) -> Report:
+    """Read and check the report file at ``path``; raise ReportError on the first fault."""
+    # Load
+    path = Path(path)
+    catalogue = catalogue or load_catalogue()
+    document = read_yaml(path)
+    if not isinstance(document, dict):
+        _fail(path, "", f"expected a YAML mapping of report fields, got {type(document).__name__}")
+    _finite_numbers(path, document)
+    validate(document, "report", path)
+
+    # Process
+    _check_date(path, document["source"]["date"])
+    if not document.get("figures") and not document.get("lists"):
+        _fail(path, "figures", "expected at least one figure or list, got none")
+    figure_rows, change_rows = _figure_rows(path, document, catalogue)
+    figure_columns = ["indicator", "section", "kind", "value", "unit", "qualifier", "stated_as", "places", "count_id",
+                      "denominator_id", "threshold", "threshold_bound", "previous", "note", "quote", "name_zh", "name_en", "_where"]
+    figures = pd.DataFrame(figure_rows, columns=figure_columns).set_index("indicator", drop=False)
+    figures.index.name = None
+    figures["places"] = figures["places"].astype("Int64")
+    _check_shares(path, figures)
+    list_rows, item_rows = _list_rows(path, document, catalogue, set(figures.index))
+    lists = pd.DataFrame(list_rows, columns=["indicator", "section", "stated_count", "stated_as", "slogan", "exhaustive",
+                                             "n_items", "quote", "note", "name_zh", "name_en"]).set_index("indicator", drop=False)
+    lists.index.name = None
+    lists["stated_count"] = lists["stated_count"].astype("Int64")
+
+    source, place = document["source"], document["place"]
+    sources = pd.DataFrame([{
+        "report": document["id"],
+        "outlet_zh": source["outlet"]["zh"], "outlet_en": source["outlet"]["en"],
+        "title": source.get("title"), "subtitle": source.get("subtitle"), "date": source["date"],
+        "authors": "、".join(source.get("authors", [])) or None, "editor": source.get("editor"),
+        "republished_in": source.get("republished_in"),
+        "place_zh": place["name"]["zh"], "place_en": place["name"]["en"],
+        "prefecture_zh": place.get("prefecture", {}).get("zh"), "prefecture_en": place.get("prefecture", {}).get("en"),
+        "province_zh": place["province"]["zh"], "province_en": place["province"]["en"],
+        "election_year": document["election_year"],
+    }])
+    return Report(
+        path=path, id=document["id"], source=source, place=place, election_year=document["election_year"],
+        headings=document.get("headings", {}), figures=figures.drop(columns="_where"),
+        changes=pd.DataFrame(change_rows, columns=["indicator", "position", "value", "unit", "reading", "stated_as", "places"]),
+        lists=lists, list_items=pd.DataFrame(item_rows, columns=["indicator", "position", "item"]),
+        sources=sources, catalogue=catalogue,
+    )

@@ -1,0 +1,94 @@
+"""Read a YAML file strictly: UTF-8, bounded size, no duplicate keys, no aliases, no tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from villagereport.errors import ReportError
+
+# A report of a few hundred figures is tens of kilobytes; a file far larger is a mistake.
+MAX_BYTES = 1_000_000
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text and refuses what a report never needs."""
+
+
+# Dates stay strings so the schema checks them and JSON Schema sees plain JSON types.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _position(node: yaml.Node) -> str:
+    return f"line {node.start_mark.line + 1}"
+
+
+def _compose_node(self: _StrictLoader, parent, index):  # type: ignore[no-untyped-def]
+    # Aliases let a tiny file expand to gigabytes ("billion laughs"); reports never need them.
+    if self.check_event(yaml.AliasEvent):
+        event = self.peek_event()
+        msg = f"{_position(event)}: expected no YAML aliases (*{event.anchor}), got an alias"
+        raise _Refused(msg)
+    event = self.peek_event()
+    if getattr(event, "anchor", None):
+        msg = f"{_position(event)}: expected no YAML anchors (&{event.anchor}), got an anchor"
+        raise _Refused(msg)
+    return yaml.SafeLoader.compose_node(self, parent, index)
+
+
+def _construct_mapping(self: _StrictLoader, node: yaml.MappingNode, deep: bool = False):  # type: ignore[no-untyped-def]
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = self.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            msg = f"{_position(key_node)}: expected text keys, got {key!r}"
+            raise _Refused(msg)
+        if key in seen:
+            msg = f"{_position(key_node)}: expected each key once, got '{key}' twice"
+            raise _Refused(msg)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(self, node, deep=deep)
+
+
+_StrictLoader.compose_node = _compose_node  # type: ignore[method-assign]
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Refused(Exception):
+    """Raised inside the loader; turned into a ReportError with the file's name."""
+
+
+def read_yaml(path: str | Path) -> object:
+    """Return the YAML document in ``path``, or raise ReportError saying what is wrong."""
+    path = Path(path)
+    if not path.exists():
+        raise ReportError(path, "", "expected an existing file, got no such file")
+    if not path.is_file():
+        raise ReportError(path, "", "expected a file, got a directory or device")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ReportError(path, "", f"expected a file under {MAX_BYTES:,} bytes, got {size:,}")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise ReportError(path, "", "expected a UTF-8 text file, got binary data (NUL bytes)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        msg = f"expected UTF-8 text, got an invalid byte at offset {err.start}"
+        raise ReportError(path, "", msg) from None
+    if not text.strip():
+        raise ReportError(path, "", "expected a YAML mapping, got an empty file")
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _Refused as err:
+        raise ReportError(path, "", str(err)) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(err, "problem", None) or "unreadable YAML"
+        msg = f"{where}expected valid YAML, got a syntax error ({problem})"
+        raise ReportError(path, "", msg) from None
