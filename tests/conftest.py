@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -11,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 REPORTS = sorted((DATA / "reports").glob("*.yaml"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# The article and the other places' excerpts live outside the repository, in ../shared.
-SHARED = ROOT.parent / "shared"
+# The article and the other places' excerpts live outside the repository, in ../shared
+# (VILLAGEREPORT_SHARED overrides where).
+SHARED = Path(os.environ.get("VILLAGEREPORT_SHARED", ROOT.parent / "shared"))
 ARTICLE = SHARED / "seed" / "linjiang-2021.txt"
 EXCERPTS = {
     "jiaxiang-2021": SHARED / "reports" / "jiaxiang-2021.md",

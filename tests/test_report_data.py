@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import DATA
+from conftest import ARTICLE, DATA
 from villagereport import load_report
 from villagereport.numbers import found_in, plain, renderings
 
@@ -100,7 +100,7 @@ def test_source_metadata_is_complete(linjiang):
     assert src["outlet_zh"] == "吉林农村报" and src["date"] == "2021-04-15"
     assert src["authors"] == "佟粒玮、杜立鹏" and src["editor"] == "初慧"
     assert (src["place_zh"], src["prefecture_zh"], src["province_zh"]) == ("临江市", "白山市", "吉林省")
-    header = (DATA.parent.parent / "shared" / "seed" / "linjiang-2021.txt").read_text(encoding="utf-8")[:200]
+    header = ARTICLE.read_text(encoding="utf-8")[:200]
     for field in ("title", "subtitle"):
         assert src[field] in header
 
