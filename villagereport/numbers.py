@@ -79,3 +79,31 @@ def truncate(value: float, places: int) -> Decimal:
     """Cut to ``places`` decimals, as some offices do instead of rounding."""
     quantum = Decimal(1).scaleb(-places)
     return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_DOWN)
+
+
+def format_number(value: float, lang: str, places: int | None = None) -> str:
+    """Write ``value`` for readers of ``lang``: 6.8万 and 1218 in Chinese, 68,000 in English."""
+    if places is not None and places > 0:
+        text = f"{round_half_up(value, places):f}"
+    else:
+        text = plain(round_half_up(value, 0) if places == 0 else value)
+    if "." in text or abs(value) < 1000:
+        return text
+    n = int(text)
+    if lang == "zh":
+        # Chinese writes ten-thousands as 万 when that is exact to two decimals.
+        if abs(n) >= 10000 and (n * 100) % 10000 == 0:
+            return plain(n / 10000) + "万"
+        return str(n)
+    return f"{n:,}"
+
+
+def format_figure(value: float, unit: str, lang: str, places: int | None = None, qualifier: str = "exact",
+                  qualifier_forms: dict | None = None) -> str:
+    """A figure with its percent sign and qualifier (至少30, at least 30) for ``lang``."""
+    text = format_number(value, lang, places)
+    if unit == "percent":
+        text += "%"
+    if qualifier != "exact" and qualifier_forms:
+        text = qualifier_forms[qualifier].format(n=text)
+    return text
