@@ -18,7 +18,7 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 book: venv
-	$(BIN)/jupyter-book build --warningiserror --keep-going .
+	$(BIN)/python -m villagereport build
 
 test: venv
 	$(BIN)/python -m pytest

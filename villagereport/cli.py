@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from villagereport.errors import ReportError
-from villagereport.report import load_report
+from villagereport.report import DEFAULT_REPORT, load_report
 
 
 def _validate(paths: list[str]) -> int:
@@ -22,15 +23,36 @@ def _validate(paths: list[str]) -> int:
     return 1 if failed else 0
 
 
+def _build(report: str, lang: str, out: str) -> int:
+    # Imported here: building needs papermill and Jupyter Book, validating does not.
+    from villagereport.build import BuildError, build
+
+    try:
+        executions = build(Path(report), lang, Path(out))
+    except (ReportError, BuildError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for ex in executions:
+        print(f"executed {ex.source.name} in {ex.seconds:.1f} s")
+    print(f"published {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="villagereport", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="check report files; one line per file, non-zero exit on a fault")
     check.add_argument("reports", nargs="+", metavar="FILE")
+    make = commands.add_parser("build", help="execute the notebooks and publish the book")
+    make.add_argument("--report", default=str(DEFAULT_REPORT), help="report file (default: Linjiang 2021)")
+    make.add_argument("--lang", default="zh", help="zh or en")
+    make.add_argument("--out", default="_build/html", help="where the site is published")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.reports)
+    if args.command == "build":
+        return _build(args.report, args.lang, args.out)
     return 2
 
 

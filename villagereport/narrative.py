@@ -252,7 +252,9 @@ def check_sentences(report: Report, lang: str) -> list[str]:
             out.append(forms["computed_share"].format(name=name, count=stated(count_id), whole=stated(whole_id),
                                                       value=fmt(row["value"], "percent", places)))
         elif q == "minimum":
-            out.append(forms["minimum"].format(name=name, value=fmt(row["value"], row["unit"], places)))
+            per_village, villages = row["inputs"].split(",")[:2]
+            out.append(forms["minimum"].format(name=name, value=fmt(row["value"], row["unit"], places),
+                                               per=stated(per_village), villages=stated(villages)))
         elif q == "candidates_per_seat":
             vetted, seats = row["inputs"].split(",")
             out.append(forms["candidates_per_seat"].format(value=fmt(row["value"], "", places),

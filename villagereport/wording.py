@@ -12,8 +12,10 @@ from villagereport.errors import ReportError
 
 LANGUAGES = ("zh", "en")
 
-# Characters that Markdown, MyST or HTML would read as syntax rather than text.
-_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=\"'&@^])")
+# Characters that Markdown, MyST or HTML read as syntax anywhere in a line.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]<>#|~$&])")
+# ...and those that are syntax only where a line starts: list markers, "1." and "1)".
+_LINE_START = re.compile(r"^(\s*)([-+=](?=\s|$)|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 @cache
@@ -27,6 +29,13 @@ def strings(lang: str) -> dict:
 
 def escape_markdown(text: str) -> str:
     """Make text from a report appear literally in Markdown output: no markup, no HTML."""
-    text = _MARKDOWN_SYNTAX.sub(r"\\\1", str(text))
     # Line breaks could start a heading or a list; a report's text is one line on the page.
-    return " ".join(text.split())
+    text = " ".join(str(text).split())
+    text = _MARKDOWN_SYNTAX.sub(r"\\\1", text)
+    match = _LINE_START.match(text)
+    if match and match.group(2)[0] in "-+=":
+        text = "\\" + text
+    elif match:
+        end = match.end()
+        text = text[:end] + "\\" + text[end:]
+    return text

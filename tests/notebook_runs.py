@@ -1,0 +1,44 @@
+"""Run the book's notebooks with papermill once per session and share the results."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from conftest import ROOT
+
+BOOK = ROOT / "book"
+NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
+KERNEL_MANAGER = "villagereport.build.IPCKernelManager"
+
+
+def run(notebook: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
+    """Execute ``notebook`` in a real kernel with ``parameters``; return the executed notebook."""
+    papermill.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name="python3",
+                               progress_bar=False, cwd=str(BOOK), kernel_manager_class=KERNEL_MANAGER)
+    return nbformat.read(out, as_version=4)
+
+
+def outputs_text(nb: nbformat.NotebookNode) -> str:
+    """Everything the notebook displayed, as one string (markdown, html, plain text)."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for mime, data in output.get("data", {}).items():
+                if mime.startswith(("text/", "application/papermill")):
+                    parts.append(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False))
+    return "\n".join(parts)
+
+
+def outputs_json(nb: nbformat.NotebookNode) -> str:
+    """The outputs of every cell, canonically serialised, for byte-for-byte comparison."""
+    return json.dumps([c.get("outputs", []) for c in nb.cells], sort_keys=True, ensure_ascii=False)
+
+
+def report_arg(name: str) -> str:
+    """A report parameter as the build passes it: relative to the book folder."""
+    return os.path.relpath(ROOT / "data" / "reports" / f"{name}.yaml", BOOK)

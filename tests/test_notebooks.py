@@ -1,0 +1,140 @@
+"""Each section notebook runs in a real kernel through papermill, for every report and language."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import papermill
+import pytest
+
+from conftest import REPORTS
+from notebook_runs import NOTEBOOKS, outputs_json, outputs_text, report_arg, run
+from villagereport import load_report
+from villagereport.derived import derive
+from villagereport.narrative import FigureText
+from villagereport.pages import PAGES
+
+SECTIONS = dict(zip((nb.name for nb in NOTEBOOKS), PAGES, strict=True))
+CASES = [(nb, r.stem, lang) for nb in NOTEBOOKS for r in REPORTS for lang in ("zh", "en")]
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory):
+    """Every notebook x report x language, executed once per test session."""
+    out = tmp_path_factory.mktemp("executed")
+    cache: dict = {}
+
+    def get(notebook, report, lang):
+        key = (notebook.name, report, lang)
+        if key not in cache:
+            cache[key] = run(notebook, out / f"{notebook.stem}-{report}-{lang}.ipynb",
+                             report=report_arg(report), lang=lang)
+        return cache[key]
+
+    return get
+
+
+def test_there_is_a_notebook_per_page_in_reading_order():
+    assert [nb.name for nb in NOTEBOOKS] == [
+        "01_overview.ipynb", "02_organisation.ipynb", "03_candidates.ipynb", "04_guidance.ipynb",
+        "05_discipline.ipynb", "06_risk.ipynb", "07_checking.ipynb"]
+
+
+@pytest.mark.parametrize(("notebook", "report", "lang"), CASES, ids=lambda v: getattr(v, "stem", v))
+def test_notebook_runs_and_shows_the_sections_figures(executed, notebook, report, lang):
+    nb = executed(notebook, report, lang)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    streams = [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert not errors and not streams
+    shown = outputs_text(nb)
+    data = load_report(f"data/reports/{report}.yaml")
+    section = SECTIONS[notebook.name]
+    if section == "checking":
+        # The checking page shows each stated figure a derived one is computed from.
+        derived = derive(data)
+        used = set(derived["indicator"]) | {i for inputs in derived["inputs"] for i in inputs.split(",")}
+        expected = [i for i in data.figures.index if i in used]
+    else:
+        expected = list(data.figures.index[data.figures["section"] == section])
+    for indicator in expected:
+        formatted = str(FigureText(data, indicator, lang))
+        assert formatted in shown, f"{notebook.name}: {indicator} ({formatted}) not shown"
+
+
+def test_parameters_cell_is_tagged_and_defaults_to_linjiang_in_chinese():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1
+        namespace: dict = {}
+        exec(tagged[0].source, namespace)  # noqa: S102 - our own two-line parameters cell
+        assert namespace["report"] is None and namespace["lang"] == "zh"
+
+
+@pytest.mark.parametrize("section_notebook", ["02_organisation.ipynb", "05_discipline.ipynb", "06_risk.ipynb"])
+def test_sparse_report_says_what_it_does_not_state(executed, section_notebook):
+    notebook = next(nb for nb in NOTEBOOKS if nb.name == section_notebook)
+    zh = outputs_text(executed(notebook, "tongguan-2021", "zh"))
+    en = outputs_text(executed(notebook, "tongguan-2021", "en"))
+    assert "本报道" in zh and "未" in zh or "没有" in zh
+    assert "does not state" in en or "gives no figures" in en or "does not list" in en
+    assert "vb-chart" not in zh  # no chart drawn from figures the report lacks
+
+
+def test_numbers_are_formatted_for_the_language(executed):
+    notebook = next(nb for nb in NOTEBOOKS if nb.name == "05_discipline.ipynb")
+    leaflets = load_report("data/reports/linjiang-2021.yaml").value("leaflets")
+    assert leaflets == 68000
+    assert "6.8万" in outputs_text(executed(notebook, "linjiang-2021", "zh"))
+    assert "68,000" in outputs_text(executed(notebook, "linjiang-2021", "en"))
+
+
+def test_same_inputs_give_the_same_outputs_byte_for_byte(executed, tmp_path):
+    notebook = next(nb for nb in NOTEBOOKS if nb.name == "01_overview.ipynb")
+    again = run(notebook, tmp_path / "again.ipynb", report=report_arg("linjiang-2021"), lang="zh")
+    assert outputs_json(again) == outputs_json(executed(notebook, "linjiang-2021", "zh"))
+
+
+@pytest.mark.parametrize(("parameters", "words"), [
+    ({"lang": "fr"}, "lang: expected one of zh, en, got 'fr'"),
+    ({"colour": "red"}, "expected only the parameters report, lang, got unknown colour"),
+    ({"report": "no-such-report.yaml"}, "no-such-report.yaml: expected an existing file"),
+])
+def test_bad_parameters_stop_the_notebook_with_one_line(tmp_path, parameters, words):
+    notebook = NOTEBOOKS[0]
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        run(notebook, tmp_path / "bad.ipynb", **parameters)
+    err = caught.value
+    assert err.ename == "ReportError" and words in err.evalue
+    assert len(err.traceback) == 1 and "\n" not in err.traceback[0]
+    nb = nbformat.read(tmp_path / "bad.ipynb", as_version=4)
+    failed = [c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert len(failed) == 1 and "open_page" in failed[0].source  # stopped at once, before any chart
+
+
+ARTICLE_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?万?(?![\w.])")
+
+
+def _article_figures() -> set[str]:
+    report = load_report("data/reports/linjiang-2021.yaml")
+    forms = set(report.figures["stated_as"]) | set(report.changes["stated_as"])
+    # Single digits are too common in code (indices, widths) to mean an article's figure.
+    return {f for f in forms if not re.fullmatch(r"\d", f) and any(ch.isdigit() for ch in f)}
+
+
+def test_no_figure_of_the_article_is_typed_in_a_notebook():
+    figures = _article_figures()
+    assert {"311", "43.7", "6.8万", "538"} <= figures
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(nb.cells):
+            typed = set(ARTICLE_NUMBER.findall(cell.source)) & figures
+            assert not typed, f"{path.name} cell {index} types the article's figures {typed}"
+
+
+def test_no_figure_of_the_article_is_typed_in_a_template():
+    figures = _article_figures()
+    for path in sorted((REPORTS[0].parents[2] / "villagereport" / "text").glob("*.yaml")):
+        typed = set(ARTICLE_NUMBER.findall(path.read_text(encoding="utf-8"))) & figures
+        assert not typed, f"{path.name} types the article's figures {typed}"

@@ -1,0 +1,392 @@
+"""What each page of the book shows: its title, narrative, charts, lists and figure table."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from villagereport import charts
+from villagereport.derived import derive
+from villagereport.narrative import _ENV, FigureText, ListText, _Lookup, check_sentences, narrative
+from villagereport.numbers import format_figure
+from villagereport.report import Report
+from villagereport.wording import escape_markdown, strings
+
+PAGES = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
+
+
+class PlainText:
+    """A string whose text/plain form is the string itself, for MyST-NB's {glue:text}."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class Page:
+    """One page of the book for one report in one language."""
+
+    def __init__(self, section: str, report: Report, lang: str) -> None:
+        self.section = section
+        self.report = report
+        self.lang = lang
+        self.words = strings(lang)
+        self.derived = derive(report)
+
+    # --- words ------------------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        """The page title in this language."""
+        if self.section in self.report.catalogue.sections.index:
+            return self.report.catalogue.sections.at[self.section, f"title_{self.lang}"]
+        return self.words["page_titles"][self.section]
+
+    def source_line(self) -> str:
+        """Outlet, date and authors of the report, as plain text."""
+        src = self.report.source
+        authors = src.get("authors", [])
+        by = self.words["page"]["authors"].format(authors=self.words["number"]["list_sep"].join(authors)) if authors else ""
+        return self.words["page"]["source_line"].format(outlet=src["outlet"][self.lang], date=src["date"], authors=by)
+
+    def chart_source(self) -> str:
+        src = self.report.source
+        return self.words["page"]["source"].format(outlet=src["outlet"][self.lang], date=src["date"])
+
+    def intro(self) -> Markdown:
+        """Where the figures come from: place, outlet, date, and the article's own heading."""
+        place = self.report.place
+        where = self.words["page"]["report_of"].format(
+            place=place["name"][self.lang], prefecture=place.get("prefecture", {}).get(self.lang, "—"),
+            province=place["province"][self.lang])
+        lines = [f"**{escape_markdown(where)}** · {escape_markdown(self.source_line())}"]
+        heading = self.report.headings.get(self.section)
+        if heading:
+            lines.append(escape_markdown(self.words["page"]["heading_quote"].format(heading=heading)))
+        return Markdown("\n\n".join(lines))
+
+    def narrative(self) -> Markdown:
+        """The section's story in a few sentences, from the templates and the data."""
+        if self.section == "checking":
+            sentences = [narrative(self.report, "checking", self.lang)] + check_sentences(self.report, self.lang)
+            return Markdown("\n".join(f"- {escape_markdown(s)}" if i else escape_markdown(s) + "\n"
+                                      for i, s in enumerate(sentences)))
+        return Markdown(narrative(self.report, self.section, self.lang))
+
+    def _title(self, chart: str, **context: object) -> str:
+        lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang)),
+                  "l": _Lookup(lambda i: ListText(self.report, i, self.lang)), **context}
+        for entry in self.words["chart_titles"][chart]:
+            if all(self.report.has(i) for i in entry.get("needs", [])):
+                return _ENV.from_string(entry["text"]).render(lookup)
+        return ""
+
+    def _not_stated(self, indicators: list[str]) -> Markdown:
+        names = [self.report.catalogue.indicators.at[i, f"name_{self.lang}"] for i in indicators]
+        what = self.words["number"]["list_sep"].join(names)
+        return Markdown(self.words["page"]["not_stated"].format(what=what))
+
+    def _describe(self, title: str, rows: list[tuple[str, str]]) -> str:
+        form = self.words["chart_words"]["description_rows"]
+        listed = self.words["number"]["list_sep"].join(form.format(label=a, value=b) for a, b in rows)
+        return self.words["chart"]["description"].format(title=title, rows=listed)
+
+    def _labels(self) -> dict:
+        c, w = self.words["chart"], self.words["chart_words"]
+        return {"indicator": c["indicator"], "value": c["value"], "unit": c["unit"], "share": c["share"],
+                "part": c["part"], "whole": c["whole"], "term": w["term"], "item": w["item"], "step": c["step"],
+                "range": w["range"], "status": w["status"]}
+
+    def _name(self, indicator: str) -> str:
+        return self.report.catalogue.indicators.at[indicator, f"name_{self.lang}"]
+
+    def _fmt(self, indicator: str) -> str:
+        return str(FigureText(self.report, indicator, self.lang))
+
+    # --- charts ---------------------------------------------------------------------
+    def charts(self) -> None:
+        """Display the section's charts; a plain sentence stands in for each the report cannot fill."""
+        for build in CHARTS.get(self.section, []):
+            display(build(self))
+
+    def ages(self):
+        """Average ages, previous term to this term."""
+        figures, derived = self.report.figures, self.derived
+        rows = []
+        for ind in figures.index[figures["kind"] == "age"]:
+            previous = derived[(derived["quantity"] == "previous") & (derived["indicator"] == ind)]
+            if previous.empty:
+                continue
+            prev = previous.sort_values("reading", key=lambda r: r != "absolute", kind="stable").iloc[0]
+            label = self._name(ind)
+            rows.append({"label": label, "term": self.words["chart"]["previous"], "order": 0,
+                         "value": round(prev["value"], 4), "shown": format_figure(prev["value"], "", self.lang, int(prev["places"]))})
+            rows.append({"label": label, "term": self.words["chart"]["current"], "order": 1,
+                         "value": figures.at[ind, "value"], "shown": self._fmt(ind)})
+        if not rows:
+            return self._not_stated(["members_avg_age", "secretaries_avg_age"])
+        data = pd.DataFrame(rows)
+        title = self._title("ages")
+        labels = {**self._labels(), "axis": self.words["chart_words"]["axis_age"]}
+        described = [(f"{r.label}（{r.term}）" if self.lang == "zh" else f"{r.label} ({r.term})", r.shown)
+                     for r in data.itertuples()]
+        return charts.dumbbell(data, title=title, source=self.chart_source(),
+                               description=self._describe(title, described), labels=labels)
+
+    def _share_rows(self, section: str) -> list[dict]:
+        figures, derived = self.report.figures, self.derived
+        words = self.words["chart_words"]
+        rows = []
+        for ind in figures.index[(figures["kind"] == "share") & (figures["section"] == section)]:
+            fig = figures.loc[ind]
+            part, whole = "—", "—"
+            if pd.notna(fig["denominator_id"]) and fig["denominator_id"] in figures.index:
+                whole = self._fmt(fig["denominator_id"])
+                if pd.notna(fig["count_id"]) and fig["count_id"] in figures.index:
+                    part = self._fmt(fig["count_id"])
+                else:
+                    implied = derived[(derived["quantity"] == "implied_count") & (derived["indicator"] == ind)]
+                    if not implied.empty and pd.notna(implied.iloc[0]["value"]):
+                        part = "≈" + format_figure(implied.iloc[0]["value"], "", self.lang, 0)
+            elif pd.notna(fig["count_id"]) and fig["count_id"] in figures.index:
+                part = self._fmt(fig["count_id"])
+            rows.append({"label": self._name(ind), "share": fig["value"], "shown": self._fmt(ind),
+                         "part": part, "whole": whole, "note": words["stated"]})
+        for _, row in derived[derived["quantity"] == "computed_share"].iterrows():
+            if self.report.catalogue.indicators.at[row["indicator"], "section"] != section:
+                continue
+            count_id, whole_id = row["inputs"].split(",")
+            rows.append({"label": self._name(row["indicator"]), "share": round(row["value"], 4),
+                         "shown": format_figure(row["value"], "percent", self.lang, int(row["places"])),
+                         "part": self._fmt(count_id), "whole": self._fmt(whole_id), "note": words["computed"]})
+        return rows
+
+    def shares(self):
+        """Stated and computed shares, each drawn as a part of its whole."""
+        rows = self._share_rows(self.section)
+        if not rows:
+            shares = self.report.catalogue.indicators
+            return self._not_stated(list(shares.index[(shares["kind"] == "share") & (shares["section"] == self.section)])[:4])
+        data = pd.DataFrame(rows)
+        lowest = data.loc[data["share"].idxmin()]
+        highest = data.loc[data["share"].idxmax()]
+        title = self._title("shares", lowest=lowest, highest=highest)
+        labels = {**self._labels(), "axis": self.words["chart_words"]["axis_share"]}
+        return charts.part_of_whole(data, title=title, source=self.chart_source(),
+                                    description=self._describe(title, list(zip(data["label"], data["shown"]))),
+                                    labels=labels)
+
+    def _counts(self, chart: str, indicators: list[str]):
+        figures = self.report.figures
+        present = [i for i in indicators if i in figures.index]
+        if not present:
+            return self._not_stated(indicators[:4])
+        units = self.report.catalogue.units
+        rows = [{"label": self._name(i), "value": figures.at[i, "value"], "shown": self._fmt(i),
+                 "unit": figures.at[i, "unit"], "unit_label": units.at[figures.at[i, "unit"], self.lang]}
+                for i in present]
+        data = pd.DataFrame(rows)
+        title = self._title(chart)
+        return charts.bars_by_unit(data, title=title, source=self.chart_source(),
+                                   description=self._describe(title, list(zip(data["label"], data["shown"]))),
+                                   labels=self._labels())
+
+    def organisation_counts(self):
+        """Departments, staff, groups and meetings, one panel per unit."""
+        figures = self.report.figures
+        return self._counts("counts_organisation",
+                            list(figures.index[(figures["section"] == "organisation") & (figures["kind"] == "count")])
+                            or ["leading_group_departments", "staff_seconded", "working_groups", "special_meetings"])
+
+    def discipline_counts(self):
+        """Pledges, banners, leaflets, hotlines and boxes, one panel per unit."""
+        figures = self.report.figures
+        return self._counts("counts_discipline",
+                            list(figures.index[(figures["section"] == "discipline") & (figures["kind"] == "count")])
+                            or ["discipline_pledges", "banners", "leaflets", "report_hotlines"])
+
+    def people(self):
+        """Candidates vetted against members and secretaries elected: all people, one axis."""
+        return self._counts("people", ["candidates_vetted", "members_total", "secretaries_elected"]
+                            if self.report.has("candidates_vetted") else ["candidates_vetted"])
+
+    def secretary_shares(self):
+        """The secretaries' shares as parts of all secretaries."""
+        return self.shares()
+
+    def _list_chart(self, chart: str, indicator: str, kind: str):
+        items = self.report.items(indicator)
+        if not items:
+            return Markdown(self.words["page"]["not_stated_list"].format(what=self._name(indicator)))
+        data = pd.DataFrame({"step": range(1, len(items) + 1), "item": items})
+        title = self._title(chart)
+        build = charts.steps if kind == "steps" else charts.tiles
+        return build(data, title=title, source=self.chart_source(),
+                     description=self._describe(title, [(str(s), i) for s, i in zip(data["step"], items)]),
+                     labels=self._labels())
+
+    def routine(self):
+        return self._list_chart("routine", "work_routines", "steps")
+
+    def levels(self):
+        return self._list_chart("levels", "supervision_levels", "tiles")
+
+    def clarities(self):
+        return self._list_chart("clarities", "survey_clarities", "tiles")
+
+    def share_checks(self):
+        """Every checkable percentage: the computed value against what rounding of the stated one allows."""
+        derived = self.derived
+        checks = derived[derived["quantity"].isin(["share_check", "relative_change"])]
+        if checks.empty:
+            return Markdown(self.words["page"]["not_stated"].format(what=self.words["quantity"]["share_check"]))
+        rows = []
+        for _, row in checks.iterrows():
+            places = int(row["places"])
+            half = 0.5 * 10 ** (-places) if places else (0.5 if row["stated"] != 100 else 0)
+            deviation = row["value"] - row["stated"]
+            rows.append({"label": self._name(row["indicator"]), "low": -half, "high": half,
+                         "value": round(deviation, 6),
+                         "shown_range": f"±{format_figure(half, '', self.lang, places + 1)}",
+                         "shown_value": f"{format_figure(row['value'], 'percent', self.lang, places + 2)} − "
+                                        f"{format_figure(row['stated'], 'percent', self.lang, places)}",
+                         "status": self.words["status"][row["status"]]})
+        data = pd.DataFrame(rows)
+        fitting = int((checks["status"].isin(["rounded", "exact"])).sum())
+        title = self._title("share_checks", total=len(checks), fitting=fitting)
+        labels = {**self._labels(), "axis": self.words["chart_words"]["axis_deviation"]}
+        return charts.intervals(data, title=title, source=self.chart_source(),
+                                description=self._describe(title, list(zip(data["label"], data["status"]))),
+                                labels=labels)
+
+    def readings(self):
+        """Ambiguous percentage changes: the previous term under each reading, beside this term."""
+        derived = self.derived
+        points = derived[(derived["quantity"] == "previous") & (derived["reading"] == "percentage_points")]
+        if points.empty:
+            return Markdown(self.words["page"]["not_stated"].format(what=self.words["readings"]["ambiguous"]))
+        words = self.words["chart_words"]
+        rows = []
+        for _, row in points.iterrows():
+            ind = row["indicator"]
+            relative = derived[(derived["quantity"] == "previous") & (derived["indicator"] == ind)
+                               & (derived["reading"] == "relative")].iloc[0]
+            now = self.report.value(ind)
+            if now is None:
+                computed = derived[(derived["quantity"] == "computed_share") & (derived["indicator"] == ind)]
+                now = computed.iloc[0]["value"] if not computed.empty else None
+            label = self._name(ind)
+            places = int(row["places"])
+            for order, (term, value) in enumerate(((words["points_reading"], row["value"]),
+                                                   (words["relative_reading"], relative["value"]),
+                                                   (words["now"], now))):
+                if value is not None:
+                    rows.append({"label": label, "term": term, "order": order, "value": round(value, 4),
+                                 "shown": format_figure(value, "percent", self.lang, places)})
+        data = pd.DataFrame(rows)
+        title = self._title("readings")
+        labels = {**self._labels(), "axis": words["axis_share"]}
+        chart = charts.dumbbell(data, title=title, source=self.chart_source(),
+                                description=self._describe(title, [(f"{r.label} {r.term}", r.shown) for r in data.itertuples()]),
+                                labels=labels)
+        return chart
+
+    def wholes(self):
+        """Totals implied by count/share pairs when the report does not state the total."""
+        derived = self.derived
+        pairs = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded")]
+        if pairs.empty:
+            return Markdown(self.words["page"]["not_stated"].format(what=self.words["quantity"]["implied_whole"]))
+        combined = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "all_rounded")]
+        rows = []
+        for _, row in pairs.iterrows():
+            count_id = row["inputs"].split(",")[0]
+            rng = self.words["number"]["range"].format(low=format_figure(row["low"], "", self.lang, 0),
+                                                       high=format_figure(row["high"], "", self.lang, 0))
+            rows.append({"label": self._name(count_id), "low": row["low"] - 0.4, "high": row["high"] + 0.4,
+                         "value": (row["low"] + row["high"]) / 2, "shown_range": rng,
+                         "shown_value": rng, "status": self.words["readings"]["rounded"]})
+        data = pd.DataFrame(rows)
+        agree = not combined.empty and combined.iloc[0]["status"] == "agree"
+        title = self._title("wholes", agree=agree)
+        labels = {**self._labels(), "axis": self.words["chart_words"]["axis_members"]}
+        return charts.intervals(data, title=title, source=self.chart_source(),
+                                description=self._describe(title, list(zip(data["label"], data["shown_range"]))),
+                                labels=labels)
+
+    # --- tables -----------------------------------------------------------------------
+    def lists(self) -> HTML | None:
+        """The section's counted lists as tables, saying where the report gives no items."""
+        lists = self.report.lists
+        here = lists[lists["section"] == self.section]
+        if here.empty:
+            return None
+        page = self.words["page"]
+        blocks = [f"<p><strong>{html.escape(page['lists_caption'])}</strong></p>"]
+        for ind, row in here.iterrows():
+            count = row["stated_count"] if pd.notna(row["stated_count"]) else row["n_items"]
+            said = [row[k] for k in ("stated_as", "slogan") if pd.notna(row[k])]
+            caption = html.escape(self._name(ind)) + "".join(f" “{html.escape(w)}”" for w in said)
+            if not row["exhaustive"]:
+                caption += " " + html.escape(page["non_exhaustive"])
+            items = self.report.items(ind)
+            if not items:
+                missing = page["items_not_stated"].format(count=count) if count else ""
+                blocks.append(f"<p><em>{caption}</em>: {html.escape(missing)}</p>")
+                continue
+            table = pd.DataFrame({"#": range(1, len(items) + 1), page["item_header"]: items})
+            body = table.to_html(index=False, escape=True, border=0, classes="vb-table vb-list", justify="left")
+            blocks.append(f"<p><em>{caption}</em></p>\n" + body.replace("<table", f"<table aria-label=\"{caption}\"", 1))
+        return HTML("\n".join(blocks))
+
+    def figures(self) -> HTML | Markdown:
+        """The section's figures with the clause that states each: the page's provenance."""
+        figures = self.report.figures
+        if self.section == "checking":
+            return self._derived_table()
+        here = figures[figures["section"] == self.section]
+        if here.empty:
+            return Markdown(self.words["page"]["section_not_stated"].format(section=self.title))
+        col = self.words["page"]["column"]
+        rows = []
+        for ind in here.index:
+            text = FigureText(self.report, ind, self.lang)
+            change = f"{text.change_word} {text.change}".strip() if text.change else ""
+            rows.append({col["indicator"]: self._name(ind), col["value"]: str(text), col["change"]: change,
+                         col["quote"]: f"「{here.at[ind, 'quote']}」"})
+        table = pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left")
+        caption = escape_markdown(self.words["page"]["figures_caption"])
+        return HTML(f"<p><strong>{caption}</strong> · {html.escape(self.chart_source())}</p>\n{table}")
+
+    def _derived_table(self) -> HTML:
+        col = self.words["page"]["column"]
+        words = self.words
+        rows = []
+        for _, row in self.derived.iterrows():
+            ind = row["indicator"]
+            name = self._name(ind) if ind in self.report.catalogue else ind
+            places = int(row["places"]) + (3 if row["quantity"] == "share_check" else 0)
+            value = "" if pd.isna(row["value"]) else format_figure(row["value"], row["unit"], self.lang, places)
+            if pd.isna(row["value"]) and pd.notna(row["low"]):
+                value = words["number"]["range"].format(low=format_figure(row["low"], "", self.lang, 0),
+                                                        high=format_figure(row["high"], "", self.lang, 0))
+            rows.append({col["quantity"]: words["quantity"][row["quantity"]], col["indicator"]: name,
+                         col["reading"]: words["readings"].get(row["reading"], row["reading"]),
+                         col["computed"]: value,
+                         col["stated"]: "" if pd.isna(row["stated"]) else format_figure(row["stated"], "percent", self.lang),
+                         col["status"]: words["status"].get(row["status"], row["status"])})
+        return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
+
+
+CHARTS = {
+    "overview": [Page.ages, Page.shares],
+    "organisation": [Page.organisation_counts],
+    "candidates": [Page.people, Page.secretary_shares],
+    "guidance": [Page.routine],
+    "discipline": [Page.discipline_counts, Page.levels],
+    "risk": [Page.clarities],
+    "checking": [Page.share_checks, Page.readings, Page.wholes],
+}
