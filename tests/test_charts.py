@@ -1,0 +1,144 @@
+"""Chart specs, asserted through chart.to_dict(); the theme; the deterministic renderer."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pytest
+
+from conftest import DATA
+from villagereport import charts, render
+from villagereport.notebook import open_page
+from villagereport.pages import CHARTS
+
+LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
+
+
+def _layers(spec: dict) -> list[dict]:
+    """Every single-view spec inside a layer, concat or facet."""
+    found = []
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for child in spec.get(key, []):
+            found += _layers(child)
+    if "spec" in spec:
+        found += _layers(spec["spec"])
+    if "mark" in spec:
+        found.append(spec)
+    return found
+
+
+def _mark(view: dict) -> str:
+    return view["mark"]["type"] if isinstance(view["mark"], dict) else view["mark"]
+
+
+def _all_charts():
+    for section, builders in CHARTS.items():
+        for lang in ("zh", "en"):
+            page = open_page(section, LINJIANG, lang)
+            for build in builders:
+                yield section, lang, build.__name__, build(page)
+
+
+@pytest.fixture(scope="module")
+def linjiang_charts():
+    return [(s, lang, name, chart.to_dict()) for s, lang, name, chart in _all_charts() if hasattr(chart, "to_dict")]
+
+
+def test_every_section_has_a_chart_for_linjiang(linjiang_charts):
+    assert {s for s, *_ in linjiang_charts} == set(CHARTS)
+
+
+def test_every_chart_has_a_finding_title_the_source_and_a_description(linjiang_charts):
+    for section, lang, name, spec in linjiang_charts:
+        title = spec["title"]
+        assert title["text"], (section, name)
+        source = "吉林农村报" if lang == "zh" else "Jilin Rural News"
+        assert any(source in line and "2021-04-15" in line for line in title["subtitle"]), (section, name)
+        assert spec["description"].startswith(title["text"]), (section, name)
+
+
+def test_every_drawn_mark_has_a_tooltip(linjiang_charts):
+    for section, _, name, spec in linjiang_charts:
+        for view in _layers(spec):
+            if _mark(view) in ("bar", "point", "circle", "rect"):
+                assert "tooltip" in view["encoding"], (section, name, _mark(view))
+
+
+def test_bars_start_at_zero(linjiang_charts):
+    for section, _, name, spec in linjiang_charts:
+        for view in _layers(spec):
+            if _mark(view) == "bar":
+                x = view["encoding"]["x"]
+                scale = x.get("scale", {})
+                assert scale.get("zero", True) is True, (section, name)
+                if "domain" in scale:
+                    assert scale["domain"][0] == 0
+
+
+def test_count_panels_never_mix_units():
+    page = open_page("discipline", LINJIANG, "en")
+    spec = page.discipline_counts().to_dict()
+    datasets = spec["datasets"]
+    for panel in spec["vconcat"]:
+        rows = datasets[panel["layer"][0]["data"]["name"]] if "data" in panel["layer"][0] else \
+            datasets[panel["data"]["name"]]
+        assert len({r["unit"] for r in rows}) == 1
+        assert panel["layer"][0]["encoding"]["x"]["title"] == rows[0]["unit_label"]
+
+
+def test_ages_are_drawn_as_a_dumbbell_from_previous_to_current():
+    spec = open_page("overview", LINJIANG, "en").ages().to_dict()
+    marks = [_mark(v) for v in _layers(spec)]
+    assert marks[:2] == ["line", "point"]
+    rows = next(iter(spec["datasets"].values()))
+    members = {r["term"]: r["value"] for r in rows if r["label"] == "Average age of members"}
+    assert members["Previous term"] > members["This term"]
+
+
+def test_shares_are_parts_of_a_whole_on_a_zero_to_hundred_axis():
+    spec = open_page("overview", LINJIANG, "en").shares().to_dict()
+    full = next(v for v in _layers(spec) if _mark(v) == "bar")
+    assert full["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    rows = next(iter(spec["datasets"].values()))
+    assert all(0 <= r["share"] <= 100 for r in rows)
+    assert {"Share of committee heads who are women", "Share of members with a college degree or above"} <= {
+        r["label"] for r in rows}
+
+
+def test_counted_lists_are_drawn_from_their_items():
+    page = open_page("risk", LINJIANG, "zh")
+    spec = page.clarities().to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["item"] for r in rows] == page.report.items("survey_clarities")
+
+
+def test_theme_is_registered_enabled_and_colour_blind_safe():
+    assert alt.theme.active == charts.THEME
+    config = alt.theme.get()()["config"]
+    assert config["range"]["category"] == charts.PALETTE
+    assert "Noto Sans CJK SC" in config["font"]
+    # Okabe-Ito: the eight colours of the published colour-blind-safe palette.
+    assert charts.PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]
+
+
+def test_renderer_output_is_deterministic_and_names_the_chart_by_its_content():
+    render.enable()
+    chart = open_page("overview", LINJIANG, "zh").ages()
+    first, second = chart._repr_mimebundle_(), chart._repr_mimebundle_()
+    assert first == second
+    html = first["text/html"]
+    spec = chart.to_dict()
+    assert render.chart_id(spec) in html and "random" not in html
+    other = open_page("overview", LINJIANG, "en").ages().to_dict()
+    assert render.chart_id(other) != render.chart_id(spec)
+
+
+def test_renderer_loads_nothing_from_outside_and_cannot_be_broken_out_of():
+    spec = {"description": 'say "hi" </script><script>alert(1)</script>', "mark": "bar",
+            "data": {"values": [{"a": "</script><img src=x onerror=alert(1)>"}]}}
+    html = render.chart_html(spec)
+    assert "http" not in html and "<img" not in html
+    assert html.count("</script>") == 2  # only the renderer's own two script elements
+    payload = html.split('type="application/json"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
+    assert json.loads(payload) == spec
