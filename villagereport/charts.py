@@ -26,7 +26,7 @@ def theme() -> alt.theme.ThemeConfig:
             "range": {"category": PALETTE},
             "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFontSize": 11,
                       "subtitleColor": "#555555", "offset": 12},
-            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
+            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320,
                      "gridColor": "#EEEEEE", "domainColor": "#888888", "tickColor": "#888888"},
             "legend": {"labelFont": FONT, "titleFont": FONT, "orient": "bottom"},
             "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "labelAnchor": "start"},

@@ -334,7 +334,7 @@ class Page:
                 caption += " " + html.escape(page["non_exhaustive"])
             items = self.report.items(ind)
             if not items:
-                missing = page["items_not_stated"].format(count=count) if count else ""
+                missing = page["items_not_stated"].format(count=count) if count else page["items_not_listed"]
                 blocks.append(f"<p><em>{caption}</em>: {html.escape(missing)}</p>")
                 continue
             table = pd.DataFrame({"#": range(1, len(items) + 1), page["item_header"]: items})
