@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 REPORT ?= data/reports/*.yaml
 
-.PHONY: book test validate venv requirements clean
+.PHONY: book test validate goldens venv requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ book: venv
 
 test: venv
 	$(BIN)/python -m pytest
+
+# Re-record the notebooks' expected outputs after a deliberate change; review the diff.
+goldens: venv
+	$(BIN)/python -m villagereport goldens
 
 validate: venv
 	$(BIN)/python -m villagereport validate $(REPORT)

@@ -39,6 +39,6 @@ def outputs_json(nb: nbformat.NotebookNode) -> str:
     return json.dumps([c.get("outputs", []) for c in nb.cells], sort_keys=True, ensure_ascii=False)
 
 
-def report_arg(name: str) -> str:
+def report_arg(path: Path) -> str:
     """A report parameter as the build passes it: relative to the book folder."""
-    return os.path.relpath(ROOT / "data" / "reports" / f"{name}.yaml", BOOK)
+    return os.path.relpath(path, BOOK)

@@ -63,21 +63,24 @@ class Execution:
     seconds: float
 
 
-def notebooks() -> list[Path]:
+def notebooks(book: Path = BOOK) -> list[Path]:
     """The book's notebook sources, in reading order."""
-    return sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
+    return sorted(book.glob("[0-9][0-9]_*.ipynb"))
 
 
-def _failed_cell(path: Path) -> str:
-    """Name the first cell of an executed notebook that raised, with its error line."""
+def _failed_cell(executed: Path, source: Path) -> str:
+    """Name the cell that raised: its index in the source notebook, its id, its error line."""
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = nbformat.read(executed, as_version=4)
+        ids = [cell.get("id") for cell in nbformat.read(source, as_version=4).cells]
     except Exception:  # noqa: BLE001 - a half-written notebook: say so rather than fail here
         return "(the executed notebook could not be read)"
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                return f"cell {index} ({cell.get('id', '?')}): {output.get('ename')}: {output.get('evalue')}"
+                # papermill inserts cells of its own; the id finds the cell in the source.
+                where = ids.index(cell.get("id")) if cell.get("id") in ids else "?"
+                return f"cell {where} ({cell.get('id', '?')}): {output.get('ename')}: {output.get('evalue')}"
     return "(no cell recorded an error)"
 
 
@@ -92,12 +95,12 @@ def execute(source: Path, output: Path, report: Path, lang: str) -> Execution:
             kernel_manager_class=f"{__name__}.IPCKernelManager",
         )
     except papermill.PapermillExecutionError as err:
-        msg = f"{source.name}: {_failed_cell(output)}"
+        msg = f"{source.name}: {_failed_cell(output, source)}"
         raise BuildError(msg) from err
     return Execution(source, output, time.perf_counter() - started)
 
 
-def stage(report: Path, lang: str, stage_dir: Path) -> list[Execution]:
+def stage(report: Path, lang: str, stage_dir: Path, book: Path = BOOK) -> list[Execution]:
     """Lay out a Jupyter Book source tree in ``stage_dir`` with freshly executed notebooks."""
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
@@ -106,7 +109,7 @@ def stage(report: Path, lang: str, stage_dir: Path) -> list[Execution]:
         shutil.copy2(ROOT / name, stage_dir / name)
     for name in BOOK_DIRS:
         shutil.copytree(ROOT / name, stage_dir / name)
-    return [execute(nb, stage_dir / "book" / nb.name, report, lang) for nb in notebooks()]
+    return [execute(nb, stage_dir / "book" / nb.name, report, lang) for nb in notebooks(book)]
 
 
 def jupyter_book(source: Path, output: Path) -> None:
@@ -137,16 +140,125 @@ def publish(new_site: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(report: Path, lang: str, target: Path) -> list[Execution]:
-    """Execute, build and publish the book for ``report`` in ``lang`` at ``target``."""
+def build(report: Path, lang: str, target: Path, *, run_gate: bool = True, book: Path = BOOK,
+          goldens: Path | None = None) -> list[Execution]:
+    """Execute, gate, build and publish the book for ``report`` in ``lang`` at ``target``.
+
+    Steps: (1) papermill runs every notebook into a staging tree; (2) nbval re-executes the
+    goldens and compares every output; (3) Jupyter Book builds the staged tree, strictly;
+    (4) the new site replaces ``target``. A failure at any step raises BuildError and
+    leaves ``target`` as it was.
+    """
     load_report(report)  # a bad report stops the build before any kernel starts
     if lang not in LANGUAGES:
         raise ReportError("parameters", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     work = BUILD / "work" / lang
-    executions = stage(report.resolve(), lang, work / "source")
+    source = work / "source"
+    started = time.perf_counter()
+    executions = stage(report.resolve(), lang, source, book)
+    gate_seconds = None
+    if run_gate:
+        gate_started = time.perf_counter()
+        gate(goldens or GOLDENS)
+        gate_seconds = time.perf_counter() - gate_started
+    write_status(source, executions, report, lang, gate_seconds, time.perf_counter() - started)
     site = work / "site"
     if site.exists():
         shutil.rmtree(site)
-    jupyter_book(work / "source", site)
+    jupyter_book(source, site)
     publish(site / "_build" / "html", target)
     return executions
+
+
+def _versions() -> list[tuple[str, str]]:
+    from importlib.metadata import version
+
+    packages = ["papermill", "nbval", "nbclient", "ipykernel", "jupyter-book", "sphinx", "myst-nb", "altair",
+                "pandas", "jsonschema"]
+    rows = [("python", sys.version.split()[0])] + [(name, version(name)) for name in packages]
+    bundle = (ROOT / "_static" / "vendor" / "vega-bundle.min.js").read_text(encoding="utf-8").split("\n", 1)[0]
+    rows += [(lib, ver) for lib, ver in re.findall(r"(vega(?:-lite|-embed)?) (\d+\.\d+\.\d+)", bundle)]
+    return rows
+
+
+def write_status(source: Path, executions: list[Execution], report: Path, lang: str,
+                 gate_seconds: float | None, total_seconds: float) -> None:
+    """Write the book's execution status page: what ran, for how long, with which versions."""
+    lines = ["# Build status / 构建状态", "",
+             "This page is written by each build: the notebooks papermill executed for this edition, "
+             "how long each took, the regression gate, and the versions that did the work.", "",
+             f"- report: `{report.name}`; language: `{lang}`",
+             f"- regression gate (nbval against `tests/goldens/`): "
+             + ("passed" if gate_seconds is not None else "not run") +
+             (f" in {gate_seconds:.1f} s" if gate_seconds is not None else ""),
+             f"- execution and gate, total: {total_seconds:.1f} s", "",
+             "| notebook | executed in (s) | result |", "| --- | ---: | --- |"]
+    lines += [f"| `{ex.source.name}` | {ex.seconds:.1f} | ok |" for ex in executions]
+    lines += ["", "| software | version |", "| --- | --- |"]
+    lines += [f"| {name} | {ver} |" for name, ver in _versions()]
+    (source / "status.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# --- the regression gate -----------------------------------------------------------------
+GOLDENS = ROOT / "tests" / "goldens"
+# Metadata that changes from run to run without any output changing.
+VOLATILE_CELL_METADATA = ("papermill", "execution")
+VOLATILE_NOTEBOOK_METADATA = ("papermill",)
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop run timestamps and durations so a golden changes only when an output does."""
+    for key in VOLATILE_NOTEBOOK_METADATA:
+        nb.metadata.pop(key, None)
+    nb.metadata.get("language_info", {}).pop("version", None)
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+    return nb
+
+
+def refresh_goldens(target: Path = GOLDENS) -> list[Path]:
+    """Record each notebook's outputs for the default parameters as its golden."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for source in notebooks():
+            executed = Path(scratch) / source.name
+            # No parameters: the golden runs exactly the source cells, with their defaults.
+            papermill.execute_notebook(str(source), str(executed), kernel_name="python3", progress_bar=False,
+                                       cwd=str(source.parent), kernel_manager_class=f"{__name__}.IPCKernelManager")
+            golden = normalise(nbformat.read(executed, as_version=4))
+            nbformat.write(golden, target / source.name)
+            written.append(target / source.name)
+    return written
+
+
+NBVAL_FAILURE = re.compile(r"^FAILED (\S+\.ipynb)::(Cell \d+)", re.MULTILINE)
+
+
+def _code_cell_line(path: Path, cell: str) -> str:
+    """The first line of nbval's "Cell N" (N counts code cells only), to say which it was."""
+    try:
+        code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        return code[int(cell.split()[1])].source.splitlines()[0]
+    except (OSError, IndexError, ValueError):
+        return "?"
+
+
+def gate(goldens: Path = GOLDENS) -> None:
+    """Re-execute the goldens with nbval; fail naming each notebook and cell whose outputs changed."""
+    paths = sorted(goldens.glob("*.ipynb"))
+    if not paths:
+        raise BuildError(f"regression gate: no goldens in {goldens}; record them with `make goldens`")
+    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+               "-q", "-rf", "--no-header", "-o", "addopts=", "-o", "testpaths=", *map(str, paths)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if result.returncode == 0:
+        return
+    failed = [f"{Path(nb).name} {cell} ({_code_cell_line(ROOT / nb, cell)})"
+              for nb, cell in NBVAL_FAILURE.findall(result.stdout)]
+    log = BUILD / "nbval.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(result.stdout + result.stderr, encoding="utf-8")
+    where = "; ".join(failed) if failed else f"pytest exit status {result.returncode}"
+    raise BuildError(f"regression gate: outputs differ from the goldens in {where} (details: {log})")

@@ -23,18 +23,26 @@ def _validate(paths: list[str]) -> int:
     return 1 if failed else 0
 
 
-def _build(report: str, lang: str, out: str) -> int:
+def _build(report: str, lang: str, out: str, *, gate: bool = True) -> int:
     # Imported here: building needs papermill and Jupyter Book, validating does not.
     from villagereport.build import BuildError, build
 
     try:
-        executions = build(Path(report), lang, Path(out))
+        executions = build(Path(report), lang, Path(out), run_gate=gate)
     except (ReportError, BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     for ex in executions:
         print(f"executed {ex.source.name} in {ex.seconds:.1f} s")
     print(f"published {out}")
+    return 0
+
+
+def _goldens() -> int:
+    from villagereport.build import refresh_goldens
+
+    for path in refresh_goldens():
+        print(f"recorded {path}")
     return 0
 
 
@@ -48,11 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--report", default=str(DEFAULT_REPORT), help="report file (default: Linjiang 2021)")
     make.add_argument("--lang", default="zh", help="zh or en")
     make.add_argument("--out", default="_build/html", help="where the site is published")
+    make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
+    commands.add_parser("goldens", help="re-record the goldens in tests/goldens from the default parameters")
     args = parser.parse_args(argv)
+    if args.command == "goldens":
+        return _goldens()
     if args.command == "validate":
         return _validate(args.reports)
     if args.command == "build":
-        return _build(args.report, args.lang, args.out)
+        return _build(args.report, args.lang, args.out, gate=not args.no_gate)
     return 2
 
 

@@ -21,8 +21,8 @@ EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False,
 
 
 def spec_json(spec: dict) -> str:
-    """The spec as canonical JSON: sorted keys, no spaces, nothing a page could break out of."""
-    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The spec as canonical JSON, one value a line so that recorded outputs diff readably."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, indent=1)
     # Inside <script>, "</" could end the element early; \u003c keeps the JSON identical in meaning.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

@@ -1,0 +1,160 @@
+"""The publishing pipeline: goldens, the nbval gate, strict builds, atomic publishing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import DATA, ROOT
+from villagereport.build import GOLDENS, BuildError, build, gate, notebooks
+
+GOLDEN_FILES = sorted(GOLDENS.glob("*.ipynb"))
+
+
+def _cells(path: Path) -> list[tuple[str, str, list]]:
+    nb = nbformat.read(path, as_version=4)
+    return [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in nb.cells]
+
+
+def test_every_notebook_has_a_golden_with_the_same_cells():
+    # Sources and goldens must not drift apart: refresh with `make goldens` after an edit.
+    assert [p.name for p in GOLDEN_FILES] == [p.name for p in notebooks()]
+    for golden in GOLDEN_FILES:
+        assert _cells(golden) == _cells(ROOT / "book" / golden.name), golden.name
+
+
+def test_goldens_hold_no_volatile_metadata():
+    for golden in GOLDEN_FILES:
+        nb = nbformat.read(golden, as_version=4)
+        assert "papermill" not in nb.metadata and "version" not in nb.metadata.get("language_info", {})
+        for cell in nb.cells:
+            assert not {"papermill", "execution"} & set(cell.metadata), golden.name
+        text = golden.read_text(encoding="utf-8")
+        assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text), "a timestamp in " + golden.name
+
+
+def test_goldens_have_outputs_to_compare():
+    for golden in GOLDEN_FILES:
+        nb = nbformat.read(golden, as_version=4)
+        assert sum(len(c.get("outputs", [])) for c in nb.cells if c.cell_type == "code") >= 4, golden.name
+
+
+def _nbval(paths: list[Path]) -> tuple[int, set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q", "-rf",
+         "-o", "addopts=", "-o", "testpaths=", *map(str, paths)],
+        capture_output=True, text=True, cwd=ROOT, check=False)
+    failed = set(re.findall(r"^FAILED \S+?([^/\s]+\.ipynb::Cell \d+)", result.stdout, flags=re.MULTILINE))
+    return result.returncode, failed
+
+
+def _with_changed_leaflets(tmp: Path) -> Path:
+    """A copy of the Linjiang report with one figure changed: leaflets 6.8万 -> 7.2万."""
+    text = (DATA / "reports" / "linjiang-2021.yaml").read_text(encoding="utf-8")
+    assert text.count("6.8万") == 2 and text.count("value: 68000") == 1
+    changed = tmp / "linjiang-changed.yaml"
+    changed.write_text(text.replace("6.8万", "7.2万").replace("value: 68000", "value: 72000"), encoding="utf-8")
+    return changed
+
+
+def _pointing_at(golden: Path, report: Path, tmp: Path) -> Path:
+    """The golden with its parameters cell set to ``report``; outputs kept as recorded."""
+    nb = nbformat.read(golden, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = f"report = {str(report)!r}\nlang = 'zh'"
+    out = tmp / golden.name
+    nbformat.write(nb, out)
+    return out
+
+
+def test_regression_gate_fails_exactly_on_the_cells_that_depend_on_a_changed_figure(tmp_path):
+    changed = _with_changed_leaflets(tmp_path)
+    discipline = _pointing_at(GOLDENS / "05_discipline.ipynb", changed, tmp_path)
+    overview = _pointing_at(GOLDENS / "01_overview.ipynb", changed, tmp_path)
+    # The cells whose recorded outputs show the figure, numbered as nbval numbers them.
+    code = [c for c in nbformat.read(discipline, as_version=4).cells if c.cell_type == "code"]
+    expected = {f"05_discipline.ipynb::Cell {i}" for i, c in enumerate(code)
+                if any("6.8万" in str(o) for o in c.get("outputs", []))}
+    assert len(expected) >= 3  # narrative, chart, figures table
+    status, failed = _nbval([discipline, overview])
+    assert status != 0
+    assert failed == expected  # nothing in 01_overview depends on leaflets
+
+
+def test_regression_gate_passes_on_the_recorded_goldens_unchanged(tmp_path):
+    copies = [shutil.copy2(g, tmp_path / g.name) for g in GOLDEN_FILES[:2]]
+    status, failed = _nbval([Path(c) for c in copies])
+    assert status == 0 and not failed
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A site built once by the full pipeline (gate included) into a temporary target."""
+    target = tmp_path_factory.mktemp("site") / "html"
+    executions = build(DATA / "reports" / "linjiang-2021.yaml", "zh", target)
+    return target, executions
+
+
+def test_the_pipeline_publishes_every_page_and_a_status_page(published):
+    target, executions = published
+    pages = {p.name for p in (target / "book").glob("*.html")}
+    assert pages == {nb.with_suffix(".html").name for nb in notebooks()}
+    status = (target / "status.html").read_text(encoding="utf-8")
+    for ex in executions:
+        assert ex.source.name in status and f"{ex.seconds:.1f}" in status
+    for software in ("papermill", "nbval", "jupyter-book", "altair", "vega-lite"):
+        assert software in status
+    assert "passed" in status
+
+
+def test_a_gate_failure_leaves_the_published_site_byte_identical(published, tmp_path):
+    target, _ = published
+    before = _digest(target)
+    goldens = tmp_path / "goldens"
+    shutil.copytree(GOLDENS, goldens)
+    tampered = goldens / "05_discipline.ipynb"
+    tampered.write_text(tampered.read_text(encoding="utf-8").replace("6.8万", "6.9万"), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"05_discipline\.ipynb Cell \d+ \(page\.") as caught:
+        build(DATA / "reports" / "linjiang-2021.yaml", "zh", target, goldens=goldens)
+    assert "regression gate" in str(caught.value)
+    assert _digest(target) == before
+
+
+def test_a_failing_cell_names_notebook_and_cell_and_leaves_the_site(published, tmp_path):
+    target, _ = published
+    before = _digest(target)
+    book = tmp_path / "book"
+    book.mkdir()
+    nb = nbformat.read(ROOT / "book" / "02_organisation.ipynb", as_version=4)
+    nb.cells[5].source = "raise RuntimeError('a broken chart')"
+    nbformat.write(nb, book / "02_organisation.ipynb")
+    with pytest.raises(BuildError, match=r"02_organisation\.ipynb: cell 5 .*RuntimeError: a broken chart"):
+        build(DATA / "reports" / "linjiang-2021.yaml", "zh", target, book=book, run_gate=False)
+    assert _digest(target) == before
+
+
+def test_gate_error_without_goldens_says_how_to_record_them(tmp_path):
+    with pytest.raises(BuildError, match="make goldens"):
+        gate(tmp_path)
+
+
+def test_build_command_fails_in_one_line_on_a_bad_report(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: nope\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "villagereport", "build", "--report", str(bad),
+                             "--out", str(tmp_path / "site")], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {bad}")
+    assert not (tmp_path / "site").exists()
