@@ -47,3 +47,13 @@ def body() -> str:
 @pytest.fixture(scope="session")
 def excerpt():
     return lambda report_id: _read(EXCERPTS[report_id])
+
+
+@pytest.fixture(scope="session")
+def built_site():
+    """The book as the pipeline publishes it (Chinese edition), under _build/test-site/."""
+    from villagereport.build import build
+
+    target = ROOT / "_build" / "test-site" / "zh"
+    build(DATA / "reports" / "linjiang-2021.yaml", "zh", target, run_gate=False)
+    return target

@@ -142,3 +142,55 @@ def test_renderer_loads_nothing_from_outside_and_cannot_be_broken_out_of():
     assert html.count("</script>") == 2  # only the renderer's own two script elements
     payload = html.split('type="application/json"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
     assert json.loads(payload) == spec
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.
+CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
+
+
+def _linear(hex_colour: str) -> list[float]:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def _lab(linear: list[float]) -> tuple[float, float, float]:
+    r, g, b = (min(max(c, 0.0), 1.0) for c in linear)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _seen(hex_colour: str, vision: str | None) -> tuple[float, float, float]:
+    linear = _linear(hex_colour)
+    if vision:
+        linear = [sum(m * c for m, c in zip(row, linear, strict=True)) for row in CVD[vision]]
+    return _lab(linear)
+
+
+def test_colours_drawn_together_stay_distinct_for_colour_blind_readers():
+    # The colours the chart kinds put side by side; CIE76 difference of 10 is plainly visible.
+    together = [charts.MAIN, charts.PALETTE[4], charts.PALETTE[5], charts.ACCENT, charts.REST]
+    for vision in (None, *CVD):
+        for i, first in enumerate(together):
+            for second in together[i + 1:]:
+                a, b = _seen(first, vision), _seen(second, vision)
+                distance = sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
+                assert distance >= 10, f"{first} and {second} look alike with {vision or 'normal vision'}"
+
+
+def test_the_check_itself_catches_a_red_green_pair():
+    # matplotlib's default red and green: far apart for most readers, alike for deuteranopes.
+    def distance(vision):
+        a, b = _seen("#D62728", vision), _seen("#2CA02C", vision)
+        return sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
+
+    assert distance(None) > 100 and distance("deuteranopia") < 10

@@ -12,7 +12,7 @@ MAIN, ACCENT, REST = PALETTE[0], PALETTE[1], "#D9D9D9"
 FONT = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
         '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif')
 WIDTH = 520  # a fixed width only where Vega-Lite cannot fill the container (facets)
-PANEL_WIDTH = 300
+PANEL_WIDTH = 240
 THEME = "villagebook"
 
 

@@ -14,7 +14,19 @@ from villagereport.numbers import format_figure
 from villagereport.report import Report
 from villagereport.wording import escape_markdown, strings
 
+# d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
+ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
+
 PAGES = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
+
+
+def _plain(value: object) -> object:
+    """A table cell as JSON: numbers stay numbers (rounded to drop float noise), the rest text."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float) and not pd.isna(value):
+        return int(value) if float(value).is_integer() else round(float(value), 6)
+    return str(value)
 
 
 class PlainText:
@@ -107,6 +119,18 @@ class Page:
         return str(FigureText(self.report, indicator, self.lang))
 
     # --- charts ---------------------------------------------------------------------
+    def _finish(self, chart, table: pd.DataFrame, headers: dict, kind: str):  # type: ignore[no-untyped-def]
+        """Attach what the renderer puts under a chart: source, data table, download labels, locale."""
+        table = table[list(headers)].rename(columns=headers)
+        ui = self.words["chart_ui"]
+        meta = {"kind": kind, "source": self.chart_source(), "ui": ui,
+                "table": {"columns": list(table.columns),
+                          "rows": [[_plain(v) for v in row] for row in table.itertuples(index=False)]}}
+        chart = chart.properties(usermeta={"villagebook": meta})
+        if self.lang == "zh":
+            chart = chart.configure(locale={"number": ZH_CN_NUMBERS})
+        return chart
+
     def charts(self) -> None:
         """Display the section's charts; a plain sentence stands in for each the report cannot fill."""
         for build in CHARTS.get(self.section, []):
@@ -133,8 +157,9 @@ class Page:
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_age"]}
         described = [(f"{r.label}（{r.term}）" if self.lang == "zh" else f"{r.label} ({r.term})", r.shown)
                      for r in data.itertuples()]
-        return charts.dumbbell(data, title=title, source=self.chart_source(),
-                               description=self._describe(title, described), labels=labels)
+        chart = charts.dumbbell(data, title=title, source=self.chart_source(),
+                                description=self._describe(title, described), labels=labels)
+        return self._finish(chart, data, {"label": labels["indicator"], "term": labels["term"], "value": labels["axis"]}, "dumbbell")
 
     def _share_rows(self, section: str) -> list[dict]:
         figures, derived = self.report.figures, self.derived
@@ -175,9 +200,11 @@ class Page:
         highest = data.loc[data["share"].idxmax()]
         title = self._title("shares", lowest=lowest, highest=highest)
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_share"]}
-        return charts.part_of_whole(data, title=title, source=self.chart_source(),
-                                    description=self._describe(title, list(zip(data["label"], data["shown"]))),
-                                    labels=labels)
+        chart = charts.part_of_whole(data, title=title, source=self.chart_source(),
+                                     description=self._describe(title, list(zip(data["label"], data["shown"]))),
+                                     labels=labels)
+        return self._finish(chart, data, {"label": labels["indicator"], "share": labels["axis"], "part": labels["part"],
+                                          "whole": labels["whole"], "note": " "}, "part_of_whole")
 
     def _counts(self, chart: str, indicators: list[str]):
         figures = self.report.figures
@@ -190,9 +217,12 @@ class Page:
                 for i in present]
         data = pd.DataFrame(rows)
         title = self._title(chart)
-        return charts.bars_by_unit(data, title=title, source=self.chart_source(),
-                                   description=self._describe(title, list(zip(data["label"], data["shown"]))),
-                                   labels=self._labels())
+        labels = self._labels()
+        chart = charts.bars_by_unit(data, title=title, source=self.chart_source(),
+                                    description=self._describe(title, list(zip(data["label"], data["shown"]))),
+                                    labels=labels)
+        return self._finish(chart, data, {"label": labels["indicator"], "value": labels["value"],
+                                          "unit_label": labels["unit"]}, "bars_by_unit")
 
     def organisation_counts(self):
         """Departments, staff, groups and meetings, one panel per unit."""
@@ -224,9 +254,11 @@ class Page:
         data = pd.DataFrame({"step": range(1, len(items) + 1), "item": items})
         title = self._title(chart)
         build = charts.steps if kind == "steps" else charts.tiles
-        return build(data, title=title, source=self.chart_source(),
-                     description=self._describe(title, [(str(s), i) for s, i in zip(data["step"], items)]),
-                     labels=self._labels())
+        labels = self._labels()
+        chart = build(data, title=title, source=self.chart_source(),
+                      description=self._describe(title, [(str(s), i) for s, i in zip(data["step"], items)]),
+                      labels=labels)
+        return self._finish(chart, data, {"step": labels["step"], "item": labels["item"]}, kind)
 
     def routine(self):
         return self._list_chart("routine", "work_routines", "steps")
@@ -258,9 +290,11 @@ class Page:
         fitting = int((checks["status"].isin(["rounded", "exact"])).sum())
         title = self._title("share_checks", total=len(checks), fitting=fitting)
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_deviation"]}
-        return charts.intervals(data, title=title, source=self.chart_source(),
-                                description=self._describe(title, list(zip(data["label"], data["status"]))),
-                                labels=labels)
+        chart = charts.intervals(data, title=title, source=self.chart_source(),
+                                 description=self._describe(title, list(zip(data["label"], data["status"]))),
+                                 labels=labels)
+        return self._finish(chart, data, {"label": labels["indicator"], "value": labels["axis"],
+                                          "shown_range": labels["range"], "status": labels["status"]}, "intervals")
 
     def readings(self):
         """Ambiguous percentage changes: the previous term under each reading, beside this term."""
@@ -292,7 +326,7 @@ class Page:
         chart = charts.dumbbell(data, title=title, source=self.chart_source(),
                                 description=self._describe(title, [(f"{r.label} {r.term}", r.shown) for r in data.itertuples()]),
                                 labels=labels)
-        return chart
+        return self._finish(chart, data, {"label": labels["indicator"], "term": labels["term"], "value": labels["axis"]}, "dumbbell")
 
     def wholes(self):
         """Totals implied by count/share pairs when the report does not state the total."""
@@ -307,15 +341,18 @@ class Page:
             rng = self.words["number"]["range"].format(low=format_figure(row["low"], "", self.lang, 0),
                                                        high=format_figure(row["high"], "", self.lang, 0))
             rows.append({"label": self._name(count_id), "low": row["low"] - 0.4, "high": row["high"] + 0.4,
+                         "min": row["low"], "max": row["high"],
                          "value": (row["low"] + row["high"]) / 2, "shown_range": rng,
                          "shown_value": rng, "status": self.words["readings"]["rounded"]})
         data = pd.DataFrame(rows)
         agree = not combined.empty and combined.iloc[0]["status"] == "agree"
         title = self._title("wholes", agree=agree)
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_members"]}
-        return charts.intervals(data, title=title, source=self.chart_source(),
-                                description=self._describe(title, list(zip(data["label"], data["shown_range"]))),
-                                labels=labels)
+        chart = charts.intervals(data, title=title, source=self.chart_source(),
+                                 description=self._describe(title, list(zip(data["label"], data["shown_range"]))),
+                                 labels=labels)
+        return self._finish(chart, data, {"label": labels["indicator"], "min": labels["axis"] + " ≥",
+                                          "max": labels["axis"] + " ≤"}, "intervals")
 
     # --- tables -----------------------------------------------------------------------
     def lists(self) -> HTML | None:

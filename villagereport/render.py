@@ -7,9 +7,12 @@ from ``_static/vendor/vega-bundle.min.js``, which the book loads once on every p
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html
+import io
 import json
+import urllib.parse
 
 import altair as alt
 
@@ -32,21 +35,75 @@ def chart_id(spec: dict) -> str:
     return "vb-" + hashlib.sha256(spec_json(spec).encode("utf-8")).hexdigest()[:16]
 
 
+def _csv(columns: list[str], rows: list[list[object]]) -> str:
+    """The chart's data as CSV text, with a BOM so spreadsheet programs read Chinese as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def _table(columns: list[str], rows: list[list[object]]) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f'<table class="vb-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+_SCRIPT = """(function(){
+var id="%(id)s";
+var el=document.getElementById(id);
+var spec=JSON.parse(document.getElementById(id+"-spec").textContent);
+if(!window.vegaEmbed){el.textContent=%(no_js)s;return;}
+vegaEmbed(el,spec,%(options)s).then(function(result){
+el.setAttribute("data-rendered","true");
+var buttons=document.querySelectorAll("#"+id+"-figure button.vb-export");
+buttons.forEach(function(button){
+button.hidden=false;
+button.addEventListener("click",function(){
+var format=button.getAttribute("data-format");
+result.view.toImageURL(format,format==="png"?2:1).then(function(url){
+var link=document.createElement("a");link.href=url;link.download=id+"."+format;
+document.body.appendChild(link);link.click();link.remove();});});});
+}).catch(function(error){console.error(error);});
+})();"""
+
+
 def chart_html(spec: dict, embed_options: dict | None = None) -> str:
-    """HTML for one chart: a labelled container, the spec as JSON data, a call to vegaEmbed."""
+    """HTML for one chart and what goes under it: source, CSV and image downloads, a table view.
+
+    The chart's description is its ARIA description; the table is also what a reader without
+    JavaScript, or with a screen reader, gets.
+    """
     element = chart_id(spec)
+    meta = spec.get("usermeta", {}).get("villagebook", {})
+    ui = meta.get("ui", {})
+    table = meta.get("table", {"columns": [], "rows": []})
     options = json.dumps({**EMBED_OPTIONS, **(embed_options or {})}, sort_keys=True, separators=(",", ":"))
-    label = html.escape(str(spec.get("description", "")), quote=True)
-    return (
-        f'<div class="vb-chart" id="{element}" role="figure" aria-label="{label}"></div>\n'
-        f'<script type="application/json" id="{element}-spec">{spec_json(spec)}</script>\n'
-        "<script>(function(){"
-        f'var el=document.getElementById("{element}");'
-        f'var spec=JSON.parse(document.getElementById("{element}-spec").textContent);'
-        f"if(window.vegaEmbed){{vegaEmbed(el,spec,{options}).catch(function(e){{console.error(e);}});}}"
-        f'else{{el.textContent="The chart library did not load.";}}'
-        "})();</script>"
-    )
+    title = spec.get("title", {})
+    label = html.escape(str(title.get("text", "") if isinstance(title, dict) else title), quote=True)
+    description = html.escape(str(spec.get("description", "")))
+    csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(_csv(table["columns"], table["rows"]))
+    script = _SCRIPT % {"id": element, "options": options,
+                        "no_js": json.dumps(ui.get("no_js", "The chart library did not load."), ensure_ascii=False)}
+    caption = [f'<span class="vb-source">{html.escape(meta.get("source", ""))}</span>']
+    if table["rows"]:
+        caption.append(f'<a class="vb-csv" download="{element}.csv" href="{csv_href}">'
+                       f'{html.escape(ui.get("csv", "CSV"))}</a>')
+    caption += [f'<button type="button" class="vb-export" data-format="{fmt}" hidden>'
+                f'{html.escape(ui.get(fmt, fmt.upper()))}</button>' for fmt in ("png", "svg")]
+    parts = [
+        f'<figure class="vb-figure" id="{element}-figure" data-kind="{html.escape(str(meta.get("kind", "")))}">',
+        f'<div class="vb-chart" id="{element}" role="img" aria-label="{label}" aria-describedby="{element}-desc"></div>',
+        f'<p class="vb-sr-only" id="{element}-desc">{description}</p>',
+        f'<figcaption class="vb-caption">{" ".join(caption)}</figcaption>',
+    ]
+    if table["rows"]:
+        parts.append(f'<details class="vb-table-view"><summary>{html.escape(ui.get("table", "Table"))}</summary>'
+                     f'{_table(table["columns"], table["rows"])}</details>')
+    parts += [f'<script type="application/json" id="{element}-spec">{spec_json(spec)}</script>',
+              f"<script>{script}</script>", "</figure>"]
+    return "\n".join(parts)
 
 
 def render(spec: dict, **metadata: object) -> dict:

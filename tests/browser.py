@@ -1,0 +1,79 @@
+"""A real browser on the built book: Debian's chromium driven by Playwright, network cut."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# As the probe found: without these, Chromium phones home and its refused connections
+# would look like the book's own failed requests.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-default-apps", "--disable-extensions"]
+
+
+def require_chromium() -> None:
+    """Skip where no browser is installed, except under CI, where its absence is a failure."""
+    if Path(CHROMIUM).exists() and shutil.which("fc-list"):
+        return
+    message = f"{CHROMIUM} (Debian's chromium) and fonts-noto-cjk are needed for the browser tests"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class Server:
+    """A static file server on 127.0.0.1, as any static host would serve the site."""
+
+    def __init__(self, root: Path) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class PageWatch:
+    """Everything a page did that a reader would suffer from: errors, failed or outside requests."""
+
+    def __init__(self, page, origin: str) -> None:  # type: ignore[no-untyped-def]
+        self.console_errors: list[str] = []
+        self.failed: list[str] = []
+        self.blocked: list[str] = []
+        self.bad_status: list[str] = []
+        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("response", lambda r: self.bad_status.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+        def route(request_route):  # type: ignore[no-untyped-def]
+            url = request_route.request.url
+            if url.startswith(origin + "/") or url.startswith(("file://", "data:", "blob:")):
+                request_route.continue_()
+            else:
+                self.blocked.append(url)
+                request_route.abort()
+
+        page.route("**/*", route)
+
+    def problems(self) -> list[str]:
+        # An aborted outside request also shows as failed; report it once, as blocked.
+        failed = [f for f in self.failed if not any(f.startswith(b) for b in self.blocked)]
+        return ([f"console: {e}" for e in self.console_errors] + [f"failed: {f}" for f in failed]
+                + [f"outside the site: {b}" for b in self.blocked] + [f"status {s}" for s in self.bad_status])

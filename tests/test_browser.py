@@ -1,0 +1,192 @@
+"""What a reader sees, in Debian's chromium with the network cut: every page, every chart."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, Server, require_chromium
+from conftest import ROOT
+
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+MARKS = ("g.mark-rect path, g.mark-symbol path, g.mark-text text, g.mark-line path, g.mark-rule line, "
+         "g.mark-arc path, g.mark-area path")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    serving = Server(built_site)
+    yield serving
+    serving.close()
+
+
+def _pages(site: Path) -> list[str]:
+    # _static holds a theme template with an .html name; it is not a page of the book.
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if not {"_sources", "_static"} & set(p.parts))
+
+
+def _open(browser, server, path: str, **context):
+    context = browser.new_context(accept_downloads=True, **context)
+    page = context.new_page()
+    watch = PageWatch(page, server.origin)
+    page.goto(f"{server.origin}/{path}", wait_until="load")
+    page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
+                           ".every(el => el.dataset.rendered === 'true')", timeout=15000)
+    return context, page, watch
+
+
+def test_the_site_has_the_pages_to_check(built_site):
+    pages = _pages(built_site)
+    assert "INDEX.html" in pages and "status.html" in pages
+    assert sum(p.startswith("book/") for p in pages) == 7
+
+
+def test_every_page_renders_every_chart_with_no_error_and_nothing_from_outside(browser, server, built_site):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    charts_per_page = {}
+    for path in _pages(built_site):
+        context, page, watch = _open(browser, server, path)
+        for chart in page.locator(".vb-chart").all():
+            assert chart.locator("svg.marks").count() == 1, f"{path}: a chart drew no SVG"
+            assert chart.locator(MARKS).count() > 0, f"{path}: a chart drew no marks"
+            charts_per_page[path] = charts_per_page.get(path, 0) + 1
+        page.screenshot(path=str(SCREENSHOTS / (path.replace("/", "_") + ".png")), full_page=True)
+        if watch.problems():
+            problems[path] = watch.problems()
+        context.close()
+    assert not problems
+    book_pages = [p for p in _pages(built_site) if p.startswith("book/")]
+    assert all(charts_per_page.get(p, 0) >= 1 for p in book_pages), charts_per_page
+
+
+def test_the_csv_link_downloads_exactly_the_charts_data(browser, server, built_site):
+    for path in [p for p in _pages(built_site) if p.startswith("book/")]:
+        context, page, _ = _open(browser, server, path)
+        for figure in page.locator("figure.vb-figure").all():
+            spec = json.loads(figure.locator("script[type='application/json']").text_content())
+            table = spec["usermeta"]["villagebook"]["table"]
+            with page.expect_download() as download:
+                figure.locator("a.vb-csv").click()
+            text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text)))
+            assert rows[0] == table["columns"]
+            assert rows[1:] == [[str(v) for v in row] for row in table["rows"]]
+            # ...and those rows are the chart's own: every first-column value is drawn.
+            drawn = {str(v) for values in spec["datasets"].values() for row in values for v in row.values()}
+            assert {r[0] for r in rows[1:]} <= drawn, path
+        context.close()
+
+
+def test_png_and_svg_downloads_work_offline(browser, server):
+    context, page, watch = _open(browser, server, "book/01_overview.html")
+    figure = page.locator("figure.vb-figure").first
+    for fmt, magic in (("png", b"\x89PNG"), ("svg", b"<svg")):
+        with page.expect_download() as download:
+            figure.locator(f"button.vb-export[data-format='{fmt}']").click()
+        assert Path(download.value.path()).read_bytes().startswith(magic)
+        assert download.value.suggested_filename.endswith("." + fmt)
+    assert not watch.problems()
+    context.close()
+
+
+def test_hovering_a_mark_shows_its_tooltip_on_every_kind_of_chart(browser, server, built_site):
+    kinds_seen = set()
+    for path in [p for p in _pages(built_site) if p.startswith("book/")]:
+        context, page, _ = _open(browser, server, path)
+        for figure in page.locator("figure.vb-figure").all():
+            kind = figure.get_attribute("data-kind")
+            if kind in kinds_seen:
+                continue
+            mark = figure.locator("g.mark-rect path, g.mark-symbol path").first
+            figure.scroll_into_view_if_needed()
+            box = mark.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            tooltip = page.locator("#vg-tooltip-element.visible")
+            tooltip.wait_for(timeout=5000)
+            assert tooltip.inner_text().strip(), f"{path}: empty tooltip on {kind}"
+            page.mouse.move(0, 0)
+            kinds_seen.add(kind)
+        context.close()
+    assert kinds_seen >= {"dumbbell", "part_of_whole", "bars_by_unit", "steps", "tiles", "intervals"}
+
+
+def test_charts_have_a_description_and_a_collapsed_table_in_the_pages_language(browser, server):
+    context, page, _ = _open(browser, server, "book/01_overview.html")
+    for chart in page.locator(".vb-chart").all():
+        described = page.locator("#" + chart.get_attribute("aria-describedby"))
+        assert re.search(r"[\u4e00-\u9fff]", described.text_content())
+        assert chart.get_attribute("aria-label")
+    for details in page.locator("details.vb-table-view").all():
+        assert details.get_attribute("open") is None
+        assert details.locator("table tbody tr").count() > 0
+    context.close()
+
+
+def test_charts_fit_a_phone_width_screen(browser, server):
+    context, page, _ = _open(browser, server, "book/05_discipline.html", viewport={"width": 375, "height": 800})
+    width = page.evaluate("document.documentElement.clientWidth")
+    for chart in page.locator(".vb-chart svg.marks").all():
+        box = chart.bounding_box()
+        assert box["x"] >= -1 and box["x"] + box["width"] <= width + 1
+    page.screenshot(path=str(SCREENSHOTS / "phone_book_05_discipline.png"), full_page=True)
+    context.close()
+
+
+def test_the_site_works_opened_from_disk(browser, built_site):
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(page, "file://")
+    page.goto((built_site / "index.html").as_uri())
+    page.wait_for_url(re.compile(r"INDEX\.html$"))
+    page.goto((built_site / "book" / "03_candidates.html").as_uri())
+    page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
+                           ".every(el => el.dataset.rendered === 'true')", timeout=15000)
+    assert page.locator(".vb-chart svg.marks").count() >= 1
+    assert not watch.console_errors and not watch.blocked
+    context.close()
+
+
+def test_chinese_text_has_a_font(browser, server):
+    installed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=True).stdout
+    assert "Noto Sans CJK SC" in installed
+    context, page, _ = _open(browser, server, "book/01_overview.html")
+    title = page.locator(".vb-chart svg.marks text").first
+    family = title.evaluate("el => getComputedStyle(el).fontFamily")
+    assert "Noto Sans CJK SC" in family
+    # A glyph the font has is drawn narrower than the fallback box for a missing one would be
+    # only by accident; compare with a font that is certainly absent.
+    widths = page.evaluate("""() => {
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = '40px "Noto Sans CJK SC"'; const cjk = c.measureText('临江市村两委').width;
+        c.font = '40px "No Such Font"'; const other = c.measureText('临江市村两委').width;
+        return [cjk, other]; }""")
+    assert widths[0] > 0
+    context.close()
+
+
+def test_no_page_links_a_script_or_stylesheet_outside_the_site(built_site):
+    outside = re.compile(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//', re.IGNORECASE)
+    for path in _pages(built_site):
+        text = (built_site / path).read_text(encoding="utf-8")
+        assert not outside.search(text), path
+    for asset in (built_site / "_static").rglob("*"):
+        if asset.suffix in (".css",):
+            assert not re.search(r"@import\s+url\((?:https?:)?//|url\((?:https?:)?//", asset.read_text(errors="ignore")), asset
