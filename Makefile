@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 REPORT ?= data/reports/*.yaml
 
-.PHONY: book test validate goldens venv requirements clean
+.PHONY: book test validate goldens venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,12 @@ venv: $(STAMP)
 book: venv
 	$(BIN)/python -m villagereport build
 
-test: venv
+test: venv system-packages
 	$(BIN)/python -m pytest
+
+# chromium and CJK fonts for the browser tests (installed with apt-get when missing).
+system-packages:
+	bash .ci/system-packages
 
 # Re-record the notebooks' expected outputs after a deliberate change; review the diff.
 goldens: venv
