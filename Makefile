@@ -5,7 +5,20 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-REPORT ?= data/reports/*.yaml
+# `make book REPORT=path/to/report.yaml LANG=en OUT=somewhere`: one or more reports (the
+# first is the book's subject; more add a comparison page), one or both languages.
+REPORT ?=
+OUT    ?= _build/html
+# LANG is also the locale variable every shell exports: only a LANG given on make's command
+# line chooses the edition; otherwise both are built.
+ifeq ($(origin LANG),command line)
+EDITIONS := $(LANG)
+else
+EDITIONS := zh en
+endif
+# ...and the commands below run with a real locale, whatever LANG was given.
+override LANG := C.UTF-8
+export LANG
 
 .PHONY: book test validate goldens venv system-packages requirements clean
 
@@ -18,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 book: venv
-	$(BIN)/python -m villagereport build
+	$(BIN)/python -m villagereport build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS))) --out $(OUT)
 
 test: venv system-packages
 	$(BIN)/python -m pytest
@@ -32,7 +45,7 @@ goldens: venv
 	$(BIN)/python -m villagereport goldens
 
 validate: venv
-	$(BIN)/python -m villagereport validate $(REPORT)
+	$(BIN)/python -m villagereport validate $(or $(REPORT),data/reports/*.yaml)
 
 # Re-pin after changing what the book needs; review the diff before committing it.
 requirements: venv

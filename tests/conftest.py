@@ -51,9 +51,12 @@ def excerpt():
 
 @pytest.fixture(scope="session")
 def built_site():
-    """The book as the pipeline publishes it (Chinese edition), under _build/test-site/."""
+    """The book as the pipeline publishes it, both editions, under _build/test-site/.
+
+    The gate is left to test_pipeline.py, which builds with it.
+    """
     from villagereport.build import build
 
-    target = ROOT / "_build" / "test-site" / "zh"
-    build(DATA / "reports" / "linjiang-2021.yaml", "zh", target, run_gate=False)
+    target = ROOT / "_build" / "test-site"
+    build([DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"], target, run_gate=False)
     return target

@@ -15,10 +15,11 @@ from villagereport.derived import derive
 from villagereport.narrative import FigureText
 from villagereport.pages import PAGES
 
-SECTIONS = dict(zip((nb.name for nb in NOTEBOOKS), PAGES, strict=True))
+SECTION_NOTEBOOKS = [nb for nb in NOTEBOOKS if int(nb.name[:2]) <= len(PAGES)]
+SECTIONS = dict(zip((nb.name for nb in SECTION_NOTEBOOKS), PAGES, strict=True))
 # Every report in data/ and the test fixtures' minimal report, in both languages.
 MATRIX_REPORTS = {p.stem: p for p in [*REPORTS, FIXTURES / "minimal.yaml"]}
-CASES = [(nb, name, lang) for nb in NOTEBOOKS for name in MATRIX_REPORTS for lang in ("zh", "en")]
+CASES = [(nb, name, lang) for nb in SECTION_NOTEBOOKS for name in MATRIX_REPORTS for lang in ("zh", "en")]
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +41,7 @@ def executed(tmp_path_factory):
 def test_there_is_a_notebook_per_page_in_reading_order():
     assert [nb.name for nb in NOTEBOOKS] == [
         "01_overview.ipynb", "02_organisation.ipynb", "03_candidates.ipynb", "04_guidance.ipynb",
-        "05_discipline.ipynb", "06_risk.ipynb", "07_checking.ipynb"]
+        "05_discipline.ipynb", "06_risk.ipynb", "07_checking.ipynb", "08_your_county.ipynb", "09_comparison.ipynb"]
 
 
 @pytest.mark.parametrize(("notebook", "report", "lang"), CASES, ids=lambda v: getattr(v, "stem", v))
@@ -70,8 +71,39 @@ def test_parameters_cell_is_tagged_and_defaults_to_linjiang_in_chinese():
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1
         namespace: dict = {}
-        exec(tagged[0].source, namespace)  # noqa: S102 - our own two-line parameters cell
+        exec(tagged[0].source, namespace)  # noqa: S102 - our own parameters cell
         assert namespace["report"] is None and namespace["lang"] == "zh"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_guide_runs_its_worked_example_for_real(tmp_path, lang):
+    guide = next(nb for nb in NOTEBOOKS if "your_county" in nb.name)
+    shown = outputs_text(run(guide, tmp_path / "guide.ipynb", lang=lang))
+    tongguan = load_report(MATRIX_REPORTS["tongguan-2021"])
+    assert f"ok: tongguan-2021.yaml: tongguan-2021, {len(tongguan.figures)} figures" in shown
+    assert "members_total).value: expected a number, got text" in shown
+    assert "report-template.yaml" in shown and "data:text/yaml" in shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_comparison_shows_exactly_the_shared_indicators(tmp_path, lang):
+    comparison = next(nb for nb in NOTEBOOKS if "comparison" in nb.name)
+    names = ["linjiang-2021", "tongguan-2021", "jiaxiang-2021"]
+    nb = run(comparison, tmp_path / "comparison.ipynb", report=report_arg(MATRIX_REPORTS[names[0]]),
+             others=[report_arg(MATRIX_REPORTS[n]) for n in names[1:]], lang=lang)
+    reports = [load_report(MATRIX_REPORTS[n]) for n in names]
+    shared = set.intersection(*(set(r.figures.index) for r in reports))
+    assert shared == {"one_shoulder_share", "members_avg_age"}  # what the three sources state in common
+    table = next(o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
+                 if "text/html" in o.get("data", {}) and "<table" in o["data"]["text/html"]
+                 and "vb-figure" not in o["data"]["text/html"])
+    rows = re.findall(r"<tr>\s*<td>([^<]*)</td>", table)
+    catalogue = reports[0].catalogue.indicators
+    assert sorted(rows) == sorted(catalogue.loc[list(shared), f"name_{lang}"])
+    shown = outputs_text(nb)
+    for report in reports:
+        for indicator in shared:
+            assert str(FigureText(report, indicator, lang)) in shown
 
 
 @pytest.mark.parametrize("section_notebook", ["02_organisation.ipynb", "05_discipline.ipynb", "06_risk.ipynb"])

@@ -19,17 +19,19 @@ from pathlib import Path
 
 import nbformat
 import papermill
+import yaml
 from jupyter_client.manager import AsyncKernelManager
 
+from villagereport.edition import book_config, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
 from villagereport.report import load_report
-from villagereport.wording import LANGUAGES
+from villagereport.wording import LANGUAGES, strings
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 BUILD = ROOT / "_build"
 # What Jupyter Book needs beside the executed notebooks.
-BOOK_FILES = ("_config.yml", "_toc.yml", "INDEX.md")
+# (_config.yml, _toc.yml and INDEX.md are written per edition by villagereport.edition.)
 BOOK_DIRS = ("_static",)
 # Jupyter Book 1 can exit 0 after a failure; these in its log mean the build is not good.
 LOG_FAILURES = re.compile(r"WARNING:|ERROR:|CRITICAL:|Execution Failed|Traceback")
@@ -84,13 +86,13 @@ def _failed_cell(executed: Path, source: Path) -> str:
     return "(no cell recorded an error)"
 
 
-def execute(source: Path, output: Path, report: Path, lang: str) -> Execution:
-    """Run one notebook with papermill for ``report`` and ``lang`` into ``output``."""
+def execute(source: Path, output: Path, parameters: dict) -> Execution:
+    """Run one notebook with papermill and ``parameters`` into ``output``."""
     output.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
-            str(source), str(output), parameters={"report": os.path.relpath(report, source.parent), "lang": lang},
+            str(source), str(output), parameters=parameters,
             kernel_name="python3", progress_bar=False, cwd=str(source.parent), log_output=False,
             kernel_manager_class=f"{__name__}.IPCKernelManager",
         )
@@ -100,16 +102,35 @@ def execute(source: Path, output: Path, report: Path, lang: str) -> Execution:
     return Execution(source, output, time.perf_counter() - started)
 
 
-def stage(report: Path, lang: str, stage_dir: Path, book: Path = BOOK) -> list[Execution]:
-    """Lay out a Jupyter Book source tree in ``stage_dir`` with freshly executed notebooks."""
+def _parameters(notebook: Path, reports: list[Path], lang: str) -> dict | None:
+    """What to pass a notebook, by the names it declares; None to leave it out of this edition."""
+    declared = declared_parameters(notebook)
+    as_seen_from_book = [os.path.relpath(r, notebook.parent) for r in reports]
+    values = {"report": as_seen_from_book[0], "lang": lang, "others": as_seen_from_book[1:]}
+    if "others" in declared and len(reports) < 2:
+        return None  # the comparison page is for several reports
+    return {name: values[name] for name in declared if name in values}
+
+
+def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, book: Path = BOOK) -> list[Execution]:
+    """Lay out one edition's Jupyter Book source in ``stage_dir``, notebooks freshly executed."""
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
     stage_dir.mkdir(parents=True)
-    for name in BOOK_FILES:
-        shutil.copy2(ROOT / name, stage_dir / name)
+    loaded = [load_report(r) for r in reports]
     for name in BOOK_DIRS:
         shutil.copytree(ROOT / name, stage_dir / name)
-    return [execute(nb, stage_dir / "book" / nb.name, report, lang) for nb in notebooks(book)]
+    config = book_config(lang, editions, loaded[0])
+    (stage_dir / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    toc = table_of_contents(lang, comparison=len(reports) > 1)
+    (stage_dir / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (stage_dir / "INDEX.md").write_text(landing_page(lang, loaded[0], loaded[1:]), encoding="utf-8")
+    executions = []
+    for notebook in notebooks(book):
+        parameters = _parameters(notebook, reports, lang)
+        if parameters is not None:
+            executions.append(execute(notebook, stage_dir / "book" / notebook.name, parameters))
+    return executions
 
 
 def jupyter_book(source: Path, output: Path) -> None:
@@ -140,33 +161,46 @@ def publish(new_site: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(report: Path, lang: str, target: Path, *, run_gate: bool = True, book: Path = BOOK,
-          goldens: Path | None = None) -> list[Execution]:
-    """Execute, gate, build and publish the book for ``report`` in ``lang`` at ``target``.
+def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool = True, book: Path = BOOK,
+          goldens: Path | None = None) -> dict[str, list[Execution]]:
+    """Execute, gate, build and publish the book for ``reports`` in each of ``langs`` at ``target``.
 
-    Steps: (1) papermill runs every notebook into a staging tree; (2) nbval re-executes the
-    goldens and compares every output; (3) Jupyter Book builds the staged tree, strictly;
-    (4) the new site replaces ``target``. A failure at any step raises BuildError and
-    leaves ``target`` as it was.
+    Steps: (1) papermill runs every notebook of every edition into a staging tree; (2) nbval
+    re-executes the goldens and compares every output; (3) Jupyter Book builds each edition,
+    strictly; (4) the new site (one folder per edition and a page to choose between them)
+    replaces ``target``. A failure at any step raises BuildError and leaves ``target`` as it was.
     """
-    load_report(report)  # a bad report stops the build before any kernel starts
-    if lang not in LANGUAGES:
-        raise ReportError("parameters", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
-    work = BUILD / "work" / lang
-    source = work / "source"
+    # Everything a user gave is checked before any kernel starts.
+    for report in reports:
+        load_report(report)
+    for lang in langs:
+        if lang not in LANGUAGES:
+            raise ReportError("parameters", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    if not reports or not langs:
+        raise ReportError("parameters", "report" if not reports else "lang", "expected at least one, got none")
+    reports = [r.resolve() for r in reports]
+    work = BUILD / "work"
     started = time.perf_counter()
-    executions = stage(report.resolve(), lang, source, book)
+    executions = {lang: stage(reports, lang, langs, work / lang / "source", book) for lang in langs}
     gate_seconds = None
     if run_gate:
         gate_started = time.perf_counter()
         gate(goldens or GOLDENS)
         gate_seconds = time.perf_counter() - gate_started
-    write_status(source, executions, report, lang, gate_seconds, time.perf_counter() - started)
     site = work / "site"
     if site.exists():
         shutil.rmtree(site)
-    jupyter_book(source, site)
-    publish(site / "_build" / "html", target)
+    site.mkdir(parents=True)
+    for lang in langs:
+        source = work / lang / "source"
+        write_status(source, executions[lang], reports, lang, gate_seconds, time.perf_counter() - started)
+        output = work / lang / "output"
+        if output.exists():
+            shutil.rmtree(output)
+        jupyter_book(source, output)
+        (output / "_build" / "html").rename(site / lang)
+    (site / "index.html").write_text(chooser_page(langs, load_report(reports[0])), encoding="utf-8")
+    publish(site, target)
     return executions
 
 
@@ -181,20 +215,20 @@ def _versions() -> list[tuple[str, str]]:
     return rows
 
 
-def write_status(source: Path, executions: list[Execution], report: Path, lang: str,
+def write_status(source: Path, executions: list[Execution], reports: list[Path], lang: str,
                  gate_seconds: float | None, total_seconds: float) -> None:
-    """Write the book's execution status page: what ran, for how long, with which versions."""
-    lines = ["# Build status / 构建状态", "",
-             "This page is written by each build: the notebooks papermill executed for this edition, "
-             "how long each took, the regression gate, and the versions that did the work.", "",
-             f"- report: `{report.name}`; language: `{lang}`",
-             f"- regression gate (nbval against `tests/goldens/`): "
-             + ("passed" if gate_seconds is not None else "not run") +
-             (f" in {gate_seconds:.1f} s" if gate_seconds is not None else ""),
-             f"- execution and gate, total: {total_seconds:.1f} s", "",
-             "| notebook | executed in (s) | result |", "| --- | ---: | --- |"]
-    lines += [f"| `{ex.source.name}` | {ex.seconds:.1f} | ok |" for ex in executions]
-    lines += ["", "| software | version |", "| --- | --- |"]
+    """Write the edition's status page: what ran, for how long, with which versions."""
+    words = strings(lang)["build_status"]
+    gate_result = (words["gate_passed"].format(seconds=f"{gate_seconds:.1f}") if gate_seconds is not None
+                   else words["gate_skipped"])
+    lines = [f"# {words['title']}", "", words["intro"], "",
+             f"- {words['reports']}: {', '.join(f'`{r.name}`' for r in reports)}",
+             f"- {words['language']}: `{lang}`",
+             f"- {words['gate']}: {gate_result}",
+             f"- {words['total']}: {total_seconds:.1f} {words['seconds']}", "",
+             f"| {words['notebook']} | {words['executed']} | {words['result']} |", "| --- | ---: | --- |"]
+    lines += [f"| `{ex.source.name}` | {ex.seconds:.1f} | {words['ok']} |" for ex in executions]
+    lines += ["", f"| {words['software']} | {words['version']} |", "| --- | --- |"]
     lines += [f"| {name} | {ver} |" for name, ver in _versions()]
     (source / "status.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -122,9 +122,12 @@ def steps(data: pd.DataFrame, *, title: str, source: str, description: str, labe
     dots = alt.Chart(data).mark_circle(size=900, color=MAIN, opacity=1).encode(x=x, y=alt.value(40), tooltip=tooltip)
     numbers = alt.Chart(data).mark_text(color="white", fontWeight="bold", fontSize=14).encode(
         x=x, y=alt.value(40), text="step:O", tooltip=tooltip)
-    names = alt.Chart(data).mark_text(dy=0, fontSize=13, baseline="top").encode(
+    # Names alternate below and above the line, so long ones do not run into each other.
+    below = alt.Chart(data[data["step"] % 2 == 1]).mark_text(fontSize=13, baseline="top").encode(
         x=x, y=alt.value(66), text="item:N", tooltip=tooltip)
-    chart = alt.layer(line, dots, numbers, names).properties(width="container", height=100, autosize=FIT_WIDTH)
+    above = alt.Chart(data[data["step"] % 2 == 0]).mark_text(fontSize=13, baseline="bottom").encode(
+        x=x, y=alt.value(14), text="item:N", tooltip=tooltip)
+    chart = alt.layer(line, dots, numbers, below, above).properties(width="container", height=100, autosize=FIT_WIDTH)
     return _titled(chart, title, source, description)
 
 

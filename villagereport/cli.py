@@ -23,18 +23,19 @@ def _validate(paths: list[str]) -> int:
     return 1 if failed else 0
 
 
-def _build(report: str, lang: str, out: str, *, gate: bool = True) -> int:
+def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True) -> int:
     # Imported here: building needs papermill and Jupyter Book, validating does not.
     from villagereport.build import BuildError, build
 
     try:
-        executions = build(Path(report), lang, Path(out), run_gate=gate)
+        executions = build([Path(r) for r in reports], langs, Path(out), run_gate=gate)
     except (ReportError, BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    for ex in executions:
-        print(f"executed {ex.source.name} in {ex.seconds:.1f} s")
-    print(f"published {out}")
+    for lang, runs in executions.items():
+        for ex in runs:
+            print(f"{lang}: executed {ex.source.name} in {ex.seconds:.1f} s")
+    print(f"published {out} ({', '.join(executions)})")
     return 0
 
 
@@ -53,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="check report files; one line per file, non-zero exit on a fault")
     check.add_argument("reports", nargs="+", metavar="FILE")
     make = commands.add_parser("build", help="execute the notebooks and publish the book")
-    make.add_argument("--report", default=str(DEFAULT_REPORT), help="report file (default: Linjiang 2021)")
-    make.add_argument("--lang", default="zh", help="zh or en")
+    make.add_argument("--report", action="append", metavar="FILE",
+                      help="report file; give several for a comparison page (default: Linjiang 2021)")
+    make.add_argument("--lang", action="append", metavar="LANG", help="zh or en; repeat for both (default: both)")
     make.add_argument("--out", default="_build/html", help="where the site is published")
     make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
     commands.add_parser("goldens", help="re-record the goldens in tests/goldens from the default parameters")
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(args.reports)
     if args.command == "build":
-        return _build(args.report, args.lang, args.out, gate=not args.no_gate)
+        return _build(args.report or [str(DEFAULT_REPORT)], args.lang or ["zh", "en"], args.out, gate=not args.no_gate)
     return 2
 
 

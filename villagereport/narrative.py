@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 import pandas as pd
 
@@ -10,6 +12,7 @@ from villagereport.numbers import chinese_numeral, format_figure, format_number
 from villagereport.report import Report
 from villagereport.wording import escape_markdown, strings
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
@@ -62,9 +65,10 @@ class ListText:
         self.stated = indicator in report.lists.index
         meta = report.catalogue.indicators.loc[indicator]
         self.name = meta[f"name_{lang}"]
-        self.items = [escape_markdown(i) for i in report.items(indicator)] if self.stated else []
+        self.items = [escape_markdown(i) for i in report.items(indicator, lang)] if self.stated else []
         sep = strings(lang)["number"]["list_sep"]
-        shown = self.items if lang == "zh" else [f"“{i}”" if not i.startswith("“") else i for i in self.items]
+        # Items the report gives no English for stay in Chinese, marked as quotes.
+        shown = [f"“{i}”" if lang == "en" and _CJK.search(i) and not i.startswith("“") else i for i in self.items]
         self._text = sep.join(shown)
         count = report.lists.at[indicator, "stated_count"] if self.stated else None
         count = len(self.items) if count is None or pd.isna(count) else int(count)

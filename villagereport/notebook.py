@@ -9,12 +9,13 @@ from myst_nb import glue
 
 from villagereport import render
 from villagereport.errors import ReportError
-from villagereport.pages import PAGES, Page, PlainText
+from villagereport.pages import PAGES, ComparisonPage, GuidePage, Page, PlainText
 from villagereport.report import DEFAULT_REPORT, REPORTS_DIR, load_report
 from villagereport.wording import LANGUAGES
 
 # The names a notebook's parameters cell defines; papermill may inject only these.
 PARAMETERS = ("report", "lang")
+COMPARISON_PARAMETERS = ("report", "others", "lang")
 _names_at_start: set[str] = set()
 
 
@@ -35,12 +36,22 @@ def start() -> None:
     render.enable()
 
 
-def _unknown_parameters() -> list[str]:
+def _check_parameters(allowed: tuple[str, ...], lang: str) -> None:
+    """Stop at once on a parameter the notebook does not declare, or an unknown language."""
     shell = get_ipython()
-    if shell is None or not _names_at_start:
-        return []
-    new = set(shell.user_ns) - _names_at_start - set(PARAMETERS)
-    return sorted(n for n in new if not n.startswith("_"))
+    if shell is not None and _names_at_start:
+        new = set(shell.user_ns) - _names_at_start - set(allowed)
+        unknown = sorted(n for n in new if not n.startswith("_"))
+        if unknown:
+            msg = f"expected only the parameters {', '.join(allowed)}, got unknown {', '.join(unknown)}"
+            raise ReportError("parameters", unknown[0], msg)
+    if lang not in LANGUAGES:
+        raise ReportError("parameters", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+
+
+def _check_report(report: object, field: str = "report") -> None:
+    if report is not None and not isinstance(report, str | Path):
+        raise ReportError("parameters", field, f"expected a path to a report file, got {type(report).__name__}")
 
 
 def resolve_report(report: str | Path | None) -> Path:
@@ -57,17 +68,35 @@ def resolve_report(report: str | Path | None) -> Path:
 
 def open_page(section: str, report: str | Path | None = None, lang: str = "zh") -> Page:
     """Check the parameters and load the report; raise a one-line ReportError if either is wrong."""
-    unknown = _unknown_parameters()
-    if unknown:
-        msg = f"expected only the parameters {', '.join(PARAMETERS)}, got unknown {', '.join(unknown)}"
-        raise ReportError("parameters", unknown[0], msg)
-    if lang not in LANGUAGES:
-        raise ReportError("parameters", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    _check_parameters(PARAMETERS, lang)
     if section not in PAGES:
         raise ReportError("notebook", "section", f"expected one of {', '.join(PAGES)}, got {section!r}")
-    if report is not None and not isinstance(report, str | Path):
-        raise ReportError("parameters", "report", f"expected a path to a report file, got {type(report).__name__}")
+    _check_report(report)
     page = Page(section, load_report(resolve_report(report)), lang)
     # The page title comes from the data and the language; the heading cell shows it via glue.
+    glue("page_title", PlainText(page.title), display=False)
+    return page
+
+
+def open_guide(report: str | Path | None = None, lang: str = "zh") -> GuidePage:
+    """The guide page; ``report`` is checked like any page's, though the guide's example is fixed."""
+    _check_parameters(PARAMETERS, lang)
+    _check_report(report)
+    load_report(resolve_report(report))
+    page = GuidePage(lang)
+    glue("page_title", PlainText(page.title), display=False)
+    return page
+
+
+def open_comparison(report: str | Path | None = None, others: list | None = None, lang: str = "zh") -> ComparisonPage:
+    """The comparison page for ``report`` and ``others``."""
+    _check_parameters(COMPARISON_PARAMETERS, lang)
+    _check_report(report)
+    if not isinstance(others, list | tuple):
+        raise ReportError("parameters", "others", f"expected a list of report files, got {type(others).__name__}")
+    for i, other in enumerate(others):
+        _check_report(other, f"others[{i}]")
+    reports = [load_report(resolve_report(r)) for r in [report, *others]]
+    page = ComparisonPage(reports, lang)
     glue("page_title", PlainText(page.title), display=False)
     return page

@@ -248,7 +248,7 @@ class Page:
         return self.shares()
 
     def _list_chart(self, chart: str, indicator: str, kind: str):
-        items = self.report.items(indicator)
+        items = self.report.items(indicator, self.lang)
         if not items:
             return Markdown(self.words["page"]["not_stated_list"].format(what=self._name(indicator)))
         data = pd.DataFrame({"step": range(1, len(items) + 1), "item": items})
@@ -369,12 +369,16 @@ class Page:
             caption = html.escape(self._name(ind)) + "".join(f" “{html.escape(w)}”" for w in said)
             if not row["exhaustive"]:
                 caption += " " + html.escape(page["non_exhaustive"])
-            items = self.report.items(ind)
+            items = self.report.items(ind, self.lang)
             if not items:
                 missing = page["items_not_stated"].format(count=count) if count else page["items_not_listed"]
                 blocks.append(f"<p><em>{caption}</em>: {html.escape(missing)}</p>")
                 continue
             table = pd.DataFrame({"#": range(1, len(items) + 1), page["item_header"]: items})
+            original = self.report.items(ind)
+            if original != items:
+                # The English edition gives each item in English, with the article's words quoted.
+                table[page["column"]["quote"]] = [f"「{item}」" for item in original]
             body = table.to_html(index=False, escape=True, border=0, classes="vb-table vb-list", justify="left")
             blocks.append(f"<p><em>{caption}</em></p>\n" + body.replace("<table", f"<table aria-label=\"{caption}\"", 1))
         return HTML("\n".join(blocks))
@@ -427,3 +431,162 @@ CHARTS = {
     "risk": [Page.clarities],
     "checking": [Page.share_checks, Page.readings, Page.wholes],
 }
+
+
+class GuidePage:
+    """The page "Make this book for your own county": format, template, checks, an example."""
+
+    EXAMPLE = "tongguan-2021.yaml"
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.words = strings(lang)
+
+    @property
+    def title(self) -> str:
+        return self.words["guide"]["title"]
+
+    def narrative(self) -> Markdown:
+        """The format field by field and the commands, from villagereport/text/guide.<lang>.md."""
+        from importlib import resources
+
+        text = resources.files("villagereport.text").joinpath(f"guide.{self.lang}.md").read_text("utf-8")
+        return Markdown(text)
+
+    def template(self) -> HTML:
+        """The blank report file, shown and downloadable (a data: link works offline)."""
+        from urllib.parse import quote
+
+        from villagereport.catalogue import DATA_DIR
+
+        text = (DATA_DIR / "template.yaml").read_text(encoding="utf-8")
+        guide = self.words["guide"]
+        href = "data:text/yaml;charset=utf-8," + quote(text)
+        return HTML(f'<p><a class="vb-download" download="report-template.yaml" href="{href}">'
+                    f'{html.escape(guide["template_link"])}</a></p>\n'
+                    f'<details><summary>{html.escape(guide["template_caption"])}</summary>'
+                    f'<pre>{html.escape(text)}</pre></details>')
+
+    def catalogue(self) -> HTML:
+        """Every indicator id a report may use, from the catalogue."""
+        from villagereport.catalogue import load_catalogue
+
+        cat = load_catalogue()
+        cols = self.words["guide"]["catalogue_columns"]
+        table = pd.DataFrame({
+            cols["id"]: cat.indicators.index,
+            cols["name"]: cat.indicators[f"name_{self.lang}"],
+            cols["section"]: [cat.sections.at[s, f"title_{self.lang}"] for s in cat.indicators["section"]],
+            cols["kind"]: cat.indicators["kind"],
+            cols["unit"]: [cat.units.at[u, self.lang] for u in cat.indicators["unit"]],
+        })
+        body = table.to_html(index=False, escape=True, border=0, classes="vb-table", justify="left")
+        caption = html.escape(self.words["guide"]["catalogue_caption"])
+        return HTML(f"<details><summary>{caption}</summary>\n{body}</details>")
+
+    def example(self) -> None:
+        """The worked example: the Tongguan file, what the check says, a broken copy's one line."""
+        import tempfile
+        from pathlib import Path
+
+        from villagereport.errors import ReportError
+        from villagereport.report import REPORTS_DIR, load_report
+
+        guide = self.words["guide"]
+        path = REPORTS_DIR / self.EXAMPLE
+        text = path.read_text(encoding="utf-8")
+        report = load_report(path)
+        display(Markdown(f"## {escape_markdown(guide['example_heading'])}\n\n{escape_markdown(guide['example_intro'])}"))
+        display(HTML(f"<pre>{html.escape(text)}</pre>"))
+        display(HTML(f"<pre>ok: {html.escape(path.name)}: {html.escape(report.id)}, {len(report.figures)} figures, "
+                     f"{len(report.lists)} lists</pre>"))
+        # Break one figure the way people do (a number written with its unit) and check again.
+        members = report.figures.loc["members_total"]
+        stated = format_figure(members["value"], "", "zh")
+        broken = text.replace(f"value: {stated}\n", f'value: "{stated}人"\n', 1)
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / path.name
+            copy.write_text(broken, encoding="utf-8")
+            try:
+                load_report(copy)
+                message = "ok"
+            except ReportError as err:
+                message = f"error: {path.name}: {err.field}: {err.expected}"
+        display(Markdown(escape_markdown(guide["broken_intro"])))
+        display(HTML(f"<pre>{html.escape(message)}</pre>"))
+        display(Markdown(escape_markdown(guide["example_outro"])))
+        display(Page("checking", report, self.lang)._derived_table())
+
+
+class ComparisonPage:
+    """Several reports side by side: the figures they all state, and what each lacks."""
+
+    def __init__(self, reports: list[Report], lang: str) -> None:
+        self.reports = reports
+        self.lang = lang
+        self.words = strings(lang)
+        stated = [list(r.figures.index) for r in reports]
+        everything = [i for figures in stated for i in figures]
+        self.shared = [i for i in dict.fromkeys(everything) if all(i in s for s in stated)]
+        self.union = list(dict.fromkeys(everything))
+
+    @property
+    def title(self) -> str:
+        return self.words["comparison"]["title"]
+
+    def _place(self, report: Report) -> str:
+        return report.place["name"][self.lang]
+
+    def _name(self, indicator: str) -> str:
+        return self.reports[0].catalogue.indicators.at[indicator, f"name_{self.lang}"]
+
+    def narrative(self) -> Markdown:
+        """Which indicators every report states, and what each report lacks."""
+        words, sep = self.words["comparison"], self.words["number"]["list_sep"]
+        lines = [words["intro"].format(places=sep.join(self._place(r) for r in self.reports))]
+        if self.shared:
+            lines.append(words["shared"].format(count=len(self.shared), names=sep.join(map(self._name, self.shared))))
+        else:
+            lines.append(words["none_shared"])
+        for report in self.reports:
+            lacking = [i for i in self.union if i not in report.figures.index]
+            key = "lacks" if lacking else "lacks_nothing"
+            lines.append(words[key].format(place=self._place(report), names=sep.join(map(self._name, lacking))))
+        return Markdown("\n\n".join(escape_markdown(line) for line in lines))
+
+    def table(self) -> HTML | None:
+        """The shared indicators, one row each, one column per report."""
+        if not self.shared:
+            return None
+        col = self.words["page"]["column"]
+        rows = []
+        for ind in self.shared:
+            row = {col["indicator"]: self._name(ind)}
+            for report in self.reports:
+                row[self._place(report)] = str(FigureText(report, ind, self.lang))
+            rows.append(row)
+        return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
+
+    def chart(self):  # type: ignore[no-untyped-def]
+        """One panel per shared indicator, one bar per place, each from zero."""
+        if not self.shared:
+            return Markdown(self.words["comparison"]["none_shared"])
+        units = self.reports[0].catalogue.units
+        rows = []
+        for ind in self.shared:
+            unit = self.reports[0].figures.at[ind, "unit"]
+            for report in self.reports:
+                rows.append({"label": self._place(report), "value": report.value(ind),
+                             "shown": str(FigureText(report, ind, self.lang)), "unit": ind,
+                             "unit_label": f"{self._name(ind)} ({units.at[unit, self.lang]})"})
+        data = pd.DataFrame(rows)
+        page = Page("overview", self.reports[0], self.lang)
+        title = self.words["comparison"]["chart_title"].format(count=len(self.shared))
+        labels = {**page._labels(), "indicator": self.words["comparison"]["place"]}
+        sources = self.words["number"]["list_sep"].join(Page("overview", r, self.lang).chart_source() for r in self.reports)
+        chart = charts.bars_by_unit(data, title=title, source=sources,
+                                    description=page._describe(title, list(zip(data["unit_label"] + " " + data["label"],
+                                                                                data["shown"]))),
+                                    labels=labels)
+        return page._finish(chart, data, {"label": labels["indicator"], "unit_label": labels["indicator"] + " ",
+                                          "value": labels["value"]}, "bars_by_unit")

@@ -40,7 +40,7 @@ class Report:
         One row per counted list: indicator, section, stated_count, stated_as, slogan,
         exhaustive, n_items, quote, name_zh, name_en.
     list_items
-        One row per item of a list: indicator, position, item.
+        One row per item of a list: indicator, position, item, item_en (or None).
     sources
         One row: the report id and its source and place, flattened.
     """
@@ -68,10 +68,15 @@ class Report:
             return None
         return self.figures.at[indicator, "value"]
 
-    def items(self, indicator: str) -> list[str]:
-        """The stated items of list ``indicator`` (empty when not itemised or not stated)."""
-        rows = self.list_items[self.list_items["indicator"] == indicator]
-        return rows.sort_values("position")["item"].tolist()
+    def items(self, indicator: str, lang: str = "zh") -> list[str]:
+        """The stated items of list ``indicator`` (empty when not itemised or not stated).
+
+        In English, each item's translation where the report gives one, else the item itself.
+        """
+        rows = self.list_items[self.list_items["indicator"] == indicator].sort_values("position")
+        if lang == "en":
+            return [en if isinstance(en, str) else zh for zh, en in zip(rows["item"], rows["item_en"], strict=True)]
+        return rows["item"].tolist()
 
 
 def _fail(path: Path, where: str, expected: str) -> None:
@@ -235,6 +240,9 @@ def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str
         for j, item in enumerate(listed):
             if item not in quote:
                 _fail(path, f"{where}.items[{j}]", f"expected an item the quote contains verbatim, got {shown(item)}")
+        english = lst.get("items_en")
+        if english is not None and len(english) != len(listed):
+            _fail(path, f"{where}.items_en", f"expected one English item per item ({len(listed)}), got {len(english)}")
         exhaustive = lst.get("exhaustive", True)
         if listed and count is not None and exhaustive and len(listed) != count:
             _fail(path, f"{where}.items", f"expected {count} items (the stated count), got {len(listed)}")
@@ -243,7 +251,8 @@ def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str
             "slogan": lst.get("slogan"), "exhaustive": exhaustive, "n_items": len(listed), "quote": quote,
             "note": lst.get("note"), "name_zh": meta["name_zh"], "name_en": meta["name_en"],
         })
-        items += [{"indicator": ind_id, "position": j + 1, "item": item} for j, item in enumerate(listed)]
+        items += [{"indicator": ind_id, "position": j + 1, "item": item, "item_en": (english or [None] * len(listed))[j]}
+                  for j, item in enumerate(listed)]
     return lists, items
 
 
@@ -291,6 +300,6 @@ def load_report(path: str | Path = DEFAULT_REPORT, catalogue: Catalogue | None =
         path=path, id=document["id"], source=source, place=place, election_year=document["election_year"],
         headings=document.get("headings", {}), figures=figures.drop(columns="_where"),
         changes=pd.DataFrame(change_rows, columns=["indicator", "position", "value", "unit", "reading", "stated_as", "places"]),
-        lists=lists, list_items=pd.DataFrame(item_rows, columns=["indicator", "position", "item"]),
+        lists=lists, list_items=pd.DataFrame(item_rows, columns=["indicator", "position", "item", "item_en"]),
         sources=sources, catalogue=catalogue,
     )

@@ -82,13 +82,18 @@ def read_yaml(path: str | Path) -> object:
         raise ReportError(path, "", msg) from None
     if not text.strip():
         raise ReportError(path, "", "expected a YAML mapping, got an empty file")
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, source: str | Path) -> object:
+    """Parse YAML ``text`` strictly; ``source`` names it in errors."""
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except _Refused as err:
-        raise ReportError(path, "", str(err)) from None
+        raise ReportError(source, "", str(err)) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(err, "problem", None) or "unreadable YAML"
         msg = f"{where}expected valid YAML, got a syntax error ({problem})"
-        raise ReportError(path, "", msg) from None
+        raise ReportError(source, "", msg) from None

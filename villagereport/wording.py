@@ -6,9 +6,8 @@ import re
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from villagereport.errors import ReportError
+from villagereport.safe_yaml import parse_yaml
 
 LANGUAGES = ("zh", "en")
 
@@ -24,7 +23,8 @@ def strings(lang: str) -> dict:
     if lang not in LANGUAGES:
         raise ReportError("parameter", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     text = resources.files("villagereport.text").joinpath(f"{lang}.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    # Strictly: a key written twice would silently replace the first.
+    return parse_yaml(text, f"villagereport/text/{lang}.yaml")
 
 
 def escape_markdown(text: str) -> str:

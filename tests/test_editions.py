@@ -1,0 +1,204 @@
+"""Two editions from one set of notebooks; any report; several reports compared."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT
+from villagereport import load_report
+from villagereport.build import build
+from villagereport.wording import strings
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+QUOTED = re.compile(r"「[^」]*」|“[^”]*”|《[^》]*》|‘[^’]*’")
+
+
+class _VisibleText(HTMLParser):
+    """Text a reader sees, less code listings, scripts and elements marked lang="zh"."""
+
+    SKIP = {"script", "style", "pre", "code", "template"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        if tag in ("br", "img", "meta", "link", "input", "hr"):
+            return
+        # lang="zh" marks a quoted word (the link to the Chinese edition); the page's own
+        # <html lang> is the edition's language, not a quote.
+        skip = tag in self.SKIP or (tag != "html" and (dict(attrs).get("lang") or "").startswith("zh"))
+        self.stack.append((tag, skip or any(s for _, s in self.stack)))
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        if not (self.stack and self.stack[-1][1]):
+            self.text.append(data)
+
+
+def _visible(path: Path) -> str:
+    parser = _VisibleText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(parser.text)
+
+
+def _allowed_chinese(report_paths: list[Path]) -> list[str]:
+    """Names from the reports and the terms the English edition explains, longest first."""
+    allowed = set(strings("en")["glossary"])
+    for path in report_paths:
+        report = load_report(path)
+        allowed |= {report.place[k]["zh"] for k in ("name", "prefecture", "province") if k in report.place}
+        allowed |= {report.source["outlet"]["zh"], *report.source.get("authors", [])}
+        allowed |= {v for k, v in report.source.items() if k in ("editor", "title", "subtitle") and v}
+    return sorted(allowed, key=len, reverse=True)
+
+
+def _chinese_left(site: Path, reports: list[Path]) -> dict[str, list[str]]:
+    allowed = _allowed_chinese(reports)
+    left = {}
+    for page in sorted((site / "en").rglob("*.html")):
+        if {"_static", "_sources"} & set(page.parts):
+            continue
+        text = _visible(page)
+        for term in allowed:  # terms first: 村“两委” holds a quote of its own
+            text = text.replace(term, " ")
+        text = QUOTED.sub(" ", text)
+        snippets = [text[max(0, m.start() - 20): m.end() + 20] for m in CJK.finditer(text)]
+        if snippets:
+            left[str(page.relative_to(site))] = snippets[:3]
+    return left
+
+
+def _pages(site: Path, lang: str) -> list[Path]:
+    return [p for p in sorted((site / lang).rglob("*.html")) if not {"_static", "_sources"} & set(p.parts)]
+
+
+LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
+TONGGUAN = DATA / "reports" / "tongguan-2021.yaml"
+JIAXIANG = DATA / "reports" / "jiaxiang-2021.yaml"
+
+
+@pytest.fixture(scope="module")
+def tongguan_compared(tmp_path_factory):
+    """Tongguan's book, both editions, with Linjiang and Jiaxiang on a comparison page."""
+    target = tmp_path_factory.mktemp("tongguan") / "html"
+    build([TONGGUAN, LINJIANG, JIAXIANG], ["zh", "en"], target, run_gate=False)
+    return target
+
+
+@pytest.fixture(scope="module")
+def jiaxiang_site(tmp_path_factory):
+    target = tmp_path_factory.mktemp("jiaxiang") / "html"
+    build([JIAXIANG], ["zh", "en"], target, run_gate=False)
+    return target
+
+
+def test_both_editions_are_published_with_a_page_to_choose(built_site):
+    chooser = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="zh/INDEX.html"' in chooser and 'href="en/INDEX.html"' in chooser
+    for lang in ("zh", "en"):
+        assert len(list((built_site / lang / "book").glob("*.html"))) == 8
+
+
+def test_the_english_edition_is_in_english(built_site, tongguan_compared, jiaxiang_site):
+    assert _chinese_left(built_site, [LINJIANG]) == {}
+    assert _chinese_left(tongguan_compared, [TONGGUAN, LINJIANG, JIAXIANG]) == {}
+    assert _chinese_left(jiaxiang_site, [JIAXIANG]) == {}
+
+
+def test_the_check_for_chinese_would_catch_some(built_site):
+    page = built_site / "zh" / "book" / "01_overview.html"
+    text = QUOTED.sub(" ", _visible(page))
+    assert CJK.search(text)  # the Chinese edition, read by the same check, is full of it
+
+
+def test_every_explained_term_is_explained_on_the_english_landing_page(built_site):
+    landing = _visible(built_site / "en" / "INDEX.html")
+    for term, meaning in strings("en")["glossary"].items():
+        assert term in landing and meaning.split(":")[0][:20] in landing, term
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_links_to_its_counterpart(built_site, lang):
+    other = "en" if lang == "zh" else "zh"
+    for page in _pages(built_site, lang):
+        if 'http-equiv="Refresh"' in page.read_text(encoding="utf-8"):
+            continue  # Jupyter Book's redirect from index.html to the landing page
+        links = re.findall(r'<a class="vb-edition[^"]*" href="([^"]+)" hreflang="(\w+)"', page.read_text(encoding="utf-8"))
+        assert len(links) == 1, page
+        href, hreflang = links[0]
+        target = (page.parent / href).resolve()
+        assert hreflang == other and target == (built_site / other / page.relative_to(built_site / lang)).resolve()
+        assert target.exists(), f"{page} links to a missing {target}"
+
+
+def test_titles_and_interface_follow_the_edition(built_site):
+    en = (built_site / "en" / "book" / "02_organisation.html").read_text(encoding="utf-8")
+    zh = (built_site / "zh" / "book" / "02_organisation.html").read_text(encoding="utf-8")
+    assert "<title>Organisation" in en and '<html lang="en"' in en
+    assert "<title>组织部署" in zh and '<html lang="zh-CN"' in zh
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_book_builds_for_each_shared_report(tongguan_compared, jiaxiang_site, lang):
+    for site, report in ((tongguan_compared, TONGGUAN), (jiaxiang_site, JIAXIANG)):
+        place = load_report(report).place["name"][lang]
+        landing = (site / lang / "INDEX.html").read_text(encoding="utf-8")
+        assert place in landing
+        assert len(list((site / lang / "book").glob("*.html"))) >= 8
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_several_reports_add_a_comparison_page_of_exactly_the_shared_indicators(tongguan_compared, lang):
+    page = (tongguan_compared / lang / "book" / "09_comparison.html").read_text(encoding="utf-8")
+    reports = [load_report(p) for p in (TONGGUAN, LINJIANG, JIAXIANG)]
+    shared = set.intersection(*(set(r.figures.index) for r in reports))
+    names = reports[0].catalogue.indicators.loc[sorted(shared), f"name_{lang}"]
+    table = page.split('<table class="dataframe vb-table">')[-1]
+    rows = re.findall(r"<tr>\s*<td>([^<]*)</td>", table)
+    assert sorted(rows) == sorted(names)
+    for report in reports:
+        assert report.place["name"][lang] in table
+
+
+def test_a_single_report_book_has_no_comparison_page(built_site):
+    assert not (built_site / "zh" / "book" / "09_comparison.html").exists()
+
+
+def _make_n(*args: str) -> str:
+    result = subprocess.run(["make", "-n", "book", *args], capture_output=True, text=True, cwd=ROOT, check=True,
+                            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    return next(line for line in result.stdout.splitlines() if "villagereport build" in line)
+
+
+def test_make_book_takes_report_and_language():
+    assert _make_n().endswith("build --lang zh --lang en --out _build/html")
+    line = _make_n("REPORT=data/reports/tongguan-2021.yaml", "LANG=en", "OUT=_build/tg")
+    assert line.endswith("build --report data/reports/tongguan-2021.yaml --lang en --out _build/tg")
+    both = _make_n("REPORT=data/reports/tongguan-2021.yaml data/reports/jiaxiang-2021.yaml")
+    assert "--report data/reports/tongguan-2021.yaml --report data/reports/jiaxiang-2021.yaml" in both
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--lang", "fr"], "lang: expected one of zh, en, got 'fr'"),
+    (["--report", "nowhere.yaml"], "nowhere.yaml: expected an existing file"),
+    (["--colour", "red"], "unrecognized arguments: --colour red"),
+])
+def test_build_checks_parameters_before_anything_runs(tmp_path, args, words):
+    result = subprocess.run([sys.executable, "-m", "villagereport", "build", *args, "--out", str(tmp_path / "site")],
+                            capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode != 0 and words in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 2  # argparse adds its usage line
+    assert not (tmp_path / "site").exists()

@@ -1,0 +1,98 @@
+"""Lay out one edition's book source: its config, contents and landing page, in its language."""
+
+from __future__ import annotations
+
+import ast
+import html
+from pathlib import Path
+
+import jinja2
+import nbformat
+import yaml
+
+from villagereport.report import Report
+from villagereport.wording import escape_markdown, strings
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPARISON = "book/09_comparison"
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+
+def declared_parameters(notebook: Path) -> list[str]:
+    """The names a notebook's ``parameters`` cell assigns: all papermill may set."""
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        return []
+    tree = ast.parse(cell.source)
+    return [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)]
+
+
+def edition_labels(langs: list[str]) -> dict[str, str]:
+    """Each edition's name in its own language, for links between editions."""
+    return {lang: strings(lang)["book"]["edition"] for lang in langs}
+
+
+def book_config(lang: str, editions: list[str], report: Report) -> dict:
+    """The repository's _config.yml, set for this edition: title, language, its siblings."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    words = strings(lang)["book"]
+    config["title"] = words["title"].format(place=report.place["name"][lang])
+    sphinx = config["sphinx"]["config"]
+    sphinx["language"] = words["sphinx_language"]
+    sphinx["villagebook_lang"] = lang
+    sphinx["villagebook_editions"] = edition_labels(editions)
+    return config
+
+
+def table_of_contents(lang: str, *, comparison: bool) -> dict:
+    """The repository's _toc.yml with captions in this language; the comparison page only if wanted."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    captions = strings(lang)["book"]["toc_captions"]
+    for part, caption in zip(toc["parts"], captions, strict=True):
+        part["caption"] = caption
+        if not comparison:
+            part["chapters"] = [c for c in part["chapters"] if c["file"] != COMPARISON]
+    return toc
+
+
+def landing_page(lang: str, report: Report, others: list[Report]) -> str:
+    """INDEX.md, rendered for this edition and report: a template, since it names the report."""
+    source, place = report.source, report.place
+    words = strings(lang)
+    glossary = [(escape_markdown(term), escape_markdown(text)) for term, text in words.get("glossary", {}).items()]
+    context = {
+        "lang": lang,
+        "place": escape_markdown(place["name"][lang]),
+        "prefecture": escape_markdown(place.get("prefecture", {}).get(lang, "")),
+        "province": escape_markdown(place["province"][lang]),
+        "outlet": escape_markdown(source["outlet"][lang]),
+        "title": escape_markdown(source.get("title", "")),
+        "date": escape_markdown(source["date"]),
+        "authors": escape_markdown(words["number"]["list_sep"].join(source.get("authors", []))),
+        "report_file": escape_markdown(report.path.name),
+        "election_year": report.election_year,
+        "others": [escape_markdown(o.place["name"][lang]) for o in others],
+        "glossary": glossary,
+    }
+    template = (ROOT / "INDEX.md").read_text(encoding="utf-8")
+    return _ENV.from_string(template).render(context)
+
+
+def chooser_page(editions: list[str], report: Report) -> str:
+    """The site's root page: one link per edition, in each edition's own language."""
+    links = []
+    for lang in editions:
+        title = strings(lang)["book"]["title"].format(place=report.place["name"][lang])
+        links.append(f'<li><a href="{lang}/INDEX.html" hreflang="{lang}" lang="{lang}">'
+                     f'{html.escape(strings(lang)["book"]["edition"])}: {html.escape(title)}</a></li>')
+    heading = html.escape(strings(editions[0])["book"]["chooser_title"])
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{heading}</title>\n"
+        "<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;"
+        "max-width:40em;margin:3em auto;padding:0 1em;line-height:1.6}a{color:#0072B2}"
+        "li{margin:.6em 0;font-size:1.2em}</style>\n</head>\n<body>\n"
+        f"<h1>{heading}</h1>\n<ul>\n" + "\n".join(links) + "\n</ul>\n</body>\n</html>\n"
+    )
