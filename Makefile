@@ -20,7 +20,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: book test validate goldens venv system-packages requirements clean
+.PHONY: book test validate goldens handouts venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ system-packages:
 # Re-record the notebooks' expected outputs after a deliberate change; review the diff.
 goldens: venv
 	$(BIN)/python -m villagereport goldens
+
+# PDF handouts of each section page of the built book; SOLUTIONS=yes prints the solutions.
+handouts: venv system-packages
+	$(BIN)/python -m villagereport handouts --site $(OUT) --out _build/handouts$(if $(filter yes,$(SOLUTIONS)), --solutions)
 
 validate: venv
 	$(BIN)/python -m villagereport validate $(or $(REPORT),data/reports/*.yaml)

@@ -22,7 +22,8 @@ import papermill
 import yaml
 from jupyter_client.manager import AsyncKernelManager
 
-from villagereport.edition import book_config, chooser_page, declared_parameters, landing_page, table_of_contents
+from villagereport.classroom import write_copies
+from villagereport.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
 from villagereport.report import load_report
 from villagereport.wording import LANGUAGES, strings
@@ -125,6 +126,11 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     toc = table_of_contents(lang, comparison=len(reports) > 1)
     (stage_dir / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (stage_dir / "INDEX.md").write_text(landing_page(lang, loaded[0], loaded[1:]), encoding="utf-8")
+    for page in sorted(book.glob("*.md")):
+        (stage_dir / "book").mkdir(exist_ok=True)
+        (stage_dir / "book" / page.name).write_text(book_page(page, lang, loaded[0]), encoding="utf-8")
+    # Student and teacher copies of each page, downloadable from it.
+    write_copies(notebooks(book), stage_dir / "_static" / "notebooks")
     executions = []
     for notebook in notebooks(book):
         parameters = _parameters(notebook, reports, lang)

@@ -47,6 +47,18 @@ def _goldens() -> int:
     return 0
 
 
+def _handouts(site: str, out: str, solutions: bool) -> int:
+    from villagereport.classroom import handouts
+
+    written = handouts(Path(site), Path(out), solutions=solutions)
+    for path in written:
+        print(f"printed {path}")
+    if not written:
+        print(f"error: {site}: expected a built book (run make book first), got no section pages", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="villagereport", description=__doc__)
@@ -60,9 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--out", default="_build/html", help="where the site is published")
     make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
     commands.add_parser("goldens", help="re-record the goldens in tests/goldens from the default parameters")
+    hand = commands.add_parser("handouts", help="print each section page of a built book to PDF")
+    hand.add_argument("--site", default="_build/html", help="the built book (default: _build/html)")
+    hand.add_argument("--out", default="_build/handouts", help="where the PDFs go")
+    hand.add_argument("--solutions", action="store_true", help="print the solutions too")
     args = parser.parse_args(argv)
     if args.command == "goldens":
         return _goldens()
+    if args.command == "handouts":
+        return _handouts(args.site, args.out, args.solutions)
     if args.command == "validate":
         return _validate(args.reports)
     if args.command == "build":

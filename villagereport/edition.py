@@ -79,6 +79,12 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
     return _ENV.from_string(template).render(context)
 
 
+def book_page(path: Path, lang: str, report: Report) -> str:
+    """A Markdown page of book/ (a template, like INDEX.md), rendered for this edition."""
+    context = {"lang": lang, "place": escape_markdown(report.place["name"][lang])}
+    return _ENV.from_string(path.read_text(encoding="utf-8")).render(context)
+
+
 def chooser_page(editions: list[str], report: Report) -> str:
     """The site's root page: one link per edition, in each edition's own language."""
     links = []

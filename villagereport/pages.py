@@ -7,16 +7,18 @@ import html
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from villagereport import charts
+from villagereport import charts, exercises
 from villagereport.derived import derive
 from villagereport.narrative import _ENV, FigureText, ListText, _Lookup, check_sentences, narrative
-from villagereport.numbers import format_figure
+from villagereport.numbers import format_figure, format_number
 from villagereport.report import Report
 from villagereport.wording import escape_markdown, strings
 
 # d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
 ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
 
+PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
+              "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
 PAGES = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
 
 
@@ -353,6 +355,59 @@ class Page:
                                  labels=labels)
         return self._finish(chart, data, {"label": labels["indicator"], "min": labels["axis"] + " ≥",
                                           "max": labels["axis"] + " ≤"}, "intervals")
+
+    # --- exercises --------------------------------------------------------------------
+    def downloads(self) -> HTML | None:
+        """Links to this page's student notebook (no solutions) and teacher notebook (with them)."""
+        if not exercises.for_section(self.report, self.section):
+            return None
+        words = self.words["exercises"]
+        name = f"{PAGE_STEMS[self.section]}.ipynb"
+        links = " · ".join(
+            f'<a class="vb-notebook" download="{kind}-{name}" href="../_static/notebooks/{kind}/{name}">'
+            f"{html.escape(words[kind])}</a>" for kind in ("student", "teacher"))
+        return HTML(f'<p class="vb-downloads">{html.escape(words["downloads"])}: {links}</p>')
+
+    def _exercise(self, number: int):  # type: ignore[no-untyped-def]
+        available = exercises.for_section(self.report, self.section)
+        return available[number - 1] if number <= len(available) else None
+
+    def _exercise_text(self, number: int, part: str) -> str | None:
+        exercise = self._exercise(number)
+        if exercise is None:
+            return None
+        values = exercise.answer(self.report)
+        words = self.words["exercises"]["items"][exercise.id]
+        sep = self.words["number"]["list_sep"]
+        # The text is HTML-escaped as a whole when shown, so values go in as they are.
+        context = dict(values)
+        if "list" in values:
+            context["items"] = sep.join(self.report.items(values["list"], self.lang))
+
+        def n(value: float, places: int = 0) -> str:
+            return format_number(value, self.lang, places)
+
+        return _ENV.from_string(words[part]).render(context, n=n)
+
+    def exercise(self, number: int) -> HTML | None:
+        """The section's ``number``-th exercise, or nothing when the report lacks its figures."""
+        text = self._exercise_text(number, "question")
+        if text is None:
+            return None
+        words = self.words["exercises"]
+        kind = words["kinds"][words["items"][self._exercise(number).id]["kind"]]
+        heading = f'<p class="vb-exercise-heading"><strong>{html.escape(words["exercise"])} {number}</strong> · {html.escape(kind)}</p>'
+        lead = f'<h2 class="vb-exercises-heading">{html.escape(words["heading"])}</h2>\n' if number == 1 else ""
+        return HTML(f'{lead}<div class="vb-exercise" id="exercise-{number}">{heading}<p>{html.escape(text)}</p></div>')
+
+    def solution(self, number: int) -> HTML | None:
+        """The worked answer to exercise ``number``, folded until the reader opens it."""
+        text = self._exercise_text(number, "solution")
+        if text is None:
+            return None
+        label = html.escape(f'{self.words["exercises"]["solution"]} {number}')
+        return HTML(f'<details class="vb-solution" id="solution-{number}"><summary>{label}</summary>'
+                    f"<p>{html.escape(text)}</p></details>")
 
     # --- tables -----------------------------------------------------------------------
     def lists(self) -> HTML | None:

@@ -1,0 +1,181 @@
+"""Exercises with computed answers, student and teacher notebooks, handouts, the teacher's guide."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from browser import require_chromium
+from conftest import DATA, FIXTURES, REPORTS, ROOT
+from notebook_runs import NOTEBOOKS, outputs_text, report_arg, run
+from villagereport import exercises, load_report
+from villagereport.classroom import SOLUTION_TAG, drift, handouts, student, teacher
+from villagereport.notebook import open_page
+from villagereport.numbers import format_number
+from villagereport.pages import PAGES
+
+ALL_REPORTS = [*REPORTS, FIXTURES / "minimal.yaml"]
+
+
+def _value(report, indicator):
+    return report.figures.at[indicator, "value"]
+
+
+def _change(report, indicator):
+    """The stated change in the indicator's own unit, else the (ambiguous) percent one."""
+    rows = report.changes[report.changes["indicator"] == indicator]
+    plain = rows[rows["reading"] != "relative"]
+    return (plain if not plain.empty else rows).iloc[0]["value"]
+
+
+# Each answer worked out here from the report's own table, apart from the package's code.
+EXPECTED = {
+    "previous_age": lambda r: {"previous": _value(r, "members_avg_age") - _change(r, "members_avg_age")},
+    "secretary_age": lambda r: {"previous": _value(r, "secretaries_avg_age") - _change(r, "secretaries_avg_age")},
+    "women_heads": lambda r: {"exact": 100 * _value(r, "women_heads") / _value(r, "villages_completed")},
+    "college_readings": lambda r: {
+        "points": 100 * _value(r, "members_college") / _value(r, "members_total") - _change(r, "members_college"),
+        "previous_count": _value(r, "members_college") / (1 + _change(r, "members_college") / 100)},
+    "women_minimum": lambda r: {"minimum": _value(r, "women_members_per_village") * _value(r, "villages_completed")},
+    "staff_per_group": lambda r: {"per_group": _value(r, "staff_seconded") / _value(r, "working_groups")},
+    "meetings": lambda r: {"total": _value(r, "special_meetings") + _value(r, "dispatch_meetings")},
+    "candidates_per_seat": lambda r: {"ratio": _value(r, "candidates_vetted") / _value(r, "members_total"),
+                                      "not_elected_at_most": _value(r, "candidates_vetted") - _value(r, "members_total")},
+    "entrepreneurs": lambda r: {"count": min(range(int(_value(r, "secretaries_elected")) + 1), key=lambda n: abs(
+        100 * n / _value(r, "secretaries_elected") - _value(r, "secretaries_entrepreneur_share")))},
+    "attendances": lambda r: {"per_village": _value(r, "training_attendances") / _value(r, "villages_completed")},
+    "routines": lambda r: {"listed": len(r.items("work_routines"))},
+    "clarities": lambda r: {"listed": len(r.items("survey_clarities"))},
+    "leaflets": lambda r: {"per_village": _value(r, "leaflets") / _value(r, "villages_completed")},
+    "pledges": lambda r: {"share": 100 * _value(r, "discipline_pledges") / _value(r, "candidates_vetted")},
+    "zero": lambda r: {"incidents": _value(r, "negative_opinion_incidents")},
+    "previous_terms": lambda r: {"changes": len(r.changes)},
+}
+
+
+def test_every_exercise_has_an_independent_check_or_is_checked_below():
+    assert {e.id for e in exercises.EXERCISES} - set(EXPECTED) == {"checks", "implied_total"}
+
+
+@pytest.mark.parametrize("path", ALL_REPORTS, ids=lambda p: p.stem)
+def test_every_answer_matches_the_data(path):
+    report = load_report(path)
+    for section in PAGES:
+        for exercise in exercises.for_section(report, section):
+            if exercise.id not in EXPECTED:
+                continue
+            answer = exercise.answer(report)
+            for key, expected in EXPECTED[exercise.id](report).items():
+                assert answer[key] == pytest.approx(expected), (path.stem, exercise.id, key)
+
+
+def test_the_checking_answers_match_the_derived_table():
+    # Jiaxiang's three count/share pairs: the widest range any pair allows, found by brute force.
+    report = load_report(DATA / "reports" / "jiaxiang-2021.yaml")
+    answer = next(e for e in exercises.EXERCISES if e.id == "implied_total").answer(report)
+    fits = []
+    for count_id, share_id in (("members_45_or_under", "members_45_or_under_share"),
+                               ("members_college", "members_college_share"),
+                               ("members_60_or_over", "members_60_or_over_share")):
+        count, share = _value(report, count_id), _value(report, share_id)
+        fits += [n for n in range(int(count), 5000) if format_number(100 * count / n, "en", 2) == format_number(share, "en", 2)]
+    assert (answer["low"], answer["high"]) == (min(fits), max(fits))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_section_page_has_two_to_four_exercises_for_linjiang(lang):
+    for section in PAGES:
+        page = open_page(section, "linjiang-2021", lang)
+        shown = [k for k in range(1, 5) if page.exercise(k) is not None]
+        assert 2 <= len(shown) <= 4, section
+        assert all(page.solution(k) is not None for k in shown)
+        assert page.exercise(len(shown) + 1) is None if len(shown) < 4 else True
+
+
+def test_the_solution_states_the_computed_answer_in_the_pages_language():
+    for lang in ("zh", "en"):
+        page = open_page("candidates", "linjiang-2021", lang)
+        report = page.report
+        count = EXPECTED["entrepreneurs"](report)["count"]
+        number = next(k for k in range(1, 5)
+                      if exercises.for_section(report, "candidates")[k - 1].id == "entrepreneurs")
+        assert f"{count}" in page.solution(number).data
+        assert '<details class="vb-solution"' in page.solution(number).data and " open" not in page.solution(number).data
+
+
+def test_an_exercise_a_report_cannot_support_is_left_out():
+    page = open_page("organisation", "tongguan-2021", "en")
+    assert page.exercise(1) is None and page.solution(1) is None and page.downloads() is None
+
+
+SECTION_NOTEBOOKS = [nb for nb in NOTEBOOKS if nb.name[:2] <= "07"]
+
+
+@pytest.mark.parametrize("path", SECTION_NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_notebooks_hold_no_solution_and_match_their_source(path):
+    source = nbformat.read(path, as_version=4)
+    assert any(SOLUTION_TAG in c.metadata.get("tags", []) for c in source.cells)
+    pupil, master = student(source), teacher(source)
+    assert not any(SOLUTION_TAG in c.metadata.get("tags", []) for c in pupil.cells)
+    assert not any("page.solution" in c.source for c in pupil.cells)
+    assert drift(source, pupil, master) == []
+    # ...and the drift check would notice an edited copy.
+    pupil.cells[3].source += "\n# edited by hand"
+    assert drift(source, pupil, master)
+
+
+def test_a_solution_line_is_removed_from_student_copies():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("answer = 48.2  # solution\nprint('work it out')")]
+    assert student(nb).cells[0].source == "print('work it out')"
+
+
+@pytest.mark.parametrize("kind", ["student", "teacher"])
+def test_both_kinds_of_notebook_run_as_downloaded_outside_the_project(tmp_path, kind):
+    make = student if kind == "student" else teacher
+    for path in SECTION_NOTEBOOKS:
+        copy = tmp_path / f"{kind}-{path.name}"
+        nbformat.write(make(nbformat.read(path, as_version=4)), copy)
+        # Run from a folder outside the project, as a reader's download would be.
+        import papermill
+
+        papermill.execute_notebook(str(copy), str(copy), kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+                                   kernel_manager_class="villagereport.build.IPCKernelManager")
+        shown = outputs_text(nbformat.read(copy, as_version=4))
+        assert ("vb-solution" in shown) == (kind == "teacher") or "vb-exercise" not in shown, path.name
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_exercises_and_downloads_are_in_both_editions(built_site, lang):
+    page = (built_site / lang / "book" / "01_overview.html").read_text(encoding="utf-8")
+    assert page.count('class="vb-exercise"') == 4 and page.count('<details class="vb-solution"') == 4
+    for kind in ("student", "teacher"):
+        notebook = built_site / lang / "_static" / "notebooks" / kind / "01_overview.ipynb"
+        assert f'href="../_static/notebooks/{kind}/01_overview.ipynb"' in page and notebook.exists()
+    guide = (built_site / lang / "book" / "teachers_guide.html").read_text(encoding="utf-8")
+    for words in (("45分钟", "90分钟", "学习目标") if lang == "zh" else ("45-minute", "90-minute", "Learning goals")):
+        assert words in guide
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_handouts_print_with_or_without_solutions(built_site, tmp_path):
+    require_chromium()
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) reads the handouts back")
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    without = handouts(site, tmp_path / "plain", solutions=False, langs=("en",))
+    with_solutions = handouts(site, tmp_path / "full", solutions=True, langs=("en",))
+    assert len(without) == len(with_solutions) == 7
+    plain = _pdf_text(tmp_path / "plain" / "en" / "01_overview.pdf")
+    full = _pdf_text(tmp_path / "full" / "en" / "01_overview-solutions.pdf")
+    assert "Exercise 1" in plain and "Exercise 1" in full
+    assert "Solution 1" not in plain and "Solution 1" in full
+    assert "Show code cell source" not in plain  # navigation and code toggles are not printed

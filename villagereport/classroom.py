@@ -1,0 +1,105 @@
+"""Student and teacher notebooks from the book's sources, and printable handouts."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+
+SOLUTION_TAG = "solution"
+# A line ending with this marker is a solution line: student copies drop it.
+SOLUTION_LINE = "# solution"
+
+
+def _is_solution(cell: nbformat.NotebookNode) -> bool:
+    return SOLUTION_TAG in cell.metadata.get("tags", [])
+
+
+def _blank(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nb
+
+
+def teacher(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as it is, solutions included, outputs cleared for running afresh."""
+    return _blank(source)
+
+
+def student(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook without its solutions: solution cells and solution lines removed."""
+    nb = _blank(source)
+    nb.cells = [c for c in nb.cells if not _is_solution(c)]
+    for cell in nb.cells:
+        if cell.cell_type == "code" and SOLUTION_LINE in cell.source:
+            cell.source = "\n".join(line for line in cell.source.splitlines()
+                                    if not line.rstrip().endswith(SOLUTION_LINE))
+    return nb
+
+
+def drift(source: nbformat.NotebookNode, student_nb: nbformat.NotebookNode,
+          teacher_nb: nbformat.NotebookNode) -> list[str]:
+    """Where generated copies no longer match their source; empty when they match."""
+    problems = []
+    expected_teacher = [(c.cell_type, c.source) for c in source.cells]
+    if [(c.cell_type, c.source) for c in teacher_nb.cells] != expected_teacher:
+        problems.append("the teacher notebook's cells differ from the source's")
+    expected_student = [(c.cell_type, c.source) for c in student(source).cells]
+    if [(c.cell_type, c.source) for c in student_nb.cells] != expected_student:
+        problems.append("the student notebook's cells differ from the source's less its solutions")
+    if any(_is_solution(c) or SOLUTION_LINE in c.source for c in student_nb.cells):
+        problems.append("the student notebook holds a solution")
+    return problems
+
+
+def write_copies(sources: list[Path], target: Path) -> list[Path]:
+    """Write student/ and teacher/ copies of each notebook that has solutions, under ``target``."""
+    written = []
+    for path in sources:
+        source = nbformat.read(path, as_version=4)
+        if not any(_is_solution(c) for c in source.cells):
+            continue
+        for kind, make in (("student", student), ("teacher", teacher)):
+            out = target / kind / path.name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(make(source), out)
+            written.append(out)
+        problems = drift(source, nbformat.read(target / "student" / path.name, as_version=4),
+                         nbformat.read(target / "teacher" / path.name, as_version=4))
+        if problems:
+            msg = f"{path.name}: {'; '.join(problems)}"
+            raise ValueError(msg)
+    return written
+
+
+def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] = ("zh", "en")) -> list[Path]:
+    """Print each section page of ``site`` to a PDF with headless chromium, as the browser tests drive it."""
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"]
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        page = browser.new_page()
+        # A handout needs nothing from the network; refuse anything that is not the site itself.
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+        for lang in langs:
+            for html_page in sorted((site / lang / "book").glob("0[1-7]_*.html")):
+                page.goto(html_page.resolve().as_uri(), wait_until="load")
+                page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
+                                       ".every(el => el.dataset.rendered === 'true')", timeout=20000)
+                if solutions:
+                    page.evaluate("document.querySelectorAll('details.vb-solution').forEach(d => d.open = true)")
+                target = out / lang / (html_page.stem + ("-solutions" if solutions else "") + ".pdf")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                page.emulate_media(media="print")
+                page.pdf(path=str(target), format="A4", print_background=True,
+                         margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+                written.append(target)
+        browser.close()
+    return written

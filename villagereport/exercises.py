@@ -1,0 +1,191 @@
+"""Exercises on each page's own figures, with answers computed from the report.
+
+Each exercise names the figures it needs; for a report that lacks one, the exercise is left
+out. ``answer`` returns the numbers the solution states; the words are in the language's
+text file (``exercises`` in villagereport/text/<lang>.yaml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from villagereport.derived import derive
+from villagereport.report import Report
+from villagereport.shares import share_status
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: its id (the key of its words), the figures it needs, how to answer it."""
+
+    id: str
+    section: str
+    needs: tuple[str, ...]
+    answer: Callable[[Report], dict]
+
+
+def _v(report: Report, indicator: str) -> float:
+    return float(report.value(indicator))
+
+
+def _change(report: Report, indicator: str, reading: str) -> float | None:
+    rows = report.changes[(report.changes["indicator"] == indicator) & (report.changes["reading"] == reading)]
+    return None if rows.empty else float(rows.iloc[0]["value"])
+
+
+def _previous_age(report: Report) -> dict:
+    return {"now": _v(report, "members_avg_age"), "change": -_change(report, "members_avg_age", "absolute"),
+            "previous": _v(report, "members_avg_age") - _change(report, "members_avg_age", "absolute")}
+
+
+def _women_heads(report: Report) -> dict:
+    count, whole, stated = _v(report, "women_heads"), _v(report, "villages_completed"), _v(report, "women_heads_share")
+    places = int(report.figures.at["women_heads_share", "places"])
+    return {"count": count, "whole": whole, "stated": stated, "exact": count / whole * 100,
+            "fits": share_status(count, whole, stated, places) in ("rounded", "exact")}
+
+
+def _college_readings(report: Report) -> dict:
+    college, members = _v(report, "members_college"), _v(report, "members_total")
+    rise = _change(report, "members_college", "ambiguous")
+    share = college / members * 100
+    previous_count = college / (1 + rise / 100)
+    whole_counts = [n for n in range(1, int(college)) if round((college / n - 1) * 100, 1) == round(rise, 1)]
+    return {"college": college, "members": members, "rise": rise, "share": share, "points": share - rise,
+            "relative": share / (1 + rise / 100), "previous_count": previous_count, "count_fits": bool(whole_counts)}
+
+
+def _women_minimum(report: Report) -> dict:
+    per, villages, members = (_v(report, i) for i in ("women_members_per_village", "villages_completed", "members_total"))
+    return {"per_village": per, "villages": villages, "minimum": per * villages, "share": per * villages / members * 100}
+
+
+def _staff_per_group(report: Report) -> dict:
+    staff, groups = _v(report, "staff_seconded"), _v(report, "working_groups")
+    return {"staff": staff, "groups": groups, "per_group": staff / groups}
+
+
+def _meetings(report: Report) -> dict:
+    special, dispatch = _v(report, "special_meetings"), _v(report, "dispatch_meetings")
+    return {"special": special, "dispatch": dispatch, "total": special + dispatch}
+
+
+def _candidates_per_seat(report: Report) -> dict:
+    vetted, seats = _v(report, "candidates_vetted"), _v(report, "members_total")
+    return {"vetted": vetted, "seats": seats, "ratio": vetted / seats, "not_elected_at_most": vetted - seats}
+
+
+def _entrepreneurs(report: Report) -> dict:
+    derived = derive(report)
+    row = derived[(derived["quantity"] == "implied_count") & (derived["indicator"] == "secretaries_entrepreneur_share")]
+    secretaries, share = _v(report, "secretaries_elected"), _v(report, "secretaries_entrepreneur_share")
+    count = float(row.iloc[0]["value"])
+    return {"secretaries": secretaries, "share": share, "count": count, "check": count / secretaries * 100}
+
+
+def _secretary_age(report: Report) -> dict:
+    now, change = _v(report, "secretaries_avg_age"), _change(report, "secretaries_avg_age", "absolute")
+    return {"now": now, "change": -change, "previous": now - change}
+
+
+def _attendances(report: Report) -> dict:
+    attendances, villages = _v(report, "training_attendances"), _v(report, "villages_completed")
+    return {"attendances": attendances, "villages": villages, "per_village": attendances / villages}
+
+
+def _list_check(indicator: str) -> Callable[[Report], dict]:
+    """An exercise on a counted list: does the number the report gives match the items it lists?"""
+
+    def answer(report: Report) -> dict:
+        return {"count": float(report.lists.at[indicator, "stated_count"]),
+                "listed": float(len(report.items(indicator))),
+                "stated_as": report.lists.at[indicator, "stated_as"], "list": indicator}
+
+    return answer
+
+
+def _previous_terms(report: Report) -> dict:
+    derived = derive(report)
+    previous = derived[derived["quantity"] == "previous"]
+    return {"changes": float(len(report.changes)), "indicators": float(previous["indicator"].nunique())}
+
+
+def _leaflets(report: Report) -> dict:
+    leaflets, villages = _v(report, "leaflets"), _v(report, "villages_completed")
+    return {"leaflets": leaflets, "villages": villages, "per_village": leaflets / villages}
+
+
+def _pledges(report: Report) -> dict:
+    pledges, candidates = _v(report, "discipline_pledges"), _v(report, "candidates_vetted")
+    return {"pledges": pledges, "candidates": candidates, "share": pledges / candidates * 100}
+
+
+def _zero(report: Report) -> dict:
+    return {"incidents": _v(report, "negative_opinion_incidents"), "hours": _v(report, "online_monitoring_hours")}
+
+
+def _checks(report: Report) -> dict:
+    derived = derive(report)
+    checks = derived[derived["quantity"] == "share_check"]
+    return {"checked": float(len(checks)), "fit": float(checks["status"].isin(["rounded", "exact"]).sum())}
+
+
+def _implied_total(report: Report) -> dict:
+    derived = derive(report)
+    pairs = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded")]
+    together = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "all_truncated")]
+    return {"pairs": float(len(pairs)), "low": float(pairs["low"].min()), "high": float(pairs["high"].max()),
+            "agreed": float(together.iloc[0]["value"]) if not together.empty and pd.notna(together.iloc[0]["value"])
+            else None}
+
+
+EXERCISES: tuple[Exercise, ...] = (
+    Exercise("previous_age", "overview", ("members_avg_age",), _previous_age),
+    Exercise("women_heads", "overview", ("women_heads", "women_heads_share", "villages_completed"), _women_heads),
+    Exercise("college_readings", "overview", ("members_college", "members_total"), _college_readings),
+    Exercise("women_minimum", "overview", ("women_members_per_village", "villages_completed", "members_total"),
+             _women_minimum),
+    Exercise("staff_per_group", "organisation", ("staff_seconded", "working_groups"), _staff_per_group),
+    Exercise("meetings", "organisation", ("special_meetings", "dispatch_meetings"), _meetings),
+    Exercise("candidates_per_seat", "candidates", ("candidates_vetted", "members_total"), _candidates_per_seat),
+    Exercise("entrepreneurs", "candidates", ("secretaries_elected", "secretaries_entrepreneur_share"), _entrepreneurs),
+    Exercise("secretary_age", "candidates", ("secretaries_avg_age",), _secretary_age),
+    Exercise("attendances", "guidance", ("training_attendances", "villages_completed"), _attendances),
+    Exercise("routines", "guidance", ("work_routines",), _list_check("work_routines")),
+    Exercise("leaflets", "discipline", ("leaflets", "villages_completed"), _leaflets),
+    Exercise("pledges", "discipline", ("discipline_pledges", "candidates_vetted"), _pledges),
+    Exercise("zero", "risk", ("negative_opinion_incidents", "online_monitoring_hours"), _zero),
+    Exercise("clarities", "risk", ("survey_clarities",), _list_check("survey_clarities")),
+    Exercise("checks", "checking", (), _checks),
+    Exercise("implied_total", "checking", (), _implied_total),
+    Exercise("previous_terms", "checking", (), _previous_terms),
+)
+
+
+def _available(exercise: Exercise, report: Report) -> bool:
+    if not all(report.has(i) for i in exercise.needs):
+        return False
+    if exercise.id == "previous_age":
+        return _change(report, "members_avg_age", "absolute") is not None
+    if exercise.id == "secretary_age":
+        return _change(report, "secretaries_avg_age", "absolute") is not None
+    if exercise.id == "college_readings":
+        return _change(report, "members_college", "ambiguous") is not None
+    if exercise.id in ("routines", "clarities"):
+        indicator = exercise.needs[0]
+        return bool(report.items(indicator)) and pd.notna(report.lists.at[indicator, "stated_count"])
+    if exercise.id == "previous_terms":
+        return not report.changes.empty
+    if exercise.id == "checks":
+        return bool((derive(report)["quantity"] == "share_check").any())
+    if exercise.id == "implied_total":
+        return bool((derive(report)["quantity"] == "implied_whole").any())
+    return True
+
+
+def for_section(report: Report, section: str) -> list[Exercise]:
+    """The section's exercises that ``report`` has the figures for, at most four."""
+    return [e for e in EXERCISES if e.section == section and _available(e, report)][:4]
