@@ -7,6 +7,7 @@ step passed.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
@@ -154,12 +155,28 @@ def jupyter_book(source: Path, output: Path) -> None:
         raise BuildError(f"jupyter-book: {first} (full log: {output / 'jupyter-book.log'})")
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return result == 0
+
+
 def publish(new_site: Path, target: Path) -> None:
-    """Replace ``target`` with ``new_site`` by renames, so a reader never sees half a site."""
+    """Put ``new_site`` at ``target`` in one atomic step: a reader, or a build killed at any
+    moment, finds either the old site whole or the new one whole, never neither."""
     target.parent.mkdir(parents=True, exist_ok=True)
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
+    if target.exists() and _exchange(new_site, target):
+        shutil.rmtree(new_site)  # which now holds the previous site
+        return
     if target.exists():
         target.rename(old)
     new_site.rename(target)
@@ -185,7 +202,8 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
     if not reports or not langs:
         raise ReportError("parameters", "report" if not reports else "lang", "expected at least one, got none")
     reports = [r.resolve() for r in reports]
-    work = BUILD / "work"
+    # A folder of its own per build, so two builds never share a staging tree.
+    work = BUILD / "work" / str(os.getpid())
     started = time.perf_counter()
     executions = {lang: stage(reports, lang, langs, work / lang / "source", book) for lang in langs}
     gate_seconds = None
@@ -193,20 +211,26 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
         gate_started = time.perf_counter()
         gate(goldens or GOLDENS)
         gate_seconds = time.perf_counter() - gate_started
-    site = work / "site"
+    # The new site is assembled beside the target, so publishing it is one rename.
+    target = target.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    site = target.with_name(f".{target.name}.new-{os.getpid()}")
     if site.exists():
         shutil.rmtree(site)
-    site.mkdir(parents=True)
-    for lang in langs:
-        source = work / lang / "source"
-        write_status(source, executions[lang], reports, lang, gate_seconds, time.perf_counter() - started)
-        output = work / lang / "output"
-        if output.exists():
-            shutil.rmtree(output)
-        jupyter_book(source, output)
-        (output / "_build" / "html").rename(site / lang)
-    (site / "index.html").write_text(chooser_page(langs, load_report(reports[0])), encoding="utf-8")
-    publish(site, target)
+    site.mkdir()
+    try:
+        for lang in langs:
+            source = work / lang / "source"
+            write_status(source, executions[lang], reports, lang, gate_seconds, time.perf_counter() - started)
+            output = work / lang / "output"
+            jupyter_book(source, output)
+            shutil.move(output / "_build" / "html", site / lang)
+        (site / "index.html").write_text(chooser_page(langs, load_report(reports[0])), encoding="utf-8")
+        publish(site, target)
+    finally:
+        if site.exists():
+            shutil.rmtree(site)
+    shutil.rmtree(work, ignore_errors=True)  # kept only when a step failed, for its logs
     return executions
 
 

@@ -91,9 +91,12 @@ def parse_yaml(text: str, source: str | Path) -> object:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except _Refused as err:
         raise ReportError(source, "", str(err)) from None
+    except RecursionError:
+        # Thousands of nested brackets exhaust Python's stack before YAML finds anything wrong.
+        raise ReportError(source, "", "expected a report's shallow structure, got nesting too deep to read") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(err, "problem", None) or "unreadable YAML"
-        msg = f"{where}expected valid YAML, got a syntax error ({problem})"
+        msg = f"{where}expected plain YAML, got {problem}"
         raise ReportError(source, "", msg) from None
