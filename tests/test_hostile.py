@@ -36,7 +36,7 @@ def test_a_file_of_tens_of_megabytes_is_refused_without_reading_it(tmp_path):
         line = "  - {indicator: villages_completed, value: 70}\n"
         handle.write(line * (20_000_000 // len(line)))
     started = time.perf_counter()
-    with pytest.raises(ReportError, match=r"expected a file under 1,000,000 bytes, got 2\d,\d{3},\d{3}"):
+    with pytest.raises(ReportError, match=r"expected a file under 1,000,000 bytes, got \d{2},\d{3},\d{3}"):
         load_report(big)
     assert time.perf_counter() - started < 1
 
@@ -143,7 +143,7 @@ def test_hostile_text_appears_literally_and_no_script_runs(hostile_site):
                     assert literal in text, f"{path}: not shown as written: {literal}"
                 # No element from a report: one page title, no injected tags or handlers.
                 injected = page.evaluate("""() => ({
-                    h1: document.querySelectorAll('article h1, main h1').length,
+                    h1: document.querySelectorAll('article.bd-article h1').length,
                     tags: document.querySelectorAll('iframe, svg[onload], img[onerror], b[onmouseover]').length,
                     links: Array.from(document.querySelectorAll('a[href^="javascript:"]')).length,
                     scripts: Array.from(document.querySelectorAll('script:not([type="application/json"])'))

@@ -1,8 +1,11 @@
-"""Sphinx extension: a link on every page to the same page in the book's other editions."""
+"""Sphinx extension: a link on every page to its other editions; titles escaped for the theme."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
+
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -26,10 +29,26 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:  # typ
     ]
 
 
+# The book's title names the report's place. sphinx-book-theme and the PyData theme print
+# these as they are (`{{ docstitle }}`, `{{ root_title }}`, `{{ pagetitle }}`), so a place
+# written "<script>…" would run; as escaped Markup they print as text, and templates that
+# escape them themselves (`|e`) leave Markup alone.
+RAW_TITLES = ("docstitle", "root_title", "pagetitle")
+
+
+def _escape_titles(app, pagename, templatename, context, doctree) -> None:  # type: ignore[no-untyped-def]
+    for key in RAW_TITLES:
+        value = context.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            context[key] = Markup(html.escape(value, quote=True))
+
+
 def setup(app):  # type: ignore[no-untyped-def]
     """Register the settings and hooks; the build sets villagebook_lang and _editions."""
     app.add_config_value("villagebook_lang", "zh", "html")
     app.add_config_value("villagebook_editions", {}, "html")
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
+    # After the theme's own handlers (priority 500-501), which set root_title and pagetitle.
+    app.connect("html-page-context", _escape_titles, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
