@@ -20,7 +20,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: book test validate goldens handouts venv system-packages requirements clean
+.PHONY: book test validate goldens handouts benchmark venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ goldens: venv
 # PDF handouts of each section page of the built book; SOLUTIONS=yes prints the solutions.
 handouts: venv system-packages
 	$(BIN)/python -m villagereport handouts --site $(OUT) --out _build/handouts$(if $(filter yes,$(SOLUTIONS)), --solutions)
+
+# Build times against the plain Jupyter Book way, and bytes per page (prints a table).
+benchmark: venv
+	$(BIN)/python benchmarks/build_speed.py
 
 validate: venv
 	$(BIN)/python -m villagereport validate $(or $(REPORT),data/reports/*.yaml)

@@ -173,7 +173,7 @@ SOURCES = [ROOT / "book", ROOT / "data", ROOT / "INDEX.md", ROOT / "_config.yml"
 
 
 def _build_command(target: Path) -> list[str]:
-    return [sys.executable, "-m", "villagereport", "build", "--no-gate", "--lang", "zh", "--out", str(target)]
+    return [sys.executable, "-m", "villagereport", "build", "--no-gate", "--no-cache", "--lang", "zh", "--out", str(target)]
 
 
 def test_a_killed_build_leaves_the_site_and_sources_untouched_and_the_next_one_succeeds(tmp_path):

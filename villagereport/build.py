@@ -7,7 +7,9 @@ step passed.
 
 from __future__ import annotations
 
+import concurrent.futures
 import ctypes
+import hashlib
 import os
 import re
 import shutil
@@ -23,6 +25,7 @@ import papermill
 import yaml
 from jupyter_client.manager import AsyncKernelManager
 
+from villagereport.cache import CACHE, execution_key, package_digest, tree_digest
 from villagereport.classroom import write_copies
 from villagereport.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
@@ -36,6 +39,8 @@ BUILD = ROOT / "_build"
 # (_config.yml, _toc.yml and INDEX.md are written per edition by villagereport.edition.)
 BOOK_DIRS = ("_static",)
 # Jupyter Book 1 can exit 0 after a failure; these in its log mean the build is not good.
+# Written into each published site: the digest of the sources it was built from.
+SITE_KEY = ".villagebook-build-key"
 LOG_FAILURES = re.compile(r"WARNING:|ERROR:|CRITICAL:|Execution Failed|Traceback")
 
 
@@ -65,6 +70,7 @@ class Execution:
     source: Path
     output: Path
     seconds: float
+    cached: bool = False
 
 
 def notebooks(book: Path = BOOK) -> list[Path]:
@@ -114,8 +120,18 @@ def _parameters(notebook: Path, reports: list[Path], lang: str) -> dict | None:
     return {name: values[name] for name in declared if name in values}
 
 
-def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, book: Path = BOOK) -> list[Execution]:
-    """Lay out one edition's Jupyter Book source in ``stage_dir``, notebooks freshly executed."""
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run for one edition."""
+
+    notebook: Path
+    output: Path
+    parameters: dict
+    reports: tuple[Path, ...]
+
+
+def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, book: Path = BOOK) -> list[Job]:
+    """Lay out one edition's Jupyter Book source in ``stage_dir``; return the notebooks to run into it."""
     if stage_dir.exists():
         shutil.rmtree(stage_dir)
     stage_dir.mkdir(parents=True)
@@ -132,26 +148,79 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
         (stage_dir / "book" / page.name).write_text(book_page(page, lang, loaded[0]), encoding="utf-8")
     # Student and teacher copies of each page, downloadable from it.
     write_copies(notebooks(book), stage_dir / "_static" / "notebooks")
-    executions = []
+    jobs = []
     for notebook in notebooks(book):
         parameters = _parameters(notebook, reports, lang)
         if parameters is not None:
-            executions.append(execute(notebook, stage_dir / "book" / notebook.name, parameters))
-    return executions
+            read = tuple(reports) if "others" in parameters else (reports[0],)
+            jobs.append(Job(notebook, stage_dir / "book" / notebook.name, parameters, read))
+    return jobs
+
+
+def _run_job(job: Job, use_cache: bool) -> Execution:
+    """Run one job, or copy its cached execution when nothing it depends on has changed."""
+    key = execution_key(job.notebook, job.parameters, list(job.reports))
+    cached = CACHE / f"{key}.ipynb"
+    if use_cache and cached.exists():
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(cached, job.output)
+        return Execution(job.notebook, job.output, 0.0, cached=True)
+    execution = execute(job.notebook, job.output, job.parameters)
+    if use_cache:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copy2(job.output, partial)
+        partial.replace(cached)  # atomically: a killed build never leaves half an entry
+    return execution
+
+
+def run_jobs(jobs: list[Job], *, use_cache: bool = True, workers: int | None = None) -> list[Execution]:
+    """Run every job, in parallel on all cores, each in a kernel of its own."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) < 2:
+        return [_run_job(job, use_cache) for job in jobs]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_run_job, job, use_cache) for job in jobs]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def jupyter_book(source: Path, output: Path) -> None:
     """Build HTML from ``source`` into ``output``, failing on any warning or error in the log."""
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
-               "--path-output", str(output), "--warningiserror", "--keep-going", "--nitpick"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False,
-                            env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"})
-    log = result.stdout + result.stderr
+    jupyter_books([(source, output)])
+
+
+def jupyter_books(builds: list[tuple[Path, Path]]) -> None:
+    """Run Jupyter Book for each (source, output) at once, one process per edition."""
+    processes = []
+    for source, output in builds:
+        command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
+                   "--path-output", str(output), "--warningiserror", "--keep-going", "--nitpick"]
+        processes.append((output, subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"})))
+    failures = []
+    for output, process in processes:
+        log, _ = process.communicate()
+        try:
+            _check_jupyter_book_log(output, log, process.returncode)
+        except BuildError as err:
+            failures.append(str(err))
+    if failures:
+        raise BuildError("; ".join(failures))
+
+
+def _check_jupyter_book_log(output: Path, log: str, returncode: int) -> None:
+    """Keep the log; fail on a non-zero exit or on any warning or error line in it."""
     (output / "jupyter-book.log").parent.mkdir(parents=True, exist_ok=True)
     (output / "jupyter-book.log").write_text(log, encoding="utf-8")
     bad = [line for line in log.splitlines() if LOG_FAILURES.search(line)]
-    if result.returncode != 0 or bad:
-        first = bad[0].strip() if bad else f"exit status {result.returncode}"
+    if returncode != 0 or bad:
+        first = bad[0].strip() if bad else f"exit status {returncode}"
         raise BuildError(f"jupyter-book: {first} (full log: {output / 'jupyter-book.log'})")
 
 
@@ -185,7 +254,7 @@ def publish(new_site: Path, target: Path) -> None:
 
 
 def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool = True, book: Path = BOOK,
-          goldens: Path | None = None) -> dict[str, list[Execution]]:
+          goldens: Path | None = None, use_cache: bool = True) -> dict[str, list[Execution]]:
     """Execute, gate, build and publish the book for ``reports`` in each of ``langs`` at ``target``.
 
     Steps: (1) papermill runs every notebook of every edition into a staging tree; (2) nbval
@@ -205,12 +274,26 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
     # A folder of its own per build, so two builds never share a staging tree.
     work = BUILD / "work" / str(os.getpid())
     started = time.perf_counter()
-    executions = {lang: stage(reports, lang, langs, work / lang / "source", book) for lang in langs}
+    jobs = {lang: stage(reports, lang, langs, work / lang / "source", book) for lang in langs}
+    done = run_jobs([job for lang in langs for job in jobs[lang]], use_cache=use_cache)
+    executions = {lang: [e for e in done if e.output.is_relative_to(work / lang)] for lang in langs}
     gate_seconds = None
     if run_gate:
         gate_started = time.perf_counter()
-        gate(goldens or GOLDENS)
+        reusable = [e for e in executions.get("zh", []) if _is_default_run(e, reports)] if goldens is None else []
+        # Notebooks the Chinese edition of the default report just ran, with the parameters
+        # the goldens were recorded with, are compared as they are; nbval runs the rest.
+        compare_with_goldens([e.output for e in reusable], GOLDENS)
+        rest = [g for g in sorted((goldens or GOLDENS).glob("*.ipynb")) if g.name not in {e.output.name for e in reusable}]
+        if rest or not reusable:
+            gate(goldens or GOLDENS, use_cache=use_cache, only=[g.name for g in rest])
         gate_seconds = time.perf_counter() - gate_started
+    # Nothing changed since the published site was built from the same sources: keep it.
+    site_key = hashlib.sha256("".join(tree_digest(work / lang / "source") for lang in langs).encode()).hexdigest()
+    key_file = target.absolute() / SITE_KEY
+    if use_cache and key_file.exists() and key_file.read_text(encoding="utf-8") == site_key:
+        shutil.rmtree(work, ignore_errors=True)
+        return executions
     # The new site is assembled beside the target, so publishing it is one rename.
     target = target.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -220,12 +303,14 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
     site.mkdir()
     try:
         for lang in langs:
-            source = work / lang / "source"
-            write_status(source, executions[lang], reports, lang, gate_seconds, time.perf_counter() - started)
-            output = work / lang / "output"
-            jupyter_book(source, output)
-            shutil.move(output / "_build" / "html", site / lang)
+            write_status(work / lang / "source", executions[lang], reports, lang, gate_seconds,
+                         time.perf_counter() - started)
+        # The editions are independent: Jupyter Book builds them side by side.
+        jupyter_books([(work / lang / "source", work / lang / "output") for lang in langs])
+        for lang in langs:
+            shutil.move(work / lang / "output" / "_build" / "html", site / lang)
         (site / "index.html").write_text(chooser_page(langs, load_report(reports[0])), encoding="utf-8")
+        (site / SITE_KEY).write_text(site_key, encoding="utf-8")
         publish(site, target)
     finally:
         if site.exists():
@@ -257,7 +342,8 @@ def write_status(source: Path, executions: list[Execution], reports: list[Path],
              f"- {words['gate']}: {gate_result}",
              f"- {words['total']}: {total_seconds:.1f} {words['seconds']}", "",
              f"| {words['notebook']} | {words['executed']} | {words['result']} |", "| --- | ---: | --- |"]
-    lines += [f"| `{ex.source.name}` | {ex.seconds:.1f} | {words['ok']} |" for ex in executions]
+    lines += [f"| `{ex.source.name}` | {ex.seconds:.1f} | {words['cached'] if ex.cached else words['ok']} |"
+              for ex in executions]
     lines += ["", f"| {words['software']} | {words['version']} |", "| --- | --- |"]
     lines += [f"| {name} | {ver} |" for name, ver in _versions()]
     (source / "status.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -309,15 +395,29 @@ def _code_cell_line(path: Path, cell: str) -> str:
         return "?"
 
 
-def gate(goldens: Path = GOLDENS) -> None:
-    """Re-execute the goldens with nbval; fail naming each notebook and cell whose outputs changed."""
+def gate(goldens: Path = GOLDENS, *, use_cache: bool = False, only: list[str] | None = None) -> None:
+    """Re-execute the goldens with nbval; fail naming each notebook and cell whose outputs changed.
+
+    With ``use_cache``, a gate that passed on byte-identical goldens, notebooks, data and code
+    is not run again: the same inputs give the same outputs.
+    """
     paths = sorted(goldens.glob("*.ipynb"))
     if not paths:
         raise BuildError(f"regression gate: no goldens in {goldens}; record them with `make goldens`")
+    if only is not None:
+        paths = [p for p in paths if p.name in only]
+    key = hashlib.sha256("".join([tree_digest(goldens), tree_digest(BOOK), tree_digest(ROOT / "data"),
+                                  package_digest(), *[p.name for p in paths]]).encode()).hexdigest()
+    passed = CACHE / f"gate-{key}.passed"
+    if use_cache and passed.exists():
+        return
     command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
                "-q", "-rf", "--no-header", "-o", "addopts=", "-o", "testpaths=", *map(str, paths)]
     result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     if result.returncode == 0:
+        if use_cache:
+            CACHE.mkdir(parents=True, exist_ok=True)
+            passed.write_text("nbval passed\n", encoding="utf-8")
         return
     failed = [f"{Path(nb).name} {cell} ({_code_cell_line(ROOT / nb, cell)})"
               for nb, cell in NBVAL_FAILURE.findall(result.stdout)]
@@ -326,3 +426,45 @@ def gate(goldens: Path = GOLDENS) -> None:
     log.write_text(result.stdout + result.stderr, encoding="utf-8")
     where = "; ".join(failed) if failed else f"pytest exit status {result.returncode}"
     raise BuildError(f"regression gate: outputs differ from the goldens in {where} (details: {log})")
+
+
+def _is_default_run(execution: Execution, reports: list[Path]) -> bool:
+    """Whether a run had the parameters the goldens were recorded with (the defaults)."""
+    from villagereport.report import DEFAULT_REPORT
+
+    return reports[0] == DEFAULT_REPORT.resolve() and (len(reports) == 1 or "comparison" not in execution.source.name)
+
+
+# nbval's own list of what it does not compare in an output.
+NBVAL_SKIPS = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
+               "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg"}
+
+
+def _comparable(outputs: list) -> list:
+    flat = []
+    for output in outputs:
+        for key, value in output.items():
+            if key == "data":
+                flat += [(mime, data) for mime, data in sorted(value.items()) if mime not in NBVAL_SKIPS]
+            elif key not in NBVAL_SKIPS:
+                flat.append((key, value))
+    return flat
+
+
+def compare_with_goldens(executed: list[Path], goldens: Path = GOLDENS) -> None:
+    """The gate on executions already made: every output of every code cell, as nbval compares them."""
+    failed = []
+    for path in executed:
+        golden_path = goldens / path.name
+        if not golden_path.exists():
+            failed.append(f"{path.name} (no golden; record it with `make goldens`)")
+            continue
+        golden = [c for c in nbformat.read(golden_path, as_version=4).cells if c.cell_type == "code"]
+        fresh = {c.get("id"): c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"}
+        for number, cell in enumerate(golden):
+            ran = fresh.get(cell.get("id"))
+            if ran is None or _comparable(ran.get("outputs", [])) != _comparable(cell.get("outputs", [])):
+                first = cell.source.splitlines()[0] if cell.source else "?"
+                failed.append(f"{path.name} Cell {number} ({first})")
+    if failed:
+        raise BuildError(f"regression gate: outputs differ from the goldens in {'; '.join(failed)}")

@@ -23,18 +23,18 @@ def _validate(paths: list[str]) -> int:
     return 1 if failed else 0
 
 
-def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True) -> int:
+def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True, cache: bool = True) -> int:
     # Imported here: building needs papermill and Jupyter Book, validating does not.
     from villagereport.build import BuildError, build
 
     try:
-        executions = build([Path(r) for r in reports], langs, Path(out), run_gate=gate)
+        executions = build([Path(r) for r in reports], langs, Path(out), run_gate=gate, use_cache=cache)
     except (ReportError, BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     for lang, runs in executions.items():
         for ex in runs:
-            print(f"{lang}: executed {ex.source.name} in {ex.seconds:.1f} s")
+            print(f"{lang}: {ex.source.name}: " + ("unchanged, reused" if ex.cached else f"executed in {ex.seconds:.1f} s"))
     print(f"published {out} ({', '.join(executions)})")
     return 0
 
@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--lang", action="append", metavar="LANG", help="zh or en; repeat for both (default: both)")
     make.add_argument("--out", default="_build/html", help="where the site is published")
     make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
+    make.add_argument("--no-cache", action="store_true", help="execute every notebook even if nothing changed")
     commands.add_parser("goldens", help="re-record the goldens in tests/goldens from the default parameters")
     hand = commands.add_parser("handouts", help="print each section page of a built book to PDF")
     hand.add_argument("--site", default="_build/html", help="the built book (default: _build/html)")
@@ -84,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(args.reports)
     if args.command == "build":
-        return _build(args.report or [str(DEFAULT_REPORT)], args.lang or ["zh", "en"], args.out, gate=not args.no_gate)
+        return _build(args.report or [str(DEFAULT_REPORT)], args.lang or ["zh", "en"], args.out, gate=not args.no_gate,
+                      cache=not args.no_cache)
     return 2
 
 

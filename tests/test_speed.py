@@ -1,0 +1,75 @@
+"""Parallel execution and a cache that knows what each notebook depends on."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from conftest import DATA, ROOT
+from villagereport.build import BuildError, compare_with_goldens, GOLDENS, build, run_jobs, stage
+from villagereport.cache import execution_key
+
+LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
+JIAXIANG = DATA / "reports" / "jiaxiang-2021.yaml"
+
+
+def _executed(runs):
+    return sorted(f"{lang}:{e.source.name}" for lang, group in runs.items() for e in group if not e.cached)
+
+
+def test_a_warm_build_executes_nothing_and_a_changed_report_reruns_only_its_readers(tmp_path):
+    other = tmp_path / "jiaxiang-copy.yaml"
+    shutil.copy2(JIAXIANG, other)
+    target = tmp_path / "site"
+    build([LINJIANG, other], ["zh"], target, run_gate=False)
+    page = (target / "zh" / "book" / "09_comparison.html").read_bytes()
+    assert _executed(build([LINJIANG, other], ["zh"], target, run_gate=False)) == []
+    assert (target / "zh" / "book" / "09_comparison.html").read_bytes() == page
+    # One figure changed in the compared report: only the page that reads it runs again.
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text.replace("47.86", "47.96"), encoding="utf-8")
+    assert _executed(build([LINJIANG, other], ["zh"], target, run_gate=False)) == ["zh:09_comparison.ipynb"]
+    assert "47.96" in (target / "zh" / "book" / "09_comparison.html").read_text(encoding="utf-8")
+
+
+def test_the_key_follows_source_parameters_data_and_declared_reads(tmp_path):
+    notebook = ROOT / "book" / "01_overview.ipynb"
+    key = execution_key(notebook, {"lang": "zh"}, [LINJIANG])
+    assert key == execution_key(notebook, {"lang": "zh"}, [LINJIANG])
+    assert key != execution_key(notebook, {"lang": "en"}, [LINJIANG])
+    copy = tmp_path / "linjiang.yaml"
+    copy.write_text(LINJIANG.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert key != execution_key(notebook, {"lang": "zh"}, [copy])
+    edited = tmp_path / "01_overview.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[4].source += "\n"
+    nbformat.write(nb, edited)
+    assert key != execution_key(edited, {"lang": "zh"}, [LINJIANG])
+    # The guide declares the example report it reads; a change there reaches its key.
+    guide = ROOT / "book" / "08_your_county.ipynb"
+    reads = nbformat.read(guide, as_version=4).metadata["villagebook"]["reads"]
+    assert "data/reports/tongguan-2021.yaml" in reads
+
+
+def test_parallel_and_serial_runs_give_the_same_outputs(tmp_path):
+    jobs = stage([LINJIANG], "en", ["en"], tmp_path / "a")[:3]
+    serial = [e.output.read_text(encoding="utf-8") for e in run_jobs(jobs, use_cache=False, workers=1)]
+    again = stage([LINJIANG], "en", ["en"], tmp_path / "b")[:3]
+    parallel = [e.output.read_text(encoding="utf-8") for e in run_jobs(again, use_cache=False, workers=2)]
+
+    def outputs(text):
+        return [c.get("outputs") for c in nbformat.reads(text, as_version=4).cells]
+
+    assert [outputs(t) for t in serial] == [outputs(t) for t in parallel]
+
+
+def test_the_gate_on_reused_executions_names_the_changed_cells(tmp_path):
+    fresh = tmp_path / "05_discipline.ipynb"
+    text = (GOLDENS / "05_discipline.ipynb").read_text(encoding="utf-8")
+    fresh.write_text(text.replace("6.8万", "7.2万"), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"05_discipline\.ipynb Cell 3 \(page\.narrative\(\)\)"):
+        compare_with_goldens([fresh])
+    shutil.copy2(GOLDENS / "05_discipline.ipynb", fresh)
+    compare_with_goldens([fresh])  # unchanged outputs pass

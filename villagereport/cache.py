@@ -1,0 +1,71 @@
+"""What a notebook's outputs depend on, as a digest: its source, parameters, data and our code.
+
+An execution is reused only when every one of these is byte-identical to a past run's:
+the notebook, the parameters it was given, every data file it reads (the reports passed to
+it, the catalogue, and any file its metadata ``villagebook.reads`` names), the package's
+code and words, and the versions of what runs it. Outputs are deterministic, so reusing
+one is the same as running it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+CACHE = ROOT / "_build" / "cache"
+# Versions that shape outputs: a new one invalidates every cached execution.
+RUNTIME = ("papermill", "nbclient", "ipykernel", "altair", "pandas", "jinja2", "jsonschema", "pyyaml")
+
+
+def _digest_files(paths: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for path in paths:
+        sha.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).encode())
+        sha.update(b"\0")
+        sha.update(path.read_bytes())
+        sha.update(b"\0")
+    return sha.hexdigest()
+
+
+@cache
+def package_digest() -> str:
+    """The package's code, schemas, words and templates, and the runtime's versions."""
+    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".json", ".yaml", ".md", ".html"))
+    runtime = json.dumps([sys.version, *[version(name) for name in RUNTIME]])
+    return hashlib.sha256((_digest_files(files) + runtime).encode()).hexdigest()
+
+
+def extra_reads(notebook: Path) -> list[Path]:
+    """Data files a notebook reads beyond its parameters, as its metadata declares them."""
+    nb = nbformat.read(notebook, as_version=4)
+    return [ROOT / name for name in nb.metadata.get("villagebook", {}).get("reads", [])]
+
+
+def execution_key(notebook: Path, parameters: dict, reports: list[Path]) -> str:
+    """The digest that decides whether a cached execution of ``notebook`` can stand in for a new one."""
+    reads = [ROOT / "data" / "indicators.yaml", *reports, *extra_reads(notebook)]
+    sha = hashlib.sha256()
+    sha.update(notebook.read_bytes())
+    sha.update(json.dumps(parameters, sort_keys=True).encode())
+    sha.update(_digest_files([p.resolve() for p in reads]).encode())
+    sha.update(package_digest().encode())
+    return sha.hexdigest()
+
+
+def tree_digest(folder: Path, exclude: tuple[str, ...] = ()) -> str:
+    """A digest of every file under ``folder`` (their paths and bytes), less ``exclude`` names."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in exclude)
+    sha = hashlib.sha256()
+    for path in files:
+        sha.update(str(path.relative_to(folder)).encode())
+        sha.update(b"\0")
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
