@@ -173,14 +173,15 @@ SOURCES = [ROOT / "book", ROOT / "data", ROOT / "INDEX.md", ROOT / "_config.yml"
 
 
 def _build_command(target: Path) -> list[str]:
-    return [sys.executable, "-m", "villagereport", "build", "--no-gate", "--no-cache", "--lang", "zh", "--out", str(target)]
+    return [sys.executable, "-m", "villagereport", "build", "--no-gate", "--no-cache", "--lang", "zh", "--lang", "en",
+            "--out", str(target)]
 
 
 def test_a_killed_build_leaves_the_site_and_sources_untouched_and_the_next_one_succeeds(tmp_path):
     target = tmp_path / "html"
-    build([DATA / "reports" / "linjiang-2021.yaml"], ["zh"], target, run_gate=False)
+    build([DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"], target, run_gate=False)
     site_before, sources_before = _digest([target]), _digest(SOURCES)
-    for delay in (3, 12):  # while notebooks execute, and later, nearer Jupyter Book
+    for delay in (3, 14):  # while notebooks execute, and later, while Jupyter Book builds
         process = subprocess.Popen(_build_command(target), cwd=ROOT, start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -43,9 +44,12 @@ def field_path(parts: list[object], document: object = None) -> str:
             out += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("indicator"), str):
-                out += f"({node['indicator'][:40]})"
+                ind = node["indicator"]
+                out += f"({ind})" if re.fullmatch(r"[\w\-]{1,60}", ind) else f"({shown(ind)})"
         else:
-            out += f".{part}" if out else str(part)
+            # A key is shown as written unless it holds characters that would garble the line.
+            name = str(part) if re.fullmatch(r"[\w\-]{1,60}", str(part)) else shown(part)
+            out += f".{name}" if out else name
             node = node.get(part) if isinstance(node, dict) else None
     return out
 
