@@ -10,8 +10,8 @@ import nbformat
 import pytest
 
 from browser import require_chromium
-from conftest import DATA, FIXTURES, REPORTS, ROOT
-from notebook_runs import NOTEBOOKS, outputs_text, report_arg, run
+from conftest import DATA, FIXTURES, REPORTS
+from notebook_runs import NOTEBOOKS, outputs_text
 from villagereport import exercises, load_report
 from villagereport.classroom import SOLUTION_TAG, drift, handouts, student, teacher
 from villagereport.notebook import open_page

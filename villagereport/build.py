@@ -189,11 +189,6 @@ def run_jobs(jobs: list[Job], *, use_cache: bool = True, workers: int | None = N
             raise
 
 
-def jupyter_book(source: Path, output: Path) -> None:
-    """Build HTML from ``source`` into ``output``, failing on any warning or error in the log."""
-    jupyter_books([(source, output)])
-
-
 def jupyter_books(builds: list[tuple[Path, Path]]) -> None:
     """Run Jupyter Book for each (source, output) at once, one process per edition."""
     processes = []

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import html
+import tempfile
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from villagereport import charts, exercises
+from villagereport.catalogue import DATA_DIR, load_catalogue
 from villagereport.derived import derive
+from villagereport.errors import ReportError
 from villagereport.narrative import _ENV, FigureText, ListText, _Lookup, check_sentences, narrative
 from villagereport.numbers import format_figure, format_number
-from villagereport.report import Report
+from villagereport.report import REPORTS_DIR, Report, load_report
 from villagereport.wording import escape_markdown, strings
 
 # d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
@@ -203,7 +209,7 @@ class Page:
         title = self._title("shares", lowest=lowest, highest=highest)
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_share"]}
         chart = charts.part_of_whole(data, title=title, source=self.chart_source(),
-                                     description=self._describe(title, list(zip(data["label"], data["shown"]))),
+                                     description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
                                      labels=labels)
         return self._finish(chart, data, {"label": labels["indicator"], "share": labels["axis"], "part": labels["part"],
                                           "whole": labels["whole"], "note": " "}, "part_of_whole")
@@ -221,7 +227,7 @@ class Page:
         title = self._title(chart)
         labels = self._labels()
         chart = charts.bars_by_unit(data, title=title, source=self.chart_source(),
-                                    description=self._describe(title, list(zip(data["label"], data["shown"]))),
+                                    description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
                                     labels=labels)
         return self._finish(chart, data, {"label": labels["indicator"], "value": labels["value"],
                                           "unit_label": labels["unit"]}, "bars_by_unit")
@@ -244,10 +250,6 @@ class Page:
         """Candidates vetted against members and secretaries elected: all people, one axis."""
         return self._counts("people", ["candidates_vetted", "members_total", "secretaries_elected"]
                             if self.report.has("candidates_vetted") else ["candidates_vetted"])
-
-    def secretary_shares(self):
-        """The secretaries' shares as parts of all secretaries."""
-        return self.shares()
 
     def _list_chart(self, chart: str, indicator: str, kind: str):
         items = self.report.items(indicator, self.lang)
@@ -293,7 +295,7 @@ class Page:
         title = self._title("share_checks", total=len(checks), fitting=fitting)
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_deviation"]}
         chart = charts.intervals(data, title=title, source=self.chart_source(),
-                                 description=self._describe(title, list(zip(data["label"], data["status"]))),
+                                 description=self._describe(title, list(zip(data["label"], data["status"], strict=True))),
                                  labels=labels)
         return self._finish(chart, data, {"label": labels["indicator"], "value": labels["axis"],
                                           "shown_range": labels["range"], "status": labels["status"]}, "intervals")
@@ -351,7 +353,7 @@ class Page:
         title = self._title("wholes", agree=agree)
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_members"]}
         chart = charts.intervals(data, title=title, source=self.chart_source(),
-                                 description=self._describe(title, list(zip(data["label"], data["shown_range"]))),
+                                 description=self._describe(title, list(zip(data["label"], data["shown_range"], strict=True))),
                                  labels=labels)
         return self._finish(chart, data, {"label": labels["indicator"], "min": labels["axis"] + " ≥",
                                           "max": labels["axis"] + " ≤"}, "intervals")
@@ -480,7 +482,7 @@ class Page:
 CHARTS = {
     "overview": [Page.ages, Page.shares],
     "organisation": [Page.organisation_counts],
-    "candidates": [Page.people, Page.secretary_shares],
+    "candidates": [Page.people, Page.shares],
     "guidance": [Page.routine],
     "discipline": [Page.discipline_counts, Page.levels],
     "risk": [Page.clarities],
@@ -503,17 +505,11 @@ class GuidePage:
 
     def narrative(self) -> Markdown:
         """The format field by field and the commands, from villagereport/text/guide.<lang>.md."""
-        from importlib import resources
-
         text = resources.files("villagereport.text").joinpath(f"guide.{self.lang}.md").read_text("utf-8")
         return Markdown(text)
 
     def template(self) -> HTML:
         """The blank report file, shown and downloadable (a data: link works offline)."""
-        from urllib.parse import quote
-
-        from villagereport.catalogue import DATA_DIR
-
         text = (DATA_DIR / "template.yaml").read_text(encoding="utf-8")
         guide = self.words["guide"]
         href = "data:text/yaml;charset=utf-8," + quote(text)
@@ -524,8 +520,6 @@ class GuidePage:
 
     def catalogue(self) -> HTML:
         """Every indicator id a report may use, from the catalogue."""
-        from villagereport.catalogue import load_catalogue
-
         cat = load_catalogue()
         cols = self.words["guide"]["catalogue_columns"]
         table = pd.DataFrame({
@@ -541,12 +535,6 @@ class GuidePage:
 
     def example(self) -> None:
         """The worked example: the Tongguan file, what the check says, a broken copy's one line."""
-        import tempfile
-        from pathlib import Path
-
-        from villagereport.errors import ReportError
-        from villagereport.report import REPORTS_DIR, load_report
-
         guide = self.words["guide"]
         path = REPORTS_DIR / self.EXAMPLE
         text = path.read_text(encoding="utf-8")

@@ -191,7 +191,7 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list
 
 def _check_shares(path: Path, figures: pd.DataFrame) -> None:
     """Every stated percentage must fit its stated count and whole at its stated precision."""
-    for ind_id, row in figures[figures["kind"] == "share"].iterrows():
+    for _, row in figures[figures["kind"] == "share"].iterrows():
         whole_id, count_id = row["denominator_id"], row["count_id"]
         if pd.isna(whole_id) or whole_id not in figures.index:
             continue
