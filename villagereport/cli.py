@@ -19,7 +19,7 @@ def _validate(paths: list[str]) -> int:
             print(f"error: {err}", file=sys.stderr)
             failed += 1
             continue
-        print(f"ok: {path}: {report.id}, {len(report.figures)} figures, {len(report.lists)} lists")
+        print(f"ok: {path}: {report.id}, {len(report.all_figures)} figures, {len(report.lists)} lists")
     return 1 if failed else 0
 
 

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from villagereport.shares import EXACT, INCONSISTENT, ROUNDED, fitting_counts, fitting_wholes, share_status
+from villagereport.shares import (EXACT, INCONSISTENT, ROUNDED, WITHIN, counts_within, fitting_counts, fitting_wholes,
+                                  share_status, wholes_within)
+from villagereport.shares import status as share_fit
 
 if TYPE_CHECKING:
     from villagereport.report import Report
@@ -60,6 +62,10 @@ def previous_terms(report: Report) -> list[dict]:
             rows.append(_row("previous", ind, value / (1 + delta / 100), "percent", places, inputs, reading="relative"))
         else:
             rows += _ambiguous_count_change(report, ind, value, delta, places)
+    for ind, fig in figures[figures["previous"].notna()].iterrows():
+        # From -> to: both levels stated, so the change is arithmetic, not a reading.
+        rows.append(_row("change", ind, fig["value"] - fig["previous"], fig["unit"], _places(report, ind), [ind],
+                         reading="from_to", stated=fig["previous"]))
     rows += _change_cross_checks(report)
     return rows
 
@@ -102,29 +108,38 @@ def _change_cross_checks(report: Report) -> list[dict]:
 
 
 def share_checks(report: Report) -> list[dict]:
-    """Every stated percentage against its count and whole, or the counts it implies."""
+    """Every stated percentage against its count and whole, or the counts it implies.
+
+    A qualified percentage (近40%, 约, 以上) bounds the share rather than rounding it, so its
+    check asks whether the count and whole fall within those bounds.
+    """
     rows = []
     figures = report.figures
     for ind, fig in figures[figures["kind"] == "share"].iterrows():
         whole_id, count_id = fig["denominator_id"], fig["count_id"]
         places = None if pd.isna(fig["places"]) else int(fig["places"])
+        qualifier = fig["qualifier"]
         if pd.isna(whole_id) or whole_id not in figures.index:
             continue
         whole = figures.at[whole_id, "value"]
         if not pd.isna(count_id) and count_id in figures.index:
             count = figures.at[count_id, "value"]
-            status = share_status(count, whole, fig["value"], places)
+            status = share_fit(count, whole, fig["value"], places, qualifier)
             rows.append(_row("share_check", ind, count / whole * 100, "percent", places or 0, [count_id, whole_id],
-                             stated=fig["value"], status=status))
+                             reading=qualifier, stated=fig["value"], status=status))
+            continue
+        if qualifier != "exact":
+            fits = counts_within(int(whole), fig["value"], qualifier)
+            status = WITHIN if fits else INCONSISTENT
         else:
             fits = fitting_counts(int(whole), fig["value"], places)
             status = (EXACT if places is None else ROUNDED) if fits else INCONSISTENT
             if not fits:
                 fits = fitting_counts(int(whole), fig["value"], places, allow_truncation=True)
                 status = "truncated" if fits else INCONSISTENT
-            rows.append(_row("implied_count", ind, fits[0] if len(fits) == 1 else None, "person", 0, [ind, whole_id],
-                             low=min(fits, default=None), high=max(fits, default=None), stated=fig["value"],
-                             status=status))
+        rows.append(_row("implied_count", ind, fits[0] if len(fits) == 1 else None, "person", 0, [ind, whole_id],
+                         reading=qualifier, low=min(fits, default=None), high=max(fits, default=None),
+                         stated=fig["value"], status=status))
     return rows
 
 
@@ -137,11 +152,20 @@ def implied_wholes(report: Report) -> list[dict]:
         if whole_id in figures.index:
             continue
         together = {"rounded": None, "truncated": None}
+        pairs = 0
         for ind, fig in group.iterrows():
             if fig["count_id"] not in figures.index:
                 continue
             count = int(figures.at[fig["count_id"], "value"])
             places = None if pd.isna(fig["places"]) else int(fig["places"])
+            if fig["qualifier"] != "exact":
+                # 近40% of 33 people: a whole of at least 83, and no upper limit the words give.
+                low, high = wholes_within(count, fig["value"], fig["qualifier"])
+                rows.append(_row("implied_whole", whole_id, low if low is not None and low == high else None, "person",
+                                 0, [fig["count_id"], ind], reading=fig["qualifier"], low=low, high=high,
+                                 stated=fig["value"]))
+                continue
+            pairs += 1
             for rule, allow in (("rounded", False), ("truncated", True)):
                 fit = fitting_wholes(count, fig["value"], places, allow_truncation=allow)
                 rows.append(_row("implied_whole", whole_id, None if len(fit) != 1 else fit[0], "person", 0,
@@ -150,7 +174,8 @@ def implied_wholes(report: Report) -> list[dict]:
                 known = together[rule]
                 together[rule] = set(fit) if known is None else known & set(fit)
         for rule, fit in together.items():
-            if fit is None:
+            # "All pairs agree" means something only where there are two pairs or more.
+            if fit is None or pairs < 2:
                 continue
             inputs = [i for i in group.index]
             status = "agree" if fit else "disagree"

@@ -11,6 +11,7 @@ import nbformat
 import yaml
 
 from villagereport.report import Report
+from villagereport.narrative import place_line
 from villagereport.wording import escape_markdown, strings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +65,8 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
     context = {
         "lang": lang,
         "place": escape_markdown(place["name"][lang]),
-        "prefecture": escape_markdown(place.get("prefecture", {}).get(lang, "")),
-        "province": escape_markdown(place["province"][lang]),
-        "outlet": escape_markdown(source["outlet"][lang]),
+        "where": escape_markdown(place_line(report, lang)),
+        "outlet": escape_markdown(source.get("outlet", {}).get(lang, "")),
         "title": escape_markdown(source.get("title", "")),
         "date": escape_markdown(source["date"]),
         "authors": escape_markdown(words["number"]["list_sep"].join(source.get("authors", []))),

@@ -129,7 +129,7 @@ def _zero(report: Report) -> dict:
 
 def _checks(report: Report) -> dict:
     derived = derive(report)
-    checks = derived[derived["quantity"] == "share_check"]
+    checks = derived[(derived["quantity"] == "share_check") & (derived["reading"] == "exact")]
     return {"checked": float(len(checks)), "fit": float(checks["status"].isin(["rounded", "exact"]).sum())}
 
 
@@ -179,10 +179,13 @@ def _available(exercise: Exercise, report: Report) -> bool:
         return bool(report.items(indicator)) and pd.notna(report.lists.at[indicator, "stated_count"])
     if exercise.id == "previous_terms":
         return not report.changes.empty
+    derived = derive(report) if exercise.section == "checking" else None
     if exercise.id == "checks":
-        return bool((derive(report)["quantity"] == "share_check").any())
+        # The exercise asks about rounding, so only shares stated without 近, 约, 以上 count.
+        return bool(((derived["quantity"] == "share_check") & (derived["reading"] == "exact")).any())
     if exercise.id == "implied_total":
-        return bool((derive(report)["quantity"] == "implied_whole").any())
+        # "Do the pairs agree on one total?" needs two pairs or more.
+        return int(((derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded")).sum()) >= 2
     return True
 
 

@@ -16,15 +16,54 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
-class FigureText:
-    """A stated figure as a template sees it: prints formatted, knows its change and name."""
+class MissingFigure(Exception):
+    """A template printed a figure the report does not state: the sentence is not written."""
 
-    def __init__(self, report: Report, indicator: str, lang: str) -> None:
+
+class Slot(str):
+    """Text for a template slot that may be empty: false when empty, and printing it then is an error.
+
+    A sentence never ships with an empty slot ("about  of all members"): printing a Slot with
+    no text raises MissingFigure, and the sentence is dropped instead.
+    """
+
+    def __new__(cls, text: str | None, on_print=None):  # type: ignore[no-untyped-def]
+        obj = super().__new__(cls, text or "")
+        obj._missing = not text
+        obj._on_print = on_print
+        return obj
+
+    def __str__(self) -> str:
+        if self._missing:
+            raise MissingFigure
+        if self._on_print is not None:
+            self._on_print()
+        return str.__str__(self)
+
+    def __html__(self) -> str:  # jinja prints through str(); keep one path
+        return self.__str__()
+
+
+class FigureText:
+    """A stated figure as a template sees it: prints formatted, knows its change and name.
+
+    Printing it (or its change) records, in ``said``, that the sentence tells this figure; the
+    figures no template told get a sentence of their own (``figure_sentence``).
+    """
+
+    def __init__(self, report: Report, indicator: str, lang: str, said: set | None = None) -> None:
         self.stated = indicator in report.figures.index
         self._lang = lang
         self._words = strings(lang)
+        self._indicator = indicator
+        self._said = said
         meta = report.catalogue.indicators.loc[indicator] if indicator in report.catalogue else None
         self.name = "" if meta is None else meta[f"name_{lang}"]
+        self.n = None
+        self._text = ""
+        self.threshold = Slot(None)
+        self.change = Slot(None)
+        self.change_word = ""
         if not self.stated:
             return
         row = report.figures.loc[indicator]
@@ -32,20 +71,26 @@ class FigureText:
         self.unit = row["unit"]
         places = None if pd.isna(row["places"]) else max(int(row["places"]), 0)
         self._text = format_figure(row["value"], row["unit"], lang, places, row["qualifier"], self._words["number"])
-        self.threshold = "" if pd.isna(row["threshold"]) else format_number(row["threshold"], lang)
+        self.threshold = Slot(None if pd.isna(row["threshold"]) else format_number(row["threshold"], lang))
         changes = report.changes[report.changes["indicator"] == indicator]
-        self.change = ""
-        self.change_word = ""
         if not changes.empty:
             first = changes.iloc[0]
-            self.change = format_figure(abs(first["value"]), first["unit"], lang, int(first["places"] or 0))
+            self.change = Slot(format_figure(abs(first["value"]), first["unit"], lang, int(first["places"] or 0)),
+                               lambda: self._record("change"))
             self.change_word = _direction(first["value"], first["unit"], lang)
+
+    def _record(self, part: str) -> None:
+        if self._said is not None:
+            self._said.add((self._indicator, part))
 
     def __bool__(self) -> bool:
         return self.stated
 
     def __str__(self) -> str:
-        return self._text if self.stated else ""
+        if not self.stated:
+            raise MissingFigure
+        self._record("level")
+        return self._text
 
 
 def _direction(delta: float, unit: str, lang: str) -> str:
@@ -101,14 +146,16 @@ class _Quantity:
         rows = self._rows[(self._rows["indicator"] == indicator) & self._rows["value"].notna()]
         # Prefer the plain reading where a change was stated both ways.
         rows = rows.sort_values("reading", key=lambda r: r != "absolute", kind="stable")
-        return "" if rows.empty else self._format(rows.iloc[0])
+        return Slot(None if rows.empty else self._format(rows.iloc[0]))
 
     def __bool__(self) -> bool:
         return bool(self._rows["value"].notna().any())
 
     def __str__(self) -> str:
         rows = self._rows[self._rows["value"].notna()]
-        return "" if rows.empty else self._format(rows.iloc[0])
+        if rows.empty:
+            raise MissingFigure
+        return self._format(rows.iloc[0])
 
 
 class DerivedText:
@@ -140,10 +187,12 @@ def place_name(report: Report, lang: str) -> str:
 
 
 def section_sentences(report: Report, section: str, lang: str) -> list[str]:
-    """The section's sentences whose figures the report states, in template order."""
+    """The section's sentences: the templates whose figures the report states, in template
+    order, then one plain sentence for each stated figure no template told."""
     words = strings(lang)
+    said: set[tuple[str, str]] = set()
     context = {
-        "f": _Lookup(lambda i: FigureText(report, i, lang)),
+        "f": _Lookup(lambda i: FigureText(report, i, lang, said)),
         "l": _Lookup(lambda i: ListText(report, i, lang)),
         "d": DerivedText(derive(report), lang),
         "place": place_name(report, lang),
@@ -155,9 +204,107 @@ def section_sentences(report: Report, section: str, lang: str) -> list[str]:
             continue
         if not all(report.items(i) for i in entry.get("lists", [])):
             continue
-        sentence = _ENV.from_string(entry["text"]).render(context)
+        told = set()
+        context["f"] = _Lookup(lambda i, told=told: FigureText(report, i, lang, told))
+        try:
+            sentence = _ENV.from_string(entry["text"]).render(context)
+        except MissingFigure:
+            continue  # a slot the report cannot fill: the figures it did fill are told below
+        said |= told
         sentences.append(sentence[:1].upper() + sentence[1:])
+    figures = report.all_figures
+    for key, row in figures[figures["section"] == section].iterrows():
+        level_said = (key, "level") in said or pd.isna(row["value"])
+        change_said = (key, "change") in said or not (report.all_changes["key"] == key).any()
+        # A note rides on the sentence that tells its figure; the figures table shows every note.
+        if level_said and change_said and pd.isna(row["previous"]):
+            continue
+        sentences.append(figure_sentence(report, key, lang, level=not level_said or not pd.isna(row["previous"])))
     return sentences
+
+
+def _blank(text: object) -> bool:
+    return text is None or (isinstance(text, float) and pd.isna(text)) or not str(text).strip()
+
+
+def scope_label(scope: str, lang: str) -> str:
+    """How a figure's scope is written after its name: nothing for the whole report."""
+    return strings(lang)["generic"]["scope"].get(scope, "")
+
+
+def counted(value_text: str, unit: str, value: float, lang: str) -> str:
+    """A formatted number with its counter word: 311人, 44.9岁, 311 people, 44.9 years."""
+    counters = strings(lang)["generic"]["counters"]
+    word = counters.get(unit, "")
+    if isinstance(word, list):  # [singular, plural]
+        word = word[0] if value == 1 else word[1]
+    if not word:
+        return value_text
+    return value_text + word if lang == "zh" else f"{value_text} {word}"
+
+
+def change_text(report: Report, key: str, lang: str) -> str:
+    """A stated change as words: 下降5.1岁, down 5.1 years, up 12 percentage points."""
+    generic = strings(lang)["generic"]
+    changes = report.all_changes[report.all_changes["key"] == key]
+    if changes.empty:
+        return ""
+    parts = []
+    figure_unit = report.all_figures.at[key, "unit"]
+    for _, change in changes.iterrows():
+        amount = format_number(abs(change["value"]), lang, int(change["places"] or 0))
+        if change["unit"] == "percent" and figure_unit == "percent" and change["reading"] == "absolute":
+            amount = generic["points"].format(n=amount)
+        elif change["unit"] == "percent":
+            amount += "%"
+        else:
+            amount = counted(amount, change["unit"], abs(change["value"]), lang)
+        word = generic["down" if change["value"] < 0 else "up"]
+        if change["unit"] == "person" and figure_unit == "person":
+            word = generic["fewer" if change["value"] < 0 else "more"]
+        parts.append(generic["change"].format(word=word, amount=amount))
+        if change["reading"] == "ambiguous":
+            parts[-1] += generic["ambiguous"]
+    return strings(lang)["number"]["list_sep"].join(parts)
+
+
+def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True) -> str:
+    """One plain sentence for a stated figure: its level, change, previous level and note.
+
+    Used for every figure the section's templates do not tell, so that every stated figure is
+    said on its page, whatever shape the report gives it (a change with no level, a figure of
+    villages or communities alone, a from -> to).
+    """
+    generic = strings(lang)["generic"]
+    row = report.all_figures.loc[key]
+    name = row[f"name_{lang}"] + scope_label(row["scope"], lang)
+    number_words = strings(lang)["number"]
+    change = change_text(report, key, lang)
+    if pd.isna(row["value"]):
+        if not pd.isna(row["previous"]):
+            previous = counted(format_figure(row["previous"], row["unit"], lang), row["unit"], row["previous"], lang)
+            sentence = generic["previous_only"].format(name=name, previous=previous)
+        else:
+            sentence = generic["change_only"].format(name=name, change=change)
+    else:
+        places = None if pd.isna(row["places"]) else max(int(row["places"]), 0)
+        value = counted(format_figure(row["value"], row["unit"], lang, places, row["qualifier"], number_words),
+                        row["unit"], row["value"], lang)
+        if not pd.isna(row["previous"]):
+            previous = counted(format_figure(row["previous"], row["unit"], lang), row["unit"], row["previous"], lang)
+            form = "from_to_up" if row["value"] >= row["previous"] else "from_to_down"
+            sentence = generic[form].format(name=name, value=value, previous=previous)
+        elif level:
+            sentence = generic["level"].format(name=name, value=value)
+        else:
+            sentence = generic["change_of"].format(name=name, change=change)
+            change = ""
+        if change:
+            sentence += generic["with_change"].format(change=change)
+    if not _blank(row["note"]):
+        sentence += generic["note"].format(note=escape_markdown(row["note"]))
+    sentence += generic["end"]
+    return sentence[:1].upper() + sentence[1:]
 
 
 def narrative(report: Report, section: str, lang: str) -> str:
@@ -174,6 +321,19 @@ def _name(report: Report, indicator: str, lang: str) -> str:
     if indicator in report.catalogue:
         return report.catalogue.indicators.at[indicator, f"name_{lang}"]
     return indicator
+
+
+def _bound_text(row: pd.Series, words: dict) -> str:
+    """A range with open ends said as a bound: at least 83, at most 82, 81 to 84."""
+    fmt = lambda v: format_number(v, words["lang"], 0)  # noqa: E731
+    low, high = row["low"], row["high"]
+    if pd.notna(low) and pd.notna(high):
+        return fmt(low) if low == high else words["number"]["range"].format(low=fmt(low), high=fmt(high))
+    if pd.notna(low):
+        return words["number"]["at_least"].format(n=fmt(low))
+    if pd.notna(high):
+        return words["number"]["at_most"].format(n=fmt(high))
+    return ""
 
 
 def check_sentences(report: Report, lang: str) -> list[str]:
@@ -201,6 +361,8 @@ def check_sentences(report: Report, lang: str) -> list[str]:
                 exact=fmt(row["value"], "percent", 3), status=status))
         elif q == "implied_count":
             whole_id = row["inputs"].split(",")[1]
+            if pd.isna(row["low"]):
+                continue
             value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
                 low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
             out.append(forms["implied_count"].format(name=name, stated=stated(ind), whole=stated(whole_id),
@@ -236,16 +398,33 @@ def check_sentences(report: Report, lang: str) -> list[str]:
                 name=name, change=fmt(abs(delta.iloc[0]["value"]), delta.iloc[0]["unit"], int(delta.iloc[0]["places"] or 0)),
                 value=fmt(row["value"], "percent", 3), stated=fmt(row["stated"], "percent", places), status=status))
         elif q == "implied_whole":
-            span = (fmt(row["low"], "", 0) if row["low"] == row["high"] else words["number"]["range"].format(
-                low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))) if pd.notna(row["low"]) else ""
+            count_id = row["inputs"].split(",")[0]
             reading = readings.get(row["reading"], row["reading"])
+            if row["reading"] not in ("rounded", "truncated", "all_rounded", "all_truncated"):
+                # A qualified share (近, 约, 以上) bounds the whole on one side or both.
+                share_id = row["inputs"].split(",")[1]
+                bound = _bound_text(row, words)
+                if bound:
+                    out.append(forms["implied_whole_qualified"].format(
+                        count=stated(count_id), count_name=_name(report, count_id, lang), stated=stated(share_id),
+                        bound=bound))
+                continue
+            if pd.isna(row["low"]):
+                continue
+            span = (fmt(row["low"], "", 0) if row["low"] == row["high"] else words["number"]["range"].format(
+                low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0)))
             if row["reading"].startswith("all_"):
                 out.append(forms["implied_whole_all"].format(reading=reading, status=status, range=span))
             else:
-                count_id = row["inputs"].split(",")[0]
                 out.append(forms["implied_whole"].format(
                     count=stated(count_id), count_name=_name(report, count_id, lang),
                     stated=fmt(row["stated"], "percent", 2), range=span, reading=reading))
+        elif q == "change":
+            out.append(forms["change_from_to"].format(
+                name=name, now=counted(stated(ind), row["unit"], row["value"], lang),
+                previous=counted(fmt(row["stated"], row["unit"], places), row["unit"], row["stated"], lang),
+                change=counted(("+" if row["value"] > 0 else "") + fmt(row["value"], row["unit"], places),
+                               row["unit"], abs(row["value"]), lang)))
         elif q == "members_per_place":
             members_id, place_id = row["inputs"].split(",")
             out.append(forms["members_per_place"].format(
@@ -264,3 +443,26 @@ def check_sentences(report: Report, lang: str) -> list[str]:
             out.append(forms["candidates_per_seat"].format(value=fmt(row["value"], "", places),
                                                            vetted=stated(vetted), seats=stated(seats)))
     return out
+
+
+def place_line(report: Report, lang: str) -> str:
+    """The place with the places above it that the report gives, as the language writes it:
+    吉林省白山市临江市, Linjiang City, Baishan, Jilin. Missing levels are simply left out."""
+    place = report.place
+    parts = [place[level][lang] for level in ("province", "prefecture", "county", "name") if level in place]
+    if lang == "zh":
+        # A name that repeats its parent ("北京市" in "北京市") is written once.
+        return "".join(p for i, p in enumerate(parts) if i == len(parts) - 1 or p != parts[i + 1])
+    return ", ".join(dict.fromkeys(reversed(parts)))
+
+
+def source_line(report: Report, lang: str, *, authors: bool = True) -> str:
+    """Outlet, date and (optionally) authors; an unknown outlet is left out, never named as unknown."""
+    page = strings(lang)["page"]
+    src = report.source
+    outlet = src.get("outlet", {}).get(lang)
+    line = (page["source"] if outlet else page["source_no_outlet"]).format(outlet=outlet, date=src["date"])
+    names = src.get("authors", [])
+    if authors and names:
+        line += page["authors"].format(authors=strings(lang)["number"]["list_sep"].join(names))
+    return line

@@ -15,7 +15,8 @@ from villagereport import charts, exercises
 from villagereport.catalogue import DATA_DIR, load_catalogue
 from villagereport.derived import derive
 from villagereport.errors import ReportError
-from villagereport.narrative import _ENV, FigureText, ListText, _Lookup, check_sentences, narrative
+from villagereport.narrative import (_ENV, FigureText, ListText, _Lookup, check_sentences, narrative, place_line,
+                                     _bound_text, change_text, scope_label, source_line)
 from villagereport.numbers import format_figure, format_number
 from villagereport.report import REPORTS_DIR, Report, load_report
 from villagereport.wording import escape_markdown, strings
@@ -35,6 +36,10 @@ def _plain(value: object) -> object:
     if isinstance(value, int | float) and not pd.isna(value):
         return int(value) if float(value).is_integer() else round(float(value), 6)
     return str(value)
+
+
+def _places(row: pd.Series) -> int | None:
+    return None if pd.isna(row["places"]) else max(int(row["places"]), 0)
 
 
 class PlainText:
@@ -66,23 +71,15 @@ class Page:
         return self.words["page_titles"][self.section]
 
     def source_line(self) -> str:
-        """Outlet, date and authors of the report, as plain text."""
-        src = self.report.source
-        authors = src.get("authors", [])
-        by = self.words["page"]["authors"].format(authors=self.words["number"]["list_sep"].join(authors)) if authors else ""
-        return self.words["page"]["source_line"].format(outlet=src["outlet"][self.lang], date=src["date"], authors=by)
+        """Outlet, date and authors of the report, as plain text (an unknown outlet left out)."""
+        return source_line(self.report, self.lang)
 
     def chart_source(self) -> str:
-        src = self.report.source
-        return self.words["page"]["source"].format(outlet=src["outlet"][self.lang], date=src["date"])
+        return source_line(self.report, self.lang, authors=False)
 
     def intro(self) -> Markdown:
         """Where the figures come from: place, outlet, date, and the article's own heading."""
-        place = self.report.place
-        where = self.words["page"]["report_of"].format(
-            place=place["name"][self.lang], prefecture=place.get("prefecture", {}).get(self.lang, "—"),
-            province=place["province"][self.lang])
-        lines = [f"**{escape_markdown(where)}** · {escape_markdown(self.source_line())}"]
+        lines = [f"**{escape_markdown(place_line(self.report, self.lang))}** · {escape_markdown(self.source_line())}"]
         heading = self.report.headings.get(self.section)
         if heading:
             lines.append(escape_markdown(self.words["page"]["heading_quote"].format(heading=heading)))
@@ -103,11 +100,6 @@ class Page:
             if all(self.report.has(i) for i in entry.get("needs", [])):
                 return _ENV.from_string(entry["text"]).render(lookup)
         return ""
-
-    def _not_stated(self, indicators: list[str]) -> Markdown:
-        names = [self.report.catalogue.indicators.at[i, f"name_{self.lang}"] for i in indicators]
-        what = self.words["number"]["list_sep"].join(names)
-        return Markdown(self.words["page"]["not_stated"].format(what=what))
 
     def _describe(self, title: str, rows: list[tuple[str, str]]) -> str:
         form = self.words["chart_words"]["description_rows"]
@@ -142,7 +134,12 @@ class Page:
     def charts(self) -> None:
         """Display the section's charts; a plain sentence stands in for each the report cannot fill."""
         for build in CHARTS.get(self.section, []):
-            display(build(self))
+            chart = build(self)
+            # A chart with nothing to draw is left out: the narrative already says what the
+            # report states, and a "does not state" line here could be false (a level with no
+            # change still has no previous term to draw).
+            if chart is not None:
+                display(chart)
 
     def ages(self):
         """Average ages, previous term to this term."""
@@ -158,8 +155,11 @@ class Page:
                          "value": round(prev["value"], 4), "shown": format_figure(prev["value"], "", self.lang, int(prev["places"]))})
             rows.append({"label": label, "term": self.words["chart"]["current"], "order": 1,
                          "value": figures.at[ind, "value"], "shown": self._fmt(ind)})
+        for key, row in self._scoped(kind="age").iterrows():
+            rows.append({"label": self._scoped_name(key), "term": self.words["chart"]["current"], "order": 1,
+                         "value": row["value"], "shown": format_figure(row["value"], "", self.lang, _places(row))})
         if not rows:
-            return self._not_stated(["members_avg_age", "secretaries_avg_age"])
+            return None
         data = pd.DataFrame(rows)
         title = self._title("ages")
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_age"]}
@@ -200,9 +200,13 @@ class Page:
     def shares(self):
         """Stated and computed shares, each drawn as a part of its whole."""
         rows = self._share_rows(self.section)
+        words = self.words["chart_words"]
+        for key, row in self._scoped(kind="share").iterrows():
+            shown = format_figure(row["value"], "percent", self.lang, _places(row), row["qualifier"], self.words["number"])
+            rows.append({"label": self._scoped_name(key), "share": row["value"], "shown": shown,
+                         "part": "—", "whole": "—", "note": words["stated"]})
         if not rows:
-            shares = self.report.catalogue.indicators
-            return self._not_stated(list(shares.index[(shares["kind"] == "share") & (shares["section"] == self.section)])[:4])
+            return None
         data = pd.DataFrame(rows)
         lowest = data.loc[data["share"].idxmin()]
         highest = data.loc[data["share"].idxmax()]
@@ -218,7 +222,7 @@ class Page:
         figures = self.report.figures
         present = [i for i in indicators if i in figures.index]
         if not present:
-            return self._not_stated(indicators[:4])
+            return None
         units = self.report.catalogue.units
         rows = [{"label": self._name(i), "value": figures.at[i, "value"], "shown": self._fmt(i),
                  "unit": figures.at[i, "unit"], "unit_label": units.at[figures.at[i, "unit"], self.lang]}
@@ -246,6 +250,44 @@ class Page:
                             list(figures.index[(figures["section"] == "discipline") & (figures["kind"] == "count")])
                             or ["discipline_pledges", "banners", "leaflets", "report_hotlines"])
 
+    def _scoped(self, kind: str | None = None) -> pd.DataFrame:
+        """This section's stated levels for villages or communities alone."""
+        figures = self.report.all_figures
+        rows = figures[(figures["section"] == self.section) & (figures["scope"] != "all") & figures["value"].notna()]
+        return rows if kind is None else rows[rows["kind"] == kind]
+
+    def _scoped_name(self, key: str) -> str:
+        row = self.report.all_figures.loc[key]
+        return row[f"name_{self.lang}"] + scope_label(row["scope"], self.lang)
+
+    def changes(self):
+        """Changes stated with no level: the signed change from zero, one panel per unit."""
+        figures, changes = self.report.all_figures, self.report.all_changes
+        alone = figures[(figures["section"] == self.section) & figures["value"].isna()]
+        rows = []
+        for key in alone.index:
+            for _, change in changes[changes["key"] == key].iterrows():
+                unit = change["unit"]
+                points = unit == "percent" and alone.at[key, "unit"] == "percent" and change["reading"] == "absolute"
+                shown = format_figure(change["value"], "" if points else unit, self.lang, int(change["places"] or 0))
+                if change["value"] > 0:
+                    shown = "+" + shown
+                unit_label = self.words["chart_words"]["change_in"].format(
+                    unit=self.words["generic"]["points"].format(n="").strip() if points
+                    else self.report.catalogue.units.at[unit, self.lang])
+                rows.append({"label": self._scoped_name(key), "value": change["value"], "shown": shown,
+                             "unit": f"{unit}:{points}", "unit_label": unit_label})
+        if not rows:
+            return None
+        data = pd.DataFrame(rows)
+        title = self.words["chart_words"]["changes_title"]
+        labels = self._labels()
+        chart = charts.bars_by_unit(data, title=title, source=self.chart_source(),
+                                    description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
+                                    labels=labels)
+        return self._finish(chart, data, {"label": labels["indicator"], "value": labels["value"],
+                                          "unit_label": labels["unit"]}, "bars_by_unit")
+
     def people(self):
         """Candidates vetted against members and secretaries elected: all people, one axis."""
         return self._counts("people", ["candidates_vetted", "members_total", "secretaries_elected"]
@@ -254,7 +296,7 @@ class Page:
     def _list_chart(self, chart: str, indicator: str, kind: str):
         items = self.report.items(indicator, self.lang)
         if not items:
-            return Markdown(self.words["page"]["not_stated_list"].format(what=self._name(indicator)))
+            return None
         data = pd.DataFrame({"step": range(1, len(items) + 1), "item": items})
         title = self._title(chart)
         build = charts.steps if kind == "steps" else charts.tiles
@@ -276,9 +318,12 @@ class Page:
     def share_checks(self):
         """Every checkable percentage: the computed value against what rounding of the stated one allows."""
         derived = self.derived
-        checks = derived[derived["quantity"].isin(["share_check", "relative_change"])]
+        # Qualified shares (近, 约, 以上) bound the share rather than round it: their checks are
+        # sentences and table rows, not deviations from a rounding band.
+        checks = derived[derived["quantity"].isin(["share_check", "relative_change"])
+                         & derived["reading"].isin(["exact", ""])]
         if checks.empty:
-            return Markdown(self.words["page"]["not_stated"].format(what=self.words["quantity"]["share_check"]))
+            return None
         rows = []
         for _, row in checks.iterrows():
             places = int(row["places"])
@@ -305,7 +350,7 @@ class Page:
         derived = self.derived
         points = derived[(derived["quantity"] == "previous") & (derived["reading"] == "percentage_points")]
         if points.empty:
-            return Markdown(self.words["page"]["not_stated"].format(what=self.words["readings"]["ambiguous"]))
+            return None
         words = self.words["chart_words"]
         rows = []
         for _, row in points.iterrows():
@@ -337,7 +382,7 @@ class Page:
         derived = self.derived
         pairs = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded")]
         if pairs.empty:
-            return Markdown(self.words["page"]["not_stated"].format(what=self.words["quantity"]["implied_whole"]))
+            return None
         combined = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "all_rounded")]
         rows = []
         for _, row in pairs.iterrows():
@@ -440,24 +485,36 @@ class Page:
             blocks.append(f"<p><em>{caption}</em></p>\n" + body.replace("<table", f"<table aria-label=\"{caption}\"", 1))
         return HTML("\n".join(blocks))
 
-    def figures(self) -> HTML | Markdown:
-        """The section's figures with the clause that states each: the page's provenance."""
-        figures = self.report.figures
+    def figures(self) -> HTML | None:
+        """The section's figures with the clause that states each: the page's provenance.
+
+        Every stated figure is a row: levels, changes with no level, previous levels (from ->
+        to), figures of villages or communities alone (named so), and each figure's note.
+        """
         if self.section == "checking":
             return self._derived_table()
+        figures = self.report.all_figures
         here = figures[figures["section"] == self.section]
         if here.empty:
-            return Markdown(self.words["page"]["section_not_stated"].format(section=self.title))
+            return None  # the narrative has said, once, that the section has no figures
         col = self.words["page"]["column"]
+        number_words = self.words["number"]
         rows = []
-        for ind in here.index:
-            text = FigureText(self.report, ind, self.lang)
-            change = f"{text.change_word} {text.change}".strip() if text.change else ""
-            rows.append({col["indicator"]: self._name(ind), col["value"]: str(text), col["change"]: change,
-                         col["quote"]: f"「{here.at[ind, 'quote']}」"})
-        table = pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left")
-        caption = escape_markdown(self.words["page"]["figures_caption"])
-        return HTML(f"<p><strong>{caption}</strong> · {html.escape(self.chart_source())}</p>\n{table}")
+        for key, row in here.iterrows():
+            value = "" if pd.isna(row["value"]) else format_figure(row["value"], row["unit"], self.lang, _places(row),
+                                                                    row["qualifier"], number_words)
+            previous = "" if pd.isna(row["previous"]) else format_figure(row["previous"], row["unit"], self.lang)
+            rows.append({col["indicator"]: self._scoped_name(key), col["value"]: value,
+                         col["previous"]: previous, col["change"]: change_text(self.report, key, self.lang),
+                         col["note"]: "" if pd.isna(row["note"]) or not row["note"] else row["note"],
+                         col["quote"]: f"「{row['quote']}」"})
+        table = pd.DataFrame(rows)
+        # Columns no figure of the page fills are left out.
+        table = table[[c for c in table.columns if c in (col["indicator"], col["value"], col["quote"])
+                       or (table[c] != "").any()]]
+        body = table.to_html(index=False, escape=True, border=0, classes="vb-table", justify="left")
+        caption = html.escape(self.words["page"]["figures_caption"])
+        return HTML(f"<p><strong>{caption}</strong> · {html.escape(self.chart_source())}</p>\n{body}")
 
     def _derived_table(self) -> HTML:
         col = self.words["page"]["column"]
@@ -468,24 +525,24 @@ class Page:
             name = self._name(ind) if ind in self.report.catalogue else ind
             places = int(row["places"]) + (3 if row["quantity"] == "share_check" else 0)
             value = "" if pd.isna(row["value"]) else format_figure(row["value"], row["unit"], self.lang, places)
-            if pd.isna(row["value"]) and pd.notna(row["low"]):
-                value = words["number"]["range"].format(low=format_figure(row["low"], "", self.lang, 0),
-                                                        high=format_figure(row["high"], "", self.lang, 0))
+            if pd.isna(row["value"]) and (pd.notna(row["low"]) or pd.notna(row["high"])):
+                value = _bound_text(row, words)
             rows.append({col["quantity"]: words["quantity"][row["quantity"]], col["indicator"]: name,
                          col["reading"]: words["readings"].get(row["reading"], row["reading"]),
                          col["computed"]: value,
-                         col["stated"]: "" if pd.isna(row["stated"]) else format_figure(row["stated"], "percent", self.lang),
+                         col["stated"]: "" if pd.isna(row["stated"]) else format_figure(
+                             row["stated"], row["unit"] if row["quantity"] == "change" else "percent", self.lang),
                          col["status"]: words["status"].get(row["status"], row["status"])})
         return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
 
 
 CHARTS = {
-    "overview": [Page.ages, Page.shares],
-    "organisation": [Page.organisation_counts],
-    "candidates": [Page.people, Page.shares],
-    "guidance": [Page.routine],
-    "discipline": [Page.discipline_counts, Page.levels],
-    "risk": [Page.clarities],
+    "overview": [Page.ages, Page.shares, Page.changes],
+    "organisation": [Page.organisation_counts, Page.changes],
+    "candidates": [Page.people, Page.shares, Page.changes],
+    "guidance": [Page.routine, Page.changes],
+    "discipline": [Page.discipline_counts, Page.levels, Page.changes],
+    "risk": [Page.clarities, Page.changes],
     "checking": [Page.share_checks, Page.readings, Page.wholes],
 }
 

@@ -14,13 +14,23 @@ from villagereport.errors import ReportError, shown
 from villagereport.numbers import decimals_of, found_in, renderings
 from villagereport.safe_yaml import read_yaml
 from villagereport.schema import field_path, validate
-from villagereport.shares import INCONSISTENT, fitting_counts, share_status
+from villagereport.shares import INCONSISTENT, counts_within, fitting_counts
+from villagereport.shares import status as share_fit
 
 REPORTS_DIR = CATALOGUE_PATH.parent / "reports"
 DEFAULT_REPORT = REPORTS_DIR / "linjiang-2021.yaml"
 
 # Kinds whose value can never be negative, and the one whose value is a percentage.
 _UPPER = {"share": 100.0, "age": 120.0}
+
+# A figure's scope: the whole of what the report covers, or its villages or communities alone.
+ALL = "all"
+SCOPES = (ALL, "village", "community")
+
+
+def figure_key(indicator: str, scope: str = ALL) -> str:
+    """The key of a stated figure: its indicator, with its scope when it is not the whole report's."""
+    return indicator if scope == ALL else f"{indicator}@{scope}"
 
 
 @dataclass(frozen=True)
@@ -34,8 +44,15 @@ class Report:
         stated_as (how the quote writes it), places (decimals stated; NA for words),
         count_id, denominator_id (indicators of the share's parts), threshold, quote,
         name_zh, name_en.
+        Only the whole report's figures that state a level are here, one per indicator.
     changes
-        One row per stated change: indicator, value, unit, reading, stated_as.
+        One row per stated change of those figures: indicator, value, unit, reading, stated_as.
+    all_figures
+        Every stated figure, keyed by ``figure_key`` (``members_avg_age@village``), with its
+        ``scope`` (all, village, community); ``value`` is NaN where only a change or a
+        previous level is stated.
+    all_changes
+        Every stated change, with the ``key`` and ``scope`` of its figure.
     lists
         One row per counted list: indicator, section, stated_count, stated_as, slogan,
         exhaustive, n_items, quote, name_zh, name_en.
@@ -53,6 +70,8 @@ class Report:
     headings: dict
     figures: pd.DataFrame
     changes: pd.DataFrame
+    all_figures: pd.DataFrame
+    all_changes: pd.DataFrame
     lists: pd.DataFrame
     list_items: pd.DataFrame
     sources: pd.DataFrame
@@ -68,6 +87,11 @@ class Report:
             return None
         return self.figures.at[indicator, "value"]
 
+    def states(self, indicator: str) -> bool:
+        """Whether the report says anything of ``indicator``: a level, a change or a previous
+        level, for the whole or for villages or communities alone. "Does not state" needs this."""
+        return bool((self.all_figures["indicator"] == indicator).any()) or indicator in self.lists.index
+
     def items(self, indicator: str, lang: str = "zh") -> list[str]:
         """The stated items of list ``indicator`` (empty when not itemised or not stated).
 
@@ -77,6 +101,12 @@ class Report:
         if lang == "en":
             return [en if isinstance(en, str) else zh for zh, en in zip(rows["item"], rows["item_en"], strict=True)]
         return rows["item"].tolist()
+
+
+FIGURE_COLUMNS = ["key", "indicator", "scope", "section", "kind", "value", "unit", "qualifier", "stated_as", "places",
+                  "count_id", "denominator_id", "threshold", "threshold_bound", "previous", "note", "quote", "name_zh",
+                  "name_en", "_where"]
+CHANGE_COLUMNS = ["key", "indicator", "scope", "position", "value", "unit", "reading", "stated_as", "places"]
 
 
 def _fail(path: Path, where: str, expected: str) -> None:
@@ -125,25 +155,20 @@ def _finite_numbers(path: Path, document: object) -> None:
 def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
     figures, changes = [], []
     for i, fig in enumerate(document.get("figures", [])):
-        where = f"figures[{i}]({fig['indicator']})"
         ind_id = fig["indicator"]
+        scope = fig.get("scope", ALL)
+        key = figure_key(ind_id, scope)
+        where = f"figures[{i}]({key})"
         if ind_id not in catalogue:
             _fail(path, f"{where}.indicator", f"expected an indicator id from {catalogue.path.name}, got {ind_id!r}")
         meta = catalogue.indicator(ind_id)
         if meta["kind"] == "list":
             _fail(path, f"{where}.indicator", f"expected a figure's id, got list {ind_id!r} (put it under lists)")
-        if any(row["indicator"] == ind_id for row in figures):
-            _fail(path, f"{where}.indicator", f"expected each indicator once, got {ind_id!r} twice")
+        if any(row["key"] == key for row in figures):
+            again = f"{ind_id!r}" if scope == ALL else f"{ind_id!r} with scope {scope!r}"
+            _fail(path, f"{where}.indicator", f"expected each indicator once per scope, got {again} twice")
         if fig["unit"] != meta["unit"]:
             _fail(path, f"{where}.unit", f"expected {meta['unit']!r} (the unit of {ind_id}), got {fig['unit']!r}")
-        value = fig["value"]
-        if value < 0:
-            _fail(path, f"{where}.value", f"expected a number >= 0 for a {meta['kind']}, got {shown(value)}")
-        upper = _UPPER.get(meta["kind"])
-        if upper is not None and value > upper:
-            _fail(path, f"{where}.value", f"expected at most {upper:g} for a {meta['kind']}, got {shown(value)}")
-        if meta["kind"] == "count" and not float(value).is_integer():
-            _fail(path, f"{where}.value", f"expected a whole number for a count, got {shown(value)}")
         if fig["section"] not in catalogue.sections.index:
             _fail(path, f"{where}.section", f"expected one of {', '.join(catalogue.sections.index)}, got {fig['section']!r}")
         for ref in ("count", "denominator"):
@@ -153,7 +178,17 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list
                 if fig[ref] not in catalogue:
                     _fail(path, f"{where}.{ref}", f"expected an indicator id from {catalogue.path.name}, got {fig[ref]!r}")
         quote = fig["quote"]
-        stated_as = _stated_form(path, where, value, fig["unit"], fig.get("stated_as"), quote)
+        value = fig.get("value")
+        stated_as = None
+        if value is not None:
+            _check_level(path, f"{where}.value", value, meta["kind"])
+            stated_as = _stated_form(path, where, value, fig["unit"], fig.get("stated_as"), quote)
+        elif "stated_as" in fig:
+            _fail(path, f"{where}.stated_as", "expected stated_as only beside a value, got it on a figure with no value")
+        previous = fig.get("previous")
+        if previous is not None:
+            _check_level(path, f"{where}.previous.value", previous["value"], meta["kind"])
+            _stated_form(path, f"{where}.previous", previous["value"], fig["unit"], previous.get("stated_as"), quote)
         threshold = fig.get("threshold")
         if threshold is not None:
             _stated_form(path, f"{where}.threshold", threshold["value"], threshold["unit"], None, quote)
@@ -164,22 +199,25 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list
             if change["reading"] == "relative" and change["unit"] != "percent":
                 _fail(path, f"{cwhere}.unit", f"expected 'percent' for a relative change, got {change['unit']!r}")
             cform = _stated_form(path, cwhere, abs(change["value"]), change["unit"], change.get("stated_as"), quote)
-            changes.append({"indicator": ind_id, "position": j, "value": float(change["value"]), "unit": change["unit"],
-                            "reading": change["reading"], "stated_as": cform, "places": decimals_of(cform)})
+            changes.append({"key": key, "indicator": ind_id, "scope": scope, "position": j,
+                            "value": float(change["value"]), "unit": change["unit"], "reading": change["reading"],
+                            "stated_as": cform, "places": decimals_of(cform)})
         figures.append({
+            "key": key,
             "indicator": ind_id,
+            "scope": scope,
             "section": fig["section"],
             "kind": meta["kind"],
-            "value": float(value),
+            "value": float("nan") if value is None else float(value),
             "unit": fig["unit"],
             "qualifier": fig["qualifier"],
             "stated_as": stated_as,
-            "places": decimals_of(stated_as),
+            "places": None if stated_as is None else decimals_of(stated_as),
             "count_id": fig.get("count"),
             "denominator_id": fig.get("denominator"),
             "threshold": None if threshold is None else float(threshold["value"]),
             "threshold_bound": None if threshold is None else threshold["bound"],
-            "previous": None if "previous" not in fig else float(fig["previous"]["value"]),
+            "previous": None if previous is None else float(previous["value"]),
             "note": fig.get("note"),
             "quote": quote,
             "name_zh": meta["name_zh"],
@@ -189,23 +227,45 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list
     return figures, changes
 
 
+def _check_level(path: Path, where: str, value: float, kind: str) -> None:
+    """A level (this term's or the previous one's) must be possible for its kind."""
+    if value < 0:
+        _fail(path, where, f"expected a number >= 0 for a {kind}, got {shown(value)}")
+    upper = _UPPER.get(kind)
+    if upper is not None and value > upper:
+        _fail(path, where, f"expected at most {upper:g} for a {kind}, got {shown(value)}")
+    if kind == "count" and not float(value).is_integer():
+        _fail(path, where, f"expected a whole number for a count, got {shown(value)}")
+
+
 def _check_shares(path: Path, figures: pd.DataFrame) -> None:
-    """Every stated percentage must fit its stated count and whole at its stated precision."""
-    for _, row in figures[figures["kind"] == "share"].iterrows():
-        whole_id, count_id = row["denominator_id"], row["count_id"]
-        if pd.isna(whole_id) or whole_id not in figures.index:
+    """Every stated percentage must fit its stated count and whole, at its precision or qualifier.
+
+    ``figures`` is every stated level, keyed by ``figure_key``; a share's count and whole are
+    looked up in its own scope.
+    """
+    for _, row in figures[(figures["kind"] == "share") & figures["value"].notna()].iterrows():
+        whole_key = None if pd.isna(row["denominator_id"]) else figure_key(row["denominator_id"], row["scope"])
+        count_key = None if pd.isna(row["count_id"]) else figure_key(row["count_id"], row["scope"])
+        if whole_key not in figures.index or pd.isna(figures.at[whole_key, "value"]):
             continue
-        whole = figures.at[whole_id, "value"]
+        whole = figures.at[whole_key, "value"]
         places = None if pd.isna(row["places"]) else int(row["places"])
-        if not pd.isna(count_id) and count_id in figures.index:
-            count = figures.at[count_id, "value"]
-            if share_status(count, whole, row["value"], places) == INCONSISTENT:
+        qualifier = row["qualifier"]
+        if count_key in figures.index and not pd.isna(figures.at[count_key, "value"]):
+            count = figures.at[count_key, "value"]
+            if share_fit(count, whole, row["value"], places, qualifier) == INCONSISTENT:
                 exact = count / whole * 100 if whole else float("nan")
+                how = "at the stated precision" if qualifier == "exact" else f"under its qualifier ({qualifier})"
                 _fail(path, f"{row['_where']}.value",
-                      f"expected the share of {count:g} in {whole:g} ({exact:.4g}%) at the stated precision, got {row['stated_as']}")
-        elif not fitting_counts(int(whole), row["value"], places, allow_truncation=True):
+                      f"expected the share of {count:g} in {whole:g} ({exact:.4g}%) {how}, got {row['stated_as']}")
+        elif qualifier == "exact":
+            if not fitting_counts(int(whole), row["value"], places, allow_truncation=True):
+                _fail(path, f"{row['_where']}.value",
+                      f"expected a percentage that some whole number of {whole:g} can give, got {row['stated_as']}")
+        elif not counts_within(int(whole), row["value"], qualifier):
             _fail(path, f"{row['_where']}.value",
-                  f"expected a percentage that some whole number of {whole:g} can give, got {row['stated_as']}")
+                  f"expected a percentage that some whole number of {whole:g} can give ({qualifier}), got {row['stated_as']}")
 
 
 def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str]) -> tuple[list[dict], list[dict]]:
@@ -272,13 +332,19 @@ def load_report(path: str | Path = DEFAULT_REPORT, catalogue: Catalogue | None =
     if not document.get("figures") and not document.get("lists"):
         _fail(path, "figures", "expected at least one figure or list, got none")
     figure_rows, change_rows = _figure_rows(path, document, catalogue)
-    figure_columns = ["indicator", "section", "kind", "value", "unit", "qualifier", "stated_as", "places", "count_id",
-                      "denominator_id", "threshold", "threshold_bound", "previous", "note", "quote", "name_zh", "name_en", "_where"]
-    figures = pd.DataFrame(figure_rows, columns=figure_columns).set_index("indicator", drop=False)
+    everything = pd.DataFrame(figure_rows, columns=FIGURE_COLUMNS).set_index("key", drop=False)
+    everything.index.name = None
+    everything["places"] = everything["places"].astype("Int64")
+    _check_shares(path, everything)
+    # The figures the templates and derivations read: the whole report's stated levels, by
+    # indicator. Changes stated with no level, and figures of villages or communities alone,
+    # are in all_figures (and told by the generic sentences), never mistaken for these.
+    main = everything[(everything["scope"] == ALL) & everything["value"].notna()]
+    figures = main.drop(columns=["key", "scope"]).set_index("indicator", drop=False)
     figures.index.name = None
-    figures["places"] = figures["places"].astype("Int64")
-    _check_shares(path, figures)
-    list_rows, item_rows = _list_rows(path, document, catalogue, set(figures.index))
+    all_changes = pd.DataFrame(change_rows, columns=CHANGE_COLUMNS)
+    changes = all_changes[all_changes["key"].isin(main.index)].drop(columns=["key", "scope"]).reset_index(drop=True)
+    list_rows, item_rows = _list_rows(path, document, catalogue, set(everything["indicator"]))
     lists = pd.DataFrame(list_rows, columns=["indicator", "section", "stated_count", "stated_as", "slogan", "exhaustive",
                                              "n_items", "quote", "note", "name_zh", "name_en"]).set_index("indicator", drop=False)
     lists.index.name = None
@@ -287,10 +353,11 @@ def load_report(path: str | Path = DEFAULT_REPORT, catalogue: Catalogue | None =
     source, place = document["source"], document["place"]
     sources = pd.DataFrame([{
         "report": document["id"],
-        "outlet_zh": source["outlet"]["zh"], "outlet_en": source["outlet"]["en"],
+        "outlet_zh": source.get("outlet", {}).get("zh"), "outlet_en": source.get("outlet", {}).get("en"),
         "title": source.get("title"), "subtitle": source.get("subtitle"), "date": source["date"],
         "authors": "、".join(source.get("authors", [])) or None, "editor": source.get("editor"),
         "republished_in": source.get("republished_in"),
+        "county_zh": place.get("county", {}).get("zh"), "county_en": place.get("county", {}).get("en"),
         "place_zh": place["name"]["zh"], "place_en": place["name"]["en"],
         "prefecture_zh": place.get("prefecture", {}).get("zh"), "prefecture_en": place.get("prefecture", {}).get("en"),
         "province_zh": place["province"]["zh"], "province_en": place["province"]["en"],
@@ -299,7 +366,7 @@ def load_report(path: str | Path = DEFAULT_REPORT, catalogue: Catalogue | None =
     return Report(
         path=path, id=document["id"], source=source, place=place, election_year=document["election_year"],
         headings=document.get("headings", {}), figures=figures.drop(columns="_where"),
-        changes=pd.DataFrame(change_rows, columns=["indicator", "position", "value", "unit", "reading", "stated_as", "places"]),
+        changes=changes, all_figures=everything.drop(columns="_where"), all_changes=all_changes,
         lists=lists, list_items=pd.DataFrame(item_rows, columns=["indicator", "position", "item", "item_en"]),
         sources=sources, catalogue=catalogue,
     )

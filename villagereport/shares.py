@@ -70,3 +70,74 @@ def fitting_wholes(count: int, stated: float, places: int | None, *, allow_trunc
     while last >= first and not fits(last):
         last -= 1
     return range(first, last + 1)
+
+
+# A qualified share (近40%, 约40%, 40%以上) is not a rounded value: it bounds the true share.
+WITHIN = "within"
+# 约 ("about") is taken to mean within one percentage point of the stated figure; the
+# article gives no precision, and a wider reading would accept almost anything.
+ABOUT_POINTS = 1.0
+
+
+def share_interval(stated: float, qualifier: str) -> tuple[float, float, bool, bool]:
+    """The true shares a qualified statement allows: (low, high, low_closed, high_closed).
+
+    近/将近 (nearly) and 不到 (less than) stop short of the stated figure; 以上 (at least)
+    includes it, 余/超过 (more than) does not; 以下 (at most) includes it.
+    """
+    if qualifier in ("nearly", "less_than"):
+        return 0.0, stated, True, False
+    if qualifier == "at_most":
+        return 0.0, stated, True, True
+    if qualifier == "at_least":
+        return stated, 100.0, True, True
+    if qualifier == "more_than":
+        return stated, 100.0, False, True
+    if qualifier == "about":
+        return max(stated - ABOUT_POINTS, 0.0), min(stated + ABOUT_POINTS, 100.0), True, True
+    msg = f"share_interval takes a qualified share, got qualifier {qualifier!r}"
+    raise ValueError(msg)
+
+
+def within(count: float, whole: float, stated: float, qualifier: str) -> bool:
+    """Whether count / whole lies in the shares a qualified ``stated`` allows."""
+    if whole <= 0:
+        return False
+    low, high, low_closed, high_closed = share_interval(stated, qualifier)
+    exact = Decimal(repr(float(count))) * 100 / Decimal(repr(float(whole)))
+    low_d, high_d = Decimal(repr(low)), Decimal(repr(high))
+    above = exact >= low_d if low_closed else exact > low_d
+    below = exact <= high_d if high_closed else exact < high_d
+    return above and below
+
+
+def status(count: float, whole: float, stated: float, places: int | None, qualifier: str = "exact") -> str:
+    """How a stated share relates to count / whole, under its qualifier."""
+    if qualifier == "exact":
+        return share_status(count, whole, stated, places)
+    return WITHIN if within(count, whole, stated, qualifier) else INCONSISTENT
+
+
+def counts_within(whole: int, stated: float, qualifier: str) -> list[int]:
+    """Whole numbers of ``whole`` whose share a qualified ``stated`` allows."""
+    return [n for n in range(0, whole + 1) if within(n, whole, stated, qualifier)]
+
+
+def wholes_within(count: int, stated: float, qualifier: str) -> tuple[int | None, int | None]:
+    """The smallest and largest whole of which ``count`` is a qualified ``stated`` percent.
+
+    None for a bound the statement leaves open (近40% of 33 people: a whole of at least 83,
+    with no upper limit the words give).
+    """
+    if count <= 0:
+        return None, None
+    low, high, _, _ = share_interval(stated, qualifier)
+    first = max(count, math.floor(count * 100 / high) - 1) if high > 0 else None
+    last = math.ceil(count * 100 / low) + 1 if low > 0 else None
+    if first is not None:
+        while not within(count, first, stated, qualifier) and (last is None or first <= last):
+            first += 1
+    if last is not None:
+        while last >= (first or count) and not within(count, last, stated, qualifier):
+            last -= 1
+    return first, last
