@@ -11,6 +11,7 @@ import nbformat
 import yaml
 
 from villagereport.report import Report
+from villagereport import exercises
 from villagereport.narrative import place_line
 from villagereport.wording import escape_markdown, strings
 
@@ -68,7 +69,8 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
         "where": escape_markdown(place_line(report, lang)),
         "outlet": escape_markdown(source.get("outlet", {}).get(lang, "")),
         "title": escape_markdown(source.get("title", "")),
-        "date": escape_markdown(source["date"]),
+        "date": escape_markdown(source.get("date", "")),
+        "rights": bool(source.get("rights")),
         "authors": escape_markdown(words["number"]["list_sep"].join(source.get("authors", []))),
         "report_file": escape_markdown(report.path.name),
         "election_year": report.election_year,
@@ -79,9 +81,37 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
     return _ENV.from_string(template).render(context)
 
 
+PAGE_SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
+
+
 def book_page(path: Path, lang: str, report: Report) -> str:
-    """A Markdown page of book/ (a template, like INDEX.md), rendered for this edition."""
+    """A Markdown page of book/ (a template, like INDEX.md), rendered for this edition and report.
+
+    The teacher's guide refers to exercises and asks questions only where the report has them.
+    """
     context = {"lang": lang, "place": escape_markdown(report.place["name"][lang])}
+    overview = exercises.for_section(report, "overview")
+    context["any_exercises"] = any(exercises.for_section(report, s) for s in PAGE_SECTIONS)
+    context["first_exercises"] = None
+    if overview:
+        numbers = list(range(1, min(len(overview), 2) + 1))
+        context["first_exercises"] = {
+            "title": strings("zh")["page_titles"].get("overview") or report.catalogue.sections.at["overview", "title_zh"],
+            "title_en": report.catalogue.sections.at["overview", "title_en"],
+            "numbers": "练习" + "、".join(map(str, numbers)),
+            "numbers_en": "exercise 1" if numbers == [1] else "exercises 1 and 2",
+        }
+    ids = [e.id for e in overview]
+    context["readings_exercise"] = ids.index("college_readings") + 1 if "college_readings" in ids else None
+    for language in ("zh", "en"):
+        asked = []
+        for question in strings(language)["guide_questions"]:
+            if not all(report.states(i) for i in question.get("needs", [])):
+                continue
+            if not all((report.all_changes["indicator"] == i).any() for i in question.get("changes", [])):
+                continue
+            asked.append(question["text"])
+        context[f"questions_{language}"] = asked
     return _ENV.from_string(path.read_text(encoding="utf-8")).render(context)
 
 

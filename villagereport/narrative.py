@@ -76,7 +76,7 @@ class FigureText:
         if not changes.empty:
             first = changes.iloc[0]
             self.change = Slot(format_figure(abs(first["value"]), first["unit"], lang, int(first["places"] or 0)),
-                               lambda: self._record("change"))
+                               lambda: self._record("change0"))
             self.change_word = _direction(first["value"], first["unit"], lang)
 
     def _record(self, part: str) -> None:
@@ -191,6 +191,7 @@ def section_sentences(report: Report, section: str, lang: str) -> list[str]:
     order, then one plain sentence for each stated figure no template told."""
     words = strings(lang)
     said: set[tuple[str, str]] = set()
+    lists_said: set[str] = set()
     context = {
         "f": _Lookup(lambda i: FigureText(report, i, lang, said)),
         "l": _Lookup(lambda i: ListText(report, i, lang)),
@@ -206,21 +207,43 @@ def section_sentences(report: Report, section: str, lang: str) -> list[str]:
             continue
         told = set()
         context["f"] = _Lookup(lambda i, told=told: FigureText(report, i, lang, told))
+        listed = set(entry.get("lists", []))
+        context["l"] = _Lookup(lambda i, listed=listed: listed.add(i) or ListText(report, i, lang))
         try:
             sentence = _ENV.from_string(entry["text"]).render(context)
         except MissingFigure:
             continue  # a slot the report cannot fill: the figures it did fill are told below
         said |= told
+        lists_said |= listed
         sentences.append(sentence[:1].upper() + sentence[1:])
     figures = report.all_figures
     for key, row in figures[figures["section"] == section].iterrows():
+        positions = report.all_changes.loc[report.all_changes["key"] == key, "position"].tolist()
+        untold = [p for p in positions if (key, f"change{p}") not in said]
         level_said = (key, "level") in said or pd.isna(row["value"])
-        change_said = (key, "change") in said or not (report.all_changes["key"] == key).any()
         # A note rides on the sentence that tells its figure; the figures table shows every note.
-        if level_said and change_said and pd.isna(row["previous"]):
+        if level_said and not untold and pd.isna(row["previous"]):
             continue
-        sentences.append(figure_sentence(report, key, lang, level=not level_said or not pd.isna(row["previous"])))
+        told_level = not level_said or not pd.isna(row["previous"])
+        sentences.append(figure_sentence(report, key, lang, level=told_level,
+                                         changes=positions if told_level else untold))
+    lists = report.lists
+    for ind, row in lists[lists["section"] == section].iterrows():
+        if ind not in lists_said:
+            sentences.append(list_sentence(report, ind, lang))
     return sentences
+
+
+def note_in(note: object, lang: str, *, any_language: bool = False) -> str:
+    """A figure's note in ``lang``: from a {zh, en} note, or a plain note written in that language
+    (or in any language, for the figures table, where a note is shown as written)."""
+    if isinstance(note, dict):
+        return note.get(lang, "")
+    if _blank(note):
+        return ""
+    if any_language or bool(_CJK.search(str(note))) == (lang == "zh"):
+        return str(note)
+    return ""
 
 
 def _blank(text: object) -> bool:
@@ -236,17 +259,20 @@ def counted(value_text: str, unit: str, value: float, lang: str) -> str:
     """A formatted number with its counter word: 311人, 44.9岁, 311 people, 44.9 years."""
     counters = strings(lang)["generic"]["counters"]
     word = counters.get(unit, "")
-    if isinstance(word, list):  # [singular, plural]
-        word = word[0] if value == 1 else word[1]
+    if "|" in word:  # "singular|plural"
+        one, other = word.split("|")
+        word = one if value == 1 else other
     if not word:
         return value_text
     return value_text + word if lang == "zh" else f"{value_text} {word}"
 
 
-def change_text(report: Report, key: str, lang: str) -> str:
+def change_text(report: Report, key: str, lang: str, positions: list[int] | None = None) -> str:
     """A stated change as words: 下降5.1岁, down 5.1 years, up 12 percentage points."""
     generic = strings(lang)["generic"]
     changes = report.all_changes[report.all_changes["key"] == key]
+    if positions is not None:
+        changes = changes[changes["position"].isin(positions)]
     if changes.empty:
         return ""
     parts = []
@@ -268,7 +294,8 @@ def change_text(report: Report, key: str, lang: str) -> str:
     return strings(lang)["number"]["list_sep"].join(parts)
 
 
-def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True) -> str:
+def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
+                    changes: list[int] | None = None) -> str:
     """One plain sentence for a stated figure: its level, change, previous level and note.
 
     Used for every figure the section's templates do not tell, so that every stated figure is
@@ -279,7 +306,7 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True) 
     row = report.all_figures.loc[key]
     name = row[f"name_{lang}"] + scope_label(row["scope"], lang)
     number_words = strings(lang)["number"]
-    change = change_text(report, key, lang)
+    change = change_text(report, key, lang, changes)
     if pd.isna(row["value"]):
         if not pd.isna(row["previous"]):
             previous = counted(format_figure(row["previous"], row["unit"], lang), row["unit"], row["previous"], lang)
@@ -295,16 +322,34 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True) 
             form = "from_to_up" if row["value"] >= row["previous"] else "from_to_down"
             sentence = generic[form].format(name=name, value=value, previous=previous)
         elif level:
-            sentence = generic["level"].format(name=name, value=value)
+            form = "level" if row["qualifier"] == "exact" else "level_qualified"
+            sentence = generic[form].format(name=name, value=value)
         else:
             sentence = generic["change_of"].format(name=name, change=change)
             change = ""
         if change:
             sentence += generic["with_change"].format(change=change)
-    if not _blank(row["note"]):
-        sentence += generic["note"].format(note=escape_markdown(row["note"]))
+    note = note_in(row["note"], lang)
+    if note:
+        sentence += generic["note"].format(note=escape_markdown(note.rstrip("。.")))
     sentence += generic["end"]
     return sentence[:1].upper() + sentence[1:]
+
+
+def list_sentence(report: Report, indicator: str, lang: str) -> str:
+    """One plain sentence for a counted list no template told: its name, words and items."""
+    generic = strings(lang)["generic"]
+    row = report.lists.loc[indicator]
+    said = [escape_markdown(row[k]) for k in ("slogan", "stated_as") if isinstance(row[k], str) and row[k]]
+    name = row[f"name_{lang}"] + "".join(generic["list_words"].format(words=w) for w in said)
+    if lang == "en":  # a catalogue name inside a sentence: "The report names grounds that..."
+        name = name[:1].lower() + name[1:]
+    items = ListText(report, indicator, lang)
+    if items:
+        sentence = generic["list_items"].format(name=name, items=str(items))
+    else:
+        sentence = generic["list_no_items"].format(name=name)
+    return sentence[:1].upper() + sentence[1:] + generic["end"]
 
 
 def narrative(report: Report, section: str, lang: str) -> str:
@@ -457,11 +502,19 @@ def place_line(report: Report, lang: str) -> str:
 
 
 def source_line(report: Report, lang: str, *, authors: bool = True) -> str:
-    """Outlet, date and (optionally) authors; an unknown outlet is left out, never named as unknown."""
+    """Outlet, date and (optionally) authors; what the report file does not give is left out,
+    never named as unknown."""
     page = strings(lang)["page"]
     src = report.source
-    outlet = src.get("outlet", {}).get(lang)
-    line = (page["source"] if outlet else page["source_no_outlet"]).format(outlet=outlet, date=src["date"])
+    outlet, date = src.get("outlet", {}).get(lang), src.get("date")
+    if outlet and date:
+        line = page["source"].format(outlet=outlet, date=date)
+    elif outlet:
+        line = page["source_outlet_only"].format(outlet=outlet)
+    elif date:
+        line = page["source_no_outlet"].format(date=date)
+    else:
+        line = page["source_url_only"].format(url=src["url"])
     names = src.get("authors", [])
     if authors and names:
         line += page["authors"].format(authors=strings(lang)["number"]["list_sep"].join(names))

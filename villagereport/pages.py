@@ -16,7 +16,7 @@ from villagereport.catalogue import DATA_DIR, load_catalogue
 from villagereport.derived import derive
 from villagereport.errors import ReportError
 from villagereport.narrative import (_ENV, FigureText, ListText, _Lookup, check_sentences, narrative, place_line,
-                                     _bound_text, change_text, scope_label, source_line)
+                                     _bound_text, change_text, note_in, scope_label, source_line)
 from villagereport.numbers import format_figure, format_number
 from villagereport.report import REPORTS_DIR, Report, load_report
 from villagereport.wording import escape_markdown, strings
@@ -506,7 +506,7 @@ class Page:
             previous = "" if pd.isna(row["previous"]) else format_figure(row["previous"], row["unit"], self.lang)
             rows.append({col["indicator"]: self._scoped_name(key), col["value"]: value,
                          col["previous"]: previous, col["change"]: change_text(self.report, key, self.lang),
-                         col["note"]: "" if pd.isna(row["note"]) or not row["note"] else row["note"],
+                         col["note"]: note_in(row["note"], self.lang, any_language=True),
                          col["quote"]: f"「{row['quote']}」"})
         table = pd.DataFrame(rows)
         # Columns no figure of the page fills are left out.

@@ -328,7 +328,8 @@ def load_report(path: str | Path = DEFAULT_REPORT, catalogue: Catalogue | None =
     validate(document, "report", path)
 
     # Process
-    _check_date(path, document["source"]["date"])
+    if "date" in document["source"]:
+        _check_date(path, document["source"]["date"])
     if not document.get("figures") and not document.get("lists"):
         _fail(path, "figures", "expected at least one figure or list, got none")
     figure_rows, change_rows = _figure_rows(path, document, catalogue)
@@ -354,7 +355,7 @@ def load_report(path: str | Path = DEFAULT_REPORT, catalogue: Catalogue | None =
     sources = pd.DataFrame([{
         "report": document["id"],
         "outlet_zh": source.get("outlet", {}).get("zh"), "outlet_en": source.get("outlet", {}).get("en"),
-        "title": source.get("title"), "subtitle": source.get("subtitle"), "date": source["date"],
+        "title": source.get("title"), "subtitle": source.get("subtitle"), "date": source.get("date"),
         "authors": "、".join(source.get("authors", [])) or None, "editor": source.get("editor"),
         "republished_in": source.get("republished_in"),
         "county_zh": place.get("county", {}).get("zh"), "county_en": place.get("county", {}).get("en"),

@@ -1,0 +1,121 @@
+"""Read a section page as a reader would, in-process, and find what a page must never say.
+
+The scan renders everything a section notebook shows (intro, narrative, charts' titles and
+descriptions, lists, figures table, exercises) with the same library calls the notebooks
+make, so it can run over every report and every generated shape in seconds.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+from villagereport.numbers import format_number
+from villagereport.pages import CHARTS, Page
+from villagereport.report import Report
+from villagereport.wording import strings
+
+SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
+
+# Signs of an empty slot or a template that leaked: a sentence that lost its number, a
+# placeholder printed as is, a missing value printed as text.
+_LEAKS = [
+    (re.compile(r"\{\{|\{%|%\}|\}\}"), "template syntax"),
+    (re.compile(r"\{[a-z_]+\}"), "an unfilled placeholder"),
+    (re.compile(r"(?<![A-Za-z])(nan|NaN|None|Undefined)(?![A-Za-z])"), "a missing value printed"),
+    (re.compile(r"（\s*[，,]|[，,]\s*）|\(\s*,|,\s*\)|（）|\(\s*\)"), "an empty slot in brackets"),
+    (re.compile(r"(?:[为占约达共至]|占[^。，；]{0,12}的)\s*[。，；]"), "a sentence that lost its figure (zh)"),
+    (re.compile(r"\b(of|about|is|was|at|to|by|from)\s+[.,;]"), "a sentence that lost its figure (en)"),
+    (re.compile(r"\b[a-z]+_[a-z_]+\b"), "an indicator id or template label"),
+]
+
+
+def _text(output: object) -> str:
+    """The reader-visible text of one notebook output (Markdown, HTML or an Altair chart)."""
+    if output is None:
+        return ""
+    if hasattr(output, "to_dict"):
+        spec = output.to_dict()
+        title = spec.get("title", {})
+        parts = [title.get("text", "") if isinstance(title, dict) else str(title), spec.get("description", "")]
+        return "\n".join(str(p) for p in parts)
+    data = getattr(output, "data", output)
+    text = re.sub(r"<[^>]+>", " ", str(data))
+    return html.unescape(text).replace("\\", "")
+
+
+def page_parts(report: Report, section: str, lang: str) -> dict[str, str]:
+    """The page's text by part: narrative, charts, tables, exercises."""
+    page = Page(section, report, lang)
+    charts = [build(page) for build in CHARTS.get(section, [])]
+    exercises = []
+    for number in range(1, 5):
+        exercises += [_text(page.exercise(number)), _text(page.solution(number))]
+    return {
+        "intro": _text(page.intro()),
+        "narrative": _text(page.narrative()),
+        "charts": "\n".join(_text(c) for c in charts),
+        "tables": _text(page.lists()) + "\n" + _text(page.figures()),
+        "exercises": "\n".join(exercises),
+    }
+
+
+def problems(report: Report, section: str, lang: str) -> list[str]:
+    """Everything wrong with one page: leaks, false "does not state" lines, untold figures."""
+    parts = page_parts(report, section, lang)
+    found = []
+    for part, text in parts.items():
+        # Quotes are the article's own words, shown verbatim: not the book's sentences.
+        prose = re.sub(r"「[^」]*」", "", text)
+        for pattern, what in _LEAKS:
+            if part == "tables" and what.startswith("a sentence"):
+                continue
+            for match in pattern.finditer(prose):
+                found.append(f"{section}/{lang}/{part}: {what}: …{prose[max(0, match.start() - 30):match.end() + 30]}…")
+    found += _false_silence(report, section, lang, parts)
+    if section != "checking":
+        found += _untold(report, section, lang, parts["narrative"])
+    return found
+
+
+def _false_silence(report: Report, section: str, lang: str, parts: dict[str, str]) -> list[str]:
+    """A page may say a section has no figures only when the report states none there."""
+    words = strings(lang)["page"]
+    if section == "checking":
+        return []
+    title = report.catalogue.sections.at[section, f"title_{lang}"]
+    silence = words["section_not_stated"].format(section=title)
+    states_any = ((report.all_figures["section"] == section).any()
+                  or (report.lists["section"] == section).any())
+    text = "\n".join(parts.values())
+    out = []
+    if silence in text and states_any:
+        out.append(f"{section}/{lang}: says the section has no figures, but the report states some")
+    if text.count(silence) > 1:
+        out.append(f"{section}/{lang}: says the section has no figures {text.count(silence)} times")
+    for pattern in (r"本报道未说明", r"does not state"):
+        if re.search(pattern, text):
+            out.append(f"{section}/{lang}: a 'does not state' line: {re.search(pattern + '.{0,40}', text).group(0)}")
+    return out
+
+
+def _untold(report: Report, section: str, lang: str, narrative: str) -> list[str]:
+    """Every figure stated in the section is said in its narrative: its level and its changes."""
+    out = []
+    figures = report.all_figures
+    plain = narrative.replace(",", "")
+    for key, row in figures[figures["section"] == section].iterrows():
+        wanted = []
+        if pd.notna(row["value"]):
+            places = None if pd.isna(row["places"]) else max(int(row["places"]), 0)
+            wanted.append(format_number(row["value"], lang, places))
+        changes = report.all_changes[report.all_changes["key"] == key]
+        wanted += [format_number(abs(c["value"]), lang, int(c["places"] or 0)) for _, c in changes.iterrows()]
+        if pd.notna(row["previous"]):
+            wanted.append(format_number(row["previous"], lang))
+        for number in wanted:
+            if not re.search(r"(?<![\d.])" + re.escape(number.replace(",", "")) + r"(?![\d])", plain):
+                out.append(f"{section}/{lang}: {key}: {number} is not said in the narrative")
+    return out
