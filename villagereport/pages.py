@@ -471,6 +471,9 @@ class Page:
             caption = html.escape(self._name(ind)) + "".join(f" “{html.escape(w)}”" for w in said)
             if not row["exhaustive"]:
                 caption += " " + html.escape(page["non_exhaustive"])
+            note = note_in(row["note"], self.lang, any_language=True)
+            if note:
+                caption += f" ({html.escape(note)})" if self.lang == "en" else f"（{html.escape(note)}）"
             items = self.report.items(ind, self.lang)
             if not items:
                 missing = page["items_not_stated"].format(count=count) if count else page["items_not_listed"]
