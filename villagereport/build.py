@@ -26,10 +26,10 @@ import yaml
 from jupyter_client.manager import AsyncKernelManager
 
 from villagereport.cache import CACHE, execution_key, package_digest, tree_digest
-from villagereport.classroom import write_copies
+from villagereport.classroom import report_parameter, write_copies
 from villagereport.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
-from villagereport.report import load_report
+from villagereport.report import REPORTS_DIR, load_report
 from villagereport.wording import LANGUAGES, strings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,14 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
         (stage_dir / "book").mkdir(exist_ok=True)
         (stage_dir / "book" / page.name).write_text(book_page(page, lang, loaded[0]), encoding="utf-8")
     # Student and teacher copies of each page, downloadable from it.
-    write_copies(notebooks(book), stage_dir / "_static" / "notebooks")
+    # They open the book's own report and language; a report the package does not ship is
+    # offered for download beside them.
+    copies = stage_dir / "_static" / "notebooks"
+    report_name = report_parameter(reports[0], REPORTS_DIR)
+    write_copies(notebooks(book), copies, parameters={"report": report_name, "lang": lang})
+    if report_name == reports[0].name:
+        for kind in ("student", "teacher"):
+            shutil.copy2(reports[0], copies / kind / reports[0].name)
     jobs = []
     for notebook in notebooks(book):
         parameters = _parameters(notebook, reports, lang)

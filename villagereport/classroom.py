@@ -56,13 +56,43 @@ def drift(source: nbformat.NotebookNode, student_nb: nbformat.NotebookNode,
     return problems
 
 
-def write_copies(sources: list[Path], target: Path) -> list[Path]:
-    """Write student/ and teacher/ copies of each notebook that has solutions, under ``target``."""
+def with_parameters(nb: nbformat.NotebookNode, values: dict[str, str]) -> nbformat.NotebookNode:
+    """The notebook with its parameters cell opening ``values`` (the book's report and language)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if "parameters" not in cell.metadata.get("tags", []):
+            continue
+        lines = []
+        for line in cell.source.splitlines():
+            name = line.split("=", 1)[0].strip()
+            if name in values:
+                comment = line[line.index("#"):] if "#" in line else ""
+                line = f"{name} = {values[name]!r}" + (f"  {comment}" if comment else "")
+            lines.append(line)
+        cell.source = "\n".join(lines)
+    return nb
+
+
+def report_parameter(report: Path, reports_dir: Path) -> str:
+    """How a downloaded notebook names the book's report: a report the package ships by its name
+    (found from any folder), any other by its file name (downloaded beside the notebook)."""
+    if report.resolve().parent == reports_dir.resolve():
+        return report.stem
+    return report.name
+
+
+def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str] | None = None) -> list[Path]:
+    """Write student/ and teacher/ copies of each notebook that has solutions, under ``target``.
+
+    With ``parameters`` (report, lang), the copies open the book's own report and language.
+    """
     written = []
     for path in sources:
         source = nbformat.read(path, as_version=4)
         if not any(_is_solution(c) for c in source.cells):
             continue
+        if parameters:
+            source = with_parameters(source, parameters)
         for kind, make in (("student", student), ("teacher", teacher)):
             out = target / kind / path.name
             out.parent.mkdir(parents=True, exist_ok=True)

@@ -413,6 +413,11 @@ class Page:
         links = " · ".join(
             f'<a class="vb-notebook" download="{kind}-{name}" href="../_static/notebooks/{kind}/{name}">'
             f"{html.escape(words[kind])}</a>" for kind in ("student", "teacher"))
+        if self.report.path.resolve().parent != REPORTS_DIR.resolve():
+            # The notebooks open this report by its file name: offer it beside them.
+            file = quote(self.report.path.name)
+            links += (f' · <a class="vb-notebook" download="{html.escape(self.report.path.name)}" '
+                      f'href="../_static/notebooks/student/{file}">{html.escape(words["report_file"])}</a>')
         return HTML(f'<p class="vb-downloads">{html.escape(words["downloads"])}: {links}</p>')
 
     def _exercise(self, number: int):  # type: ignore[no-untyped-def]
@@ -601,7 +606,7 @@ class GuidePage:
         report = load_report(path)
         display(Markdown(f"## {escape_markdown(guide['example_heading'])}\n\n{escape_markdown(guide['example_intro'])}"))
         display(HTML(f"<pre>{html.escape(text)}</pre>"))
-        display(HTML(f"<pre>ok: {html.escape(path.name)}: {html.escape(report.id)}, {len(report.figures)} figures, "
+        display(HTML(f"<pre>ok: {html.escape(path.name)}: {html.escape(report.id)}, {len(report.all_figures)} figures, "
                      f"{len(report.lists)} lists</pre>"))
         # Break one figure the way people do (a number written with its unit) and check again.
         members = report.figures.loc["members_total"]
@@ -622,16 +627,47 @@ class GuidePage:
 
 
 class ComparisonPage:
-    """Several reports side by side: the figures they all state, and what each lacks."""
+    """Several reports side by side: the measures that compare across places of any size.
+
+    Shares, average ages, stated changes and members per village or community compare even
+    where places differ in size or a report counts villages and communities apart; totals
+    (people, villages) do not, and are left out. A measure is compared when at least two
+    reports state it; each row names its scope, and a report that does not state it shows "—".
+    """
 
     def __init__(self, reports: list[Report], lang: str) -> None:
         self.reports = reports
         self.lang = lang
         self.words = strings(lang)
-        stated = [list(r.figures.index) for r in reports]
-        everything = [i for figures in stated for i in figures]
-        self.shared = [i for i in dict.fromkeys(everything) if all(i in s for s in stated)]
-        self.union = list(dict.fromkeys(everything))
+        measures: dict[tuple, dict[str, tuple[float, str]]] = {}
+        for report in reports:
+            for key, value in self._measures(report).items():
+                measures.setdefault(key, {})[report.id] = value
+        self.rows = {key: values for key, values in measures.items() if len(values) >= 2}
+        self.stated = measures
+
+    def _measures(self, report: Report) -> dict[tuple, tuple[float, str]]:
+        """This report's comparable measures: key -> (value, as printed)."""
+        out: dict[tuple, tuple[float, str]] = {}
+        figures = report.all_figures
+        number_words = self.words["number"]
+        for key, row in figures.iterrows():
+            if row["kind"] in ("share", "age") and pd.notna(row["value"]):
+                shown = format_figure(row["value"], row["unit"], self.lang, _places(row), row["qualifier"], number_words)
+                out[("level", row["indicator"], row["scope"], row["unit"])] = (row["value"], shown)
+        for _, change in report.all_changes.iterrows():
+            points = change["unit"] == "percent" and figures.at[change["key"], "unit"] == "percent" \
+                and change["reading"] == "absolute"
+            shown = change_text(report, change["key"], self.lang, [change["position"]])
+            out[("change", change["indicator"], change["scope"], change["unit"] + (":points" if points else ""),
+                 change["reading"])] = (change["value"], shown)
+        derived = derive(report)
+        per_place = derived[derived["quantity"] == "members_per_place"]
+        if not per_place.empty:
+            row = per_place.iloc[0]
+            out[("derived", "members_per_place", "all", "person")] = (
+                row["value"], format_figure(row["value"], "", self.lang, int(row["places"])))
+        return out
 
     @property
     def title(self) -> str:
@@ -640,51 +676,59 @@ class ComparisonPage:
     def _place(self, report: Report) -> str:
         return report.place["name"][self.lang]
 
-    def _name(self, indicator: str) -> str:
-        return self.reports[0].catalogue.indicators.at[indicator, f"name_{self.lang}"]
+    def _label(self, key: tuple) -> str:
+        words = self.words["comparison"]
+        if key[0] == "derived":
+            return words["members_per_place"]
+        catalogue = self.reports[0].catalogue.indicators
+        name = catalogue.at[key[1], f"name_{self.lang}"] + scope_label(key[2], self.lang)
+        if key[0] == "change":
+            return words["change_of"].format(name=name) + (words["ambiguous"] if key[4] == "ambiguous" else "")
+        return name
 
     def narrative(self) -> Markdown:
-        """Which indicators every report states, and what each report lacks."""
+        """What is compared, and which comparable measures each report lacks."""
         words, sep = self.words["comparison"], self.words["number"]["list_sep"]
         lines = [words["intro"].format(places=sep.join(self._place(r) for r in self.reports))]
-        if self.shared:
-            lines.append(words["shared"].format(count=len(self.shared), names=sep.join(map(self._name, self.shared))))
+        if self.rows:
+            lines.append(words["shared"].format(count=len(self.rows), names=sep.join(map(self._label, self.rows))))
         else:
             lines.append(words["none_shared"])
         for report in self.reports:
-            lacking = [i for i in self.union if i not in report.figures.index]
-            key = "lacks" if lacking else "lacks_nothing"
-            lines.append(words[key].format(place=self._place(report), names=sep.join(map(self._name, lacking))))
+            # Only what the report says nothing of, in any scope: a report that gives a figure
+            # for villages alone has not left it out.
+            lacking = [k for k, values in self.rows.items() if report.id not in values and not report.states(k[1])]
+            if lacking:
+                lines.append(words["lacks"].format(place=self._place(report), names=sep.join(map(self._label, lacking))))
         return Markdown("\n\n".join(escape_markdown(line) for line in lines))
 
     def table(self) -> HTML | None:
-        """The shared indicators, one row each, one column per report."""
-        if not self.shared:
+        """One row per compared measure, one column per report; "—" where a report is silent."""
+        if not self.rows:
             return None
         col = self.words["page"]["column"]
         rows = []
-        for ind in self.shared:
-            row = {col["indicator"]: self._name(ind)}
+        for key, values in self.rows.items():
+            row = {col["indicator"]: self._label(key)}
             for report in self.reports:
-                row[self._place(report)] = str(FigureText(report, ind, self.lang))
+                row[self._place(report)] = values[report.id][1] if report.id in values else "—"
             rows.append(row)
         return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
 
     def chart(self):  # type: ignore[no-untyped-def]
-        """One panel per shared indicator, one bar per place, each from zero."""
-        if not self.shared:
-            return Markdown(self.words["comparison"]["none_shared"])
-        units = self.reports[0].catalogue.units
+        """One panel per compared measure, one bar per place that states it, each from zero."""
+        if not self.rows:
+            return None
         rows = []
-        for ind in self.shared:
-            unit = self.reports[0].figures.at[ind, "unit"]
+        for key, values in self.rows.items():
             for report in self.reports:
-                rows.append({"label": self._place(report), "value": report.value(ind),
-                             "shown": str(FigureText(report, ind, self.lang)), "unit": ind,
-                             "unit_label": f"{self._name(ind)} ({units.at[unit, self.lang]})"})
+                if report.id in values:
+                    value, shown = values[report.id]
+                    rows.append({"label": self._place(report), "value": value, "shown": shown,
+                                 "unit": "|".join(map(str, key)), "unit_label": self._label(key)})
         data = pd.DataFrame(rows)
         page = Page("overview", self.reports[0], self.lang)
-        title = self.words["comparison"]["chart_title"].format(count=len(self.shared))
+        title = self.words["comparison"]["chart_title"].format(count=len(self.rows))
         labels = {**page._labels(), "indicator": self.words["comparison"]["place"]}
         sources = self.words["number"]["list_sep"].join(Page("overview", r, self.lang).chart_source() for r in self.reports)
         chart = charts.bars_by_unit(data, title=title, source=sources,
