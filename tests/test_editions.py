@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from conftest import DATA, ROOT
+from conftest import DATA, FIXTURES, ROOT
 from villagereport import load_report
 from villagereport.build import build
 from villagereport.wording import strings
@@ -59,8 +61,8 @@ def _allowed_chinese(report_paths: list[Path]) -> list[str]:
     allowed = set(strings("en")["glossary"])
     for path in report_paths:
         report = load_report(path)
-        allowed |= {report.place[k]["zh"] for k in ("name", "prefecture", "province") if k in report.place}
-        allowed |= {report.source["outlet"]["zh"], *report.source.get("authors", [])}
+        allowed |= {report.place[k]["zh"] for k in ("name", "county", "prefecture", "province") if k in report.place}
+        allowed |= {*report.source.get("outlet", {}).values(), *report.source.get("authors", [])}
         allowed |= {v for k, v in report.source.items() if k in ("editor", "title", "subtitle") and v}
     return sorted(allowed, key=len, reverse=True)
 
@@ -112,10 +114,43 @@ def test_both_editions_are_published_with_a_page_to_choose(built_site):
         assert len(list((built_site / lang / "book").glob("*.html"))) == 9  # 8 notebooks, the teacher's guide
 
 
-def test_the_english_edition_is_in_english(built_site, tongguan_compared, jiaxiang_site):
+@pytest.fixture(scope="module")
+def own_county(tmp_path_factory):
+    """A county's own book: a report file the package does not ship, of every shape."""
+    folder = tmp_path_factory.mktemp("own")
+    report = folder / "shapes.yaml"
+    report.write_bytes((FIXTURES / "shapes.yaml").read_bytes())
+    build([report], ["zh", "en"], folder / "html", run_gate=False)
+    return folder / "html"
+
+
+def test_a_countys_own_book_offers_notebooks_that_open_its_report_and_language(own_county):
+    for lang in ("zh", "en"):
+        notebooks = own_county / lang / "_static" / "notebooks"
+        for kind in ("student", "teacher"):
+            nb = nbformat.read(notebooks / kind / "01_overview.ipynb", as_version=4)
+            cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+            namespace: dict = {}
+            exec(cell.source, namespace)  # noqa: S102 - the book's own parameters cell
+            assert (namespace["report"], namespace["lang"]) == ("shapes.yaml", lang)
+            assert (notebooks / kind / "shapes.yaml").read_bytes() == (FIXTURES / "shapes.yaml").read_bytes()
+        page = (own_county / lang / "book" / "01_overview.html").read_text(encoding="utf-8")
+        assert 'href="../_static/notebooks/student/shapes.yaml"' in page
+
+
+def test_the_guides_field_table_renders_as_a_table(built_site):
+    for lang, header in (("en", "what it holds"), ("zh", "写什么")):
+        page = (built_site / lang / "book" / "08_your_county.html").read_text(encoding="utf-8")
+        assert f"<th class=\"head\"><p>{header}</p></th>" in page or f"<th>{header}</th>" in page \
+            or re.search(rf"<th[^>]*>\s*(<p>)?{header}", page), header
+        assert "| --- |" not in page
+
+
+def test_the_english_edition_is_in_english(built_site, tongguan_compared, jiaxiang_site, own_county):
     assert _chinese_left(built_site, [LINJIANG]) == {}
     assert _chinese_left(tongguan_compared, [TONGGUAN, LINJIANG, JIAXIANG]) == {}
     assert _chinese_left(jiaxiang_site, [JIAXIANG]) == {}
+    assert _chinese_left(own_county, [FIXTURES / "shapes.yaml"]) == {}
 
 
 def test_the_check_for_chinese_would_catch_some(built_site):
@@ -161,14 +196,20 @@ def test_the_book_builds_for_each_shared_report(tongguan_compared, jiaxiang_site
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_several_reports_add_a_comparison_page_of_exactly_the_shared_indicators(tongguan_compared, lang):
+def test_several_reports_add_a_comparison_page_of_the_measures_that_compare(tongguan_compared, lang):
     page = (tongguan_compared / lang / "book" / "09_comparison.html").read_text(encoding="utf-8")
     reports = [load_report(p) for p in (TONGGUAN, LINJIANG, JIAXIANG)]
-    shared = set.intersection(*(set(r.figures.index) for r in reports))
-    names = reports[0].catalogue.indicators.loc[sorted(shared), f"name_{lang}"]
     table = page.split('<table class="dataframe vb-table">')[-1]
-    rows = re.findall(r"<tr>\s*<td>([^<]*)</td>", table)
-    assert sorted(rows) == sorted(names)
+    rows = re.findall(r"<tr>\s*<td>([^<]*)</td>", html.unescape(table))
+    names = reports[0].catalogue.indicators[f"name_{lang}"]
+    # levels: shares and average ages two reports state, worked out here from the tables
+    levels = [set(r.figures.index[r.figures["kind"].isin(["share", "age"])]) for r in reports]
+    twice = {i for i in set.union(*levels) if sum(i in s for s in levels) >= 2}
+    assert {names[i] for i in twice} <= set(rows)
+    # a share or age only one report states, and totals of people, are not compared
+    once = {i for i in set.union(*levels) if sum(i in s for s in levels) == 1}
+    assert not {names[i] for i in once} & set(rows)
+    assert names["members_total"] not in rows and names["villages_completed"] not in rows
     for report in reports:
         assert report.place["name"][lang] in table
 

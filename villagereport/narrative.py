@@ -189,6 +189,12 @@ def place_name(report: Report, lang: str) -> str:
 def section_sentences(report: Report, section: str, lang: str) -> list[str]:
     """The section's sentences: the templates whose figures the report states, in template
     order, then one plain sentence for each stated figure no template told."""
+    told, plain = section_parts(report, section, lang)
+    return told + plain
+
+
+def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], list[str]]:
+    """The section's template sentences, and the plain sentences for what no template told."""
     words = strings(lang)
     said: set[tuple[str, str]] = set()
     lists_said: set[str] = set()
@@ -216,6 +222,7 @@ def section_sentences(report: Report, section: str, lang: str) -> list[str]:
         said |= told
         lists_said |= listed
         sentences.append(sentence[:1].upper() + sentence[1:])
+    told, sentences = sentences, []
     figures = report.all_figures
     for key, row in figures[figures["section"] == section].iterrows():
         positions = report.all_changes.loc[report.all_changes["key"] == key, "position"].tolist()
@@ -231,7 +238,7 @@ def section_sentences(report: Report, section: str, lang: str) -> list[str]:
     for ind, row in lists[lists["section"] == section].iterrows():
         if ind not in lists_said:
             sentences.append(list_sentence(report, ind, lang))
-    return sentences
+    return told, sentences
 
 
 def note_in(note: object, lang: str, *, any_language: bool = False) -> str:
@@ -241,8 +248,10 @@ def note_in(note: object, lang: str, *, any_language: bool = False) -> str:
         return note.get(lang, "")
     if _blank(note):
         return ""
-    if any_language or bool(_CJK.search(str(note))) == (lang == "zh"):
+    if bool(_CJK.search(str(note))) == (lang == "zh"):
         return str(note)
+    if any_language:  # shown as written, marked as the source's words
+        return f"「{note}」"
     return ""
 
 
@@ -354,12 +363,18 @@ def list_sentence(report: Report, indicator: str, lang: str) -> str:
 
 def narrative(report: Report, section: str, lang: str) -> str:
     """The section's narrative as Markdown; one plain sentence when the report is silent."""
-    sentences = section_sentences(report, section, lang)
-    if not sentences:
+    told, plain = section_parts(report, section, lang)
+    if not told and not plain:
         title = report.catalogue.sections.at[section, f"title_{lang}"]
         return strings(lang)["page"]["section_not_stated"].format(section=title)
     joiner = "" if lang == "zh" else " "
-    return joiner.join(sentences)
+    blocks = [joiner.join(told)] if told else []
+    if plain:
+        # What no sentence of the section tells is listed, one figure a line: easier to read
+        # than a paragraph of them.
+        generic = strings(lang)["generic"]
+        blocks.append(generic["also" if told else "states"] + "\n\n" + "\n".join(f"- {p}" for p in plain))
+    return "\n\n".join(blocks)
 
 
 def _name(report: Report, indicator: str, lang: str) -> str:
