@@ -57,7 +57,7 @@ validate: venv
 
 # Re-pin after changing what the book needs; review the diff before committing it.
 requirements: venv
-	{ sed -n '1,3p' requirements.txt; $(BIN)/python -m pip freeze --exclude-editable; \
+	{ sed -n '1,4p' requirements.txt; $(BIN)/python -m pip freeze --exclude-editable; \
 	  $(BIN)/python -m pip freeze --all | grep '^setuptools=='; } > requirements.txt.new
 	mv requirements.txt.new requirements.txt
 

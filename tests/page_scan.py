@@ -74,6 +74,15 @@ def problems(report: Report, section: str, lang: str) -> list[str]:
                 continue
             for match in pattern.finditer(prose):
                 found.append(f"{section}/{lang}/{part}: {what}: …{prose[max(0, match.start() - 30):match.end() + 30]}…")
+    # A table's row label (the derived table's "Whole implied by a percentage") is never a
+    # phrase inside the book's sentences.
+    # (Short labels such as "Previous term" are ordinary words in a chart's description.)
+    labels = [label for label in strings(lang)["quantity"].values()
+              if (len(label) >= 5 if lang == "zh" else len(label.split()) >= 3)]
+    for part in ("narrative", "charts"):
+        for label in labels:
+            if label in parts[part]:
+                found.append(f"{section}/{lang}/{part}: a table label inside a sentence: {label}")
     found += _false_silence(report, section, lang, parts)
     if section != "checking":
         found += _untold(report, section, lang, parts["narrative"])

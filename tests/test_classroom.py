@@ -32,6 +32,15 @@ def _change(report, indicator):
     return (plain if not plain.empty else rows).iloc[0]["value"]
 
 
+def _leaflet_step(report):
+    """What a written figure is rounded to, read from its words: 6.8万 -> 1000, 68000 -> 0."""
+    stated = report.figures.at["leaflets", "stated_as"]
+    if stated.endswith("万"):
+        decimals = len(stated[:-1].partition(".")[2])
+        return 10000 / 10 ** decimals
+    return 0
+
+
 # Each answer worked out here from the report's own table, apart from the package's code.
 EXPECTED = {
     "previous_age": lambda r: {"previous": _value(r, "members_avg_age") - _change(r, "members_avg_age")},
@@ -44,13 +53,15 @@ EXPECTED = {
     "staff_per_group": lambda r: {"per_group": _value(r, "staff_seconded") / _value(r, "working_groups")},
     "meetings": lambda r: {"total": _value(r, "special_meetings") + _value(r, "dispatch_meetings")},
     "candidates_per_seat": lambda r: {"ratio": _value(r, "candidates_vetted") / _value(r, "members_total"),
-                                      "not_elected_at_most": _value(r, "candidates_vetted") - _value(r, "members_total")},
+                                      "not_elected_at_least": _value(r, "candidates_vetted") - _value(r, "members_total")},
     "entrepreneurs": lambda r: {"count": min(range(int(_value(r, "secretaries_elected")) + 1), key=lambda n: abs(
         100 * n / _value(r, "secretaries_elected") - _value(r, "secretaries_entrepreneur_share")))},
-    "attendances": lambda r: {"per_village": _value(r, "training_attendances") / _value(r, "villages_completed")},
+    "attendances": lambda r: {"attendances": _value(r, "training_attendances")},
     "routines": lambda r: {"listed": len(r.items("work_routines"))},
     "clarities": lambda r: {"listed": len(r.items("survey_clarities"))},
-    "leaflets": lambda r: {"per_village": _value(r, "leaflets") / _value(r, "villages_completed")},
+    # 6.8万 stands for 67,500 to 68,500 (rounded to the thousand), over 70 villages: 964 to 979.
+    "leaflets": lambda r: {"low": round((_value(r, "leaflets") - _leaflet_step(r) / 2) / _value(r, "villages_completed")),
+                           "high": round((_value(r, "leaflets") + _leaflet_step(r) / 2) / _value(r, "villages_completed"))},
     "pledges": lambda r: {"share": 100 * _value(r, "discipline_pledges") / _value(r, "candidates_vetted")},
     "zero": lambda r: {"incidents": _value(r, "negative_opinion_incidents")},
     "previous_terms": lambda r: {"changes": len(r.changes)},

@@ -123,7 +123,7 @@ def test_lists_the_article_counts_but_does_not_itemise_hold_no_invented_items(li
 
 
 def test_qualifiers_follow_the_wording(linjiang):
-    assert linjiang.figures.at["staff_seconded", "qualifier"] == "at_least"  # 30余名
+    assert linjiang.figures.at["staff_seconded", "qualifier"] == "more_than"  # 30余名: more than 30
     assert linjiang.figures.at["women_members_per_village", "qualifier"] == "at_least"  # 1名以上
     assert linjiang.figures.at["one_shoulder_share", "stated_as"] == "百分百"
 

@@ -12,7 +12,7 @@ import yaml
 
 from villagereport.report import Report
 from villagereport import exercises
-from villagereport.narrative import place_line
+from villagereport.narrative import join_items, place_line, romanised
 from villagereport.wording import escape_markdown, strings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,8 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
         "title": escape_markdown(source.get("title", "")),
         "date": escape_markdown(source.get("date", "")),
         "rights": bool(source.get("rights")),
-        "authors": escape_markdown(words["number"]["list_sep"].join(source.get("authors", []))),
+        "authors": escape_markdown("、".join(source.get("authors", [])) if lang == "zh"
+                                   else join_items([romanised(a) for a in source.get("authors", [])], lang)),
         "report_file": escape_markdown(report.path.name),
         "election_year": report.election_year,
         "others": [escape_markdown(o.place["name"][lang]) for o in others],

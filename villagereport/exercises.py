@@ -75,7 +75,9 @@ def _meetings(report: Report) -> dict:
 
 def _candidates_per_seat(report: Report) -> dict:
     vetted, seats = _v(report, "candidates_vetted"), _v(report, "members_total")
-    return {"vetted": vetted, "seats": seats, "ratio": vetted / seats, "not_elected_at_most": vetted - seats}
+    # If the people vetted are distinct, at least vetted - elected of them were not elected
+    # (the elected may include people who were not among those vetted).
+    return {"vetted": vetted, "seats": seats, "ratio": vetted / seats, "not_elected_at_least": vetted - seats}
 
 
 def _entrepreneurs(report: Report) -> dict:
@@ -92,8 +94,8 @@ def _secretary_age(report: Report) -> dict:
 
 
 def _attendances(report: Report) -> dict:
-    attendances, villages = _v(report, "training_attendances"), _v(report, "villages_completed")
-    return {"attendances": attendances, "villages": villages, "per_village": attendances / villages}
+    # No per-village figure: the trainees the report names are city and township staff.
+    return {"attendances": _v(report, "training_attendances")}
 
 
 def _list_check(indicator: str) -> Callable[[Report], dict]:
@@ -115,12 +117,21 @@ def _previous_terms(report: Report) -> dict:
 
 def _leaflets(report: Report) -> dict:
     leaflets, villages = _v(report, "leaflets"), _v(report, "villages_completed")
-    return {"leaflets": leaflets, "villages": villages, "per_village": leaflets / villages}
+    places = report.figures.at["leaflets", "places"]
+    # 6.8万 is rounded to the thousand: the count lies within half a thousand of 68,000.
+    step = 10 ** -int(places) if pd.notna(places) and places < 0 else 0
+    low_count, high_count = leaflets - step / 2, leaflets + step / 2
+    return {"leaflets": leaflets, "villages": villages, "stated": report.figures.at["leaflets", "stated_as"],
+            "step": float(step), "leaflets_low": low_count, "leaflets_high": high_count,
+            "low": float(round(low_count / villages)), "high": float(round(high_count / villages))}
 
 
 def _pledges(report: Report) -> dict:
     pledges, candidates = _v(report, "discipline_pledges"), _v(report, "candidates_vetted")
-    return {"pledges": pledges, "candidates": candidates, "share": pledges / candidates * 100}
+    members = report.value("members_total")
+    # The elected outnumbering the pledges is a fact worth noting only when they do.
+    return {"pledges": pledges, "candidates": candidates, "share": pledges / candidates * 100,
+            "members": float(members) if members is not None and members > pledges else None}
 
 
 def _zero(report: Report) -> dict:
@@ -153,7 +164,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("candidates_per_seat", "candidates", ("candidates_vetted", "members_total"), _candidates_per_seat),
     Exercise("entrepreneurs", "candidates", ("secretaries_elected", "secretaries_entrepreneur_share"), _entrepreneurs),
     Exercise("secretary_age", "candidates", ("secretaries_avg_age",), _secretary_age),
-    Exercise("attendances", "guidance", ("training_attendances", "villages_completed"), _attendances),
+    Exercise("attendances", "guidance", ("training_attendances",), _attendances),
     Exercise("routines", "guidance", ("work_routines",), _list_check("work_routines")),
     Exercise("leaflets", "discipline", ("leaflets", "villages_completed"), _leaflets),
     Exercise("pledges", "discipline", ("discipline_pledges", "candidates_vetted"), _pledges),
@@ -179,7 +190,13 @@ def _available(exercise: Exercise, report: Report) -> bool:
         return bool(report.items(indicator)) and pd.notna(report.lists.at[indicator, "stated_count"])
     if exercise.id == "previous_terms":
         return not report.changes.empty
-    derived = derive(report) if exercise.section == "checking" else None
+    derived = derive(report) if exercise.section == "checking" or exercise.id == "entrepreneurs" else None
+    if exercise.id == "entrepreneurs":
+        # The answer is the count the share implies of the secretaries: the report must name
+        # them as the share's whole, and one whole number must fit.
+        implied = derived[(derived["quantity"] == "implied_count")
+                          & (derived["indicator"] == "secretaries_entrepreneur_share")]
+        return not implied.empty and pd.notna(implied.iloc[0]["value"])
     if exercise.id == "checks":
         # The exercise asks about rounding, so only shares stated without 近, 约, 以上 count.
         return bool(((derived["quantity"] == "share_check") & (derived["reading"] == "exact")).any())

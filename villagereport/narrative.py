@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import jinja2
+from babel.lists import format_list
+from pypinyin import lazy_pinyin
 import pandas as pd
 
 from villagereport.derived import derive
@@ -13,6 +15,7 @@ from villagereport.report import Report
 from villagereport.wording import escape_markdown, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
@@ -111,10 +114,13 @@ class ListText:
         meta = report.catalogue.indicators.loc[indicator]
         self.name = meta[f"name_{lang}"]
         self.items = [escape_markdown(i) for i in report.items(indicator, lang)] if self.stated else []
-        sep = strings(lang)["number"]["list_sep"]
         # Items the report gives no English for stay in Chinese, marked as quotes.
-        shown = [f"“{i}”" if lang == "en" and _CJK.search(i) and not i.startswith("“") else i for i in self.items]
-        self._text = sep.join(shown)
+        shown = [f"“{i}”" if lang == "en" and _CJK.search(i) and not _LATIN.search(i) and not i.startswith("“") else i
+                 for i in self.items]
+        exhaustive = bool(report.lists.at[indicator, "exhaustive"]) if self.stated else True
+        self._text = join_items(shown, lang, exhaustive=exhaustive)
+        # Titles of documents: 《…》 in Chinese, as the article writes them.
+        self.titles = join_items([f"《{i}》" for i in shown] if lang == "zh" else shown, lang, exhaustive=exhaustive)
         count = report.lists.at[indicator, "stated_count"] if self.stated else None
         count = len(self.items) if count is None or pd.isna(count) else int(count)
         self.count = format_number(count, lang) if self.stated else ""
@@ -128,6 +134,15 @@ class ListText:
 
     def __str__(self) -> str:
         return self._text
+
+
+def join_items(items: list[str], lang: str, *, exhaustive: bool = True) -> str:
+    """Items as the language lists them (Babel's list patterns: 甲、乙和丙; a, b, and c); a list
+    the report ends with 等 keeps it open rather than closing it with "and"."""
+    words = strings(lang)["number"]
+    if not exhaustive:
+        return words["list_sep"].join(items) + words["open_list"]
+    return format_list(items, locale=words["locale"]) if items else ""
 
 
 class _Quantity:
@@ -383,6 +398,16 @@ def _name(report: Report, indicator: str, lang: str) -> str:
     return indicator
 
 
+def status_text(report: Report, row: pd.Series, lang: str) -> str:
+    """A check's result in words; a share stated in words (百分百, 全部) is named as written."""
+    status = strings(lang)["status"].get(row["status"], row["status"])
+    if "{word}" in status:
+        ind = row["indicator"]
+        word = report.figures.at[ind, "stated_as"] if ind in report.figures.index else ""
+        status = status.format(word=word)
+    return status
+
+
 def _bound_text(row: pd.Series, words: dict) -> str:
     """A range with open ends said as a bound: at least 83, at most 82, 81 to 84."""
     fmt = lambda v: format_number(v, words["lang"], 0)  # noqa: E731
@@ -413,7 +438,7 @@ def check_sentences(report: Report, lang: str) -> list[str]:
     for _, row in derived.iterrows():
         q, ind, places = row["quantity"], row["indicator"], int(row["places"])
         name = _name(report, ind, lang)
-        status = status_words.get(row["status"], row["status"])
+        status = status_text(report, row, lang)
         if q == "share_check":
             count_id, whole_id = row["inputs"].split(",")
             out.append(forms["share_check"].format(
@@ -425,8 +450,11 @@ def check_sentences(report: Report, lang: str) -> list[str]:
                 continue
             value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
                 low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
-            out.append(forms["implied_count"].format(name=name, stated=stated(ind), whole=stated(whole_id),
-                                                     value=value, status=status))
+            whole_unit = report.figures.at[whole_id, "unit"]
+            out.append(forms["implied_count"].format(
+                name=name, stated=stated(ind), status=status,
+                whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang),
+                value=counted(value, whole_unit, row["value"] if pd.notna(row["value"]) else 2, lang)))
         elif q == "previous" and row["reading"] in ("absolute", "relative") and ind in figures.index:
             change = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == row["reading"])]
             if change.empty:
@@ -442,8 +470,14 @@ def check_sentences(report: Report, lang: str) -> list[str]:
                                & (derived["reading"] == "relative")]
             base = ind if ind in figures.index else row["inputs"].split(",")[0]
             delta = report.changes[report.changes["indicator"] == base].iloc[0]
-            out.append(forms["previous_ambiguous"].format(
-                name=name, word=_direction(delta["value"], "percent", lang),
+            # The article may attach the percent change to a count (104名…比上届提高了5.7%),
+            # not to the share: say so, and read it as the share's change only as one reading.
+            form = "previous_ambiguous" if base == ind else "previous_ambiguous_count"
+            out.append(forms[form].format(
+                name=name, count_name=_name(report, base, lang), count=stated(base),
+                count_lower=_name(report, base, lang)[:1].lower() + _name(report, base, lang)[1:],
+                updown=words["generic"]["down" if delta["value"] < 0 else "up"],
+                word=_direction(delta["value"], "percent", lang),
                 change=fmt(abs(delta["value"]), "percent", int(delta["places"] or 0)),
                 points=fmt(row["value"], "percent", places),
                 relative=fmt(relative.iloc[0]["value"], "percent", places) if not relative.empty else ""))
@@ -532,5 +566,18 @@ def source_line(report: Report, lang: str, *, authors: bool = True) -> str:
         line = page["source_url_only"].format(url=src["url"])
     names = src.get("authors", [])
     if authors and names:
-        line += page["authors"].format(authors=strings(lang)["number"]["list_sep"].join(names))
+        # A Chinese byline separates names with 、; an English one romanises them.
+        shown = strings(lang)["number"]["list_sep"].join(names) if lang == "zh" else join_items(
+            [romanised(n) for n in names], lang)
+        line += page["authors"].format(authors=shown)
     return line
+
+
+def romanised(name: str) -> str:
+    """A Chinese name in pinyin, family name first, with the characters beside it:
+    佟粒玮 -> Tong Liwei (佟粒玮). Names not in Chinese characters are kept as written."""
+    if not _CJK.search(name) or _LATIN.search(name):
+        return name
+    syllables = lazy_pinyin(name)
+    family, given = syllables[0].capitalize(), "".join(syllables[1:]).capitalize()
+    return f"{family} {given} ({name})" if given else f"{family} ({name})"

@@ -9,7 +9,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 _DIGITS = "零一二三四五六七八九"
 
 # Words that state 100% exactly ("all"), not a rounded percentage.
-WHOLE_WORDS = ("百分百", "全部", "所有", "100%")
+WHOLE_WORDS = ("百分百", "全部", "所有", "全覆盖", "100%")
 
 
 def chinese_numeral(n: int) -> list[str]:
@@ -105,5 +105,7 @@ def format_figure(value: float, unit: str, lang: str, places: int | None = None,
     if unit == "percent":
         text += "%"
     if qualifier != "exact" and qualifier_forms:
-        text = qualifier_forms[qualifier].format(n=text)
+        # 30余名 is written after the number in Chinese; a share keeps 超过30%.
+        form = f"{qualifier}_count" if unit != "percent" and f"{qualifier}_count" in qualifier_forms else qualifier
+        text = qualifier_forms[form].format(n=text)
     return text

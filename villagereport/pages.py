@@ -16,7 +16,8 @@ from villagereport.catalogue import DATA_DIR, load_catalogue
 from villagereport.derived import derive
 from villagereport.errors import ReportError
 from villagereport.narrative import (_ENV, FigureText, ListText, _Lookup, check_sentences, narrative, place_line,
-                                     _bound_text, change_text, note_in, scope_label, source_line)
+                                     _bound_text, change_text, note_in, scope_label, source_line,
+                                     status_text)
 from villagereport.numbers import format_figure, format_number
 from villagereport.report import REPORTS_DIR, Report, load_report
 from villagereport.wording import escape_markdown, strings
@@ -82,7 +83,11 @@ class Page:
         lines = [f"**{escape_markdown(place_line(self.report, self.lang))}** · {escape_markdown(self.source_line())}"]
         heading = self.report.headings.get(self.section)
         if heading:
-            lines.append(escape_markdown(self.words["page"]["heading_quote"].format(heading=heading)))
+            # The article's heading verbatim, with a translation beside it where the report gives one.
+            original = heading["zh"] if isinstance(heading, dict) else heading
+            translated = heading.get(self.lang) if isinstance(heading, dict) and self.lang != "zh" else None
+            form = "heading_translated" if translated else "heading_quote"
+            lines.append(escape_markdown(self.words["page"][form].format(heading=original, translation=translated)))
         return Markdown("\n\n".join(lines))
 
     def narrative(self) -> Markdown:
@@ -334,7 +339,7 @@ class Page:
                          "shown_range": f"±{format_figure(half, '', self.lang, places + 1)}",
                          "shown_value": f"{format_figure(row['value'], 'percent', self.lang, places + 2)} − "
                                         f"{format_figure(row['stated'], 'percent', self.lang, places)}",
-                         "status": self.words["status"][row["status"]]})
+                         "status": status_text(self.report, row, self.lang)})
         data = pd.DataFrame(rows)
         fitting = int((checks["status"].isin(["rounded", "exact"])).sum())
         title = self._title("share_checks", total=len(checks), fitting=fitting)
@@ -540,7 +545,7 @@ class Page:
                          col["computed"]: value,
                          col["stated"]: "" if pd.isna(row["stated"]) else format_figure(
                              row["stated"], row["unit"] if row["quantity"] == "change" else "percent", self.lang),
-                         col["status"]: words["status"].get(row["status"], row["status"])})
+                         col["status"]: status_text(self.report, row, self.lang)})
         return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
 
 
