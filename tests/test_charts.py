@@ -8,6 +8,7 @@ import altair as alt
 import pytest
 
 from conftest import DATA
+from villagereport.catalogue import load_catalogue
 from villagereport import charts, render
 from villagereport.notebook import open_page
 from villagereport.pages import CHARTS
@@ -53,8 +54,8 @@ def test_every_chart_has_a_finding_title_the_source_and_a_description(linjiang_c
     for section, lang, name, spec in linjiang_charts:
         title = spec["title"]
         assert title["text"], (section, name)
-        source = "吉林农村报" if lang == "zh" else "Jilin Rural News"
-        assert any(source in line and "2021-04-15" in line for line in title["subtitle"]), (section, name)
+        source, date = ("《吉林农村报》", "2021年4月15日") if lang == "zh" else ("Jilin Rural News", "April 15, 2021")
+        assert any(source in line and date in line for line in title["subtitle"]), (section, name)
         assert spec["description"].startswith(title["text"]), (section, name)
 
 
@@ -102,8 +103,8 @@ def test_shares_are_parts_of_a_whole_on_a_zero_to_hundred_axis():
     assert full["encoding"]["x"]["scale"]["domain"] == [0, 100]
     rows = next(iter(spec["datasets"].values()))
     assert all(0 <= r["share"] <= 100 for r in rows)
-    assert {"Share of committee heads who are women", "Share of members with a college degree or above"} <= {
-        r["label"] for r in rows}
+    names = load_catalogue().indicators["name_en"]
+    assert {names["women_heads_share"], names["members_college_share"]} <= {r["label"] for r in rows}
 
 
 def test_counted_lists_are_drawn_from_their_items():

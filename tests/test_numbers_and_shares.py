@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from villagereport.numbers import chinese_numeral, decimals_of, found_in, plain, renderings
-from villagereport.shares import EXACT, INCONSISTENT, ROUNDED, TRUNCATED, fitting_counts, fitting_wholes, share_status
+from villagereport.shares import EQUAL, EXACT, INCONSISTENT, ROUNDED, TRUNCATED, fitting_counts, fitting_wholes, share_status
 
 
 @pytest.mark.parametrize(("n", "words"), [(0, "零"), (3, "三"), (10, "十"), (16, "十六"), (40, "四十"), (99, "九十九")])
@@ -46,15 +46,15 @@ def test_share_status_rounding_and_truncation():
     assert share_status(9, 70, 12.8, 1) == TRUNCATED and share_status(9, 70, 12.7, 1) == INCONSISTENT
     assert share_status(70, 70, 100, None) == EXACT
     assert share_status(69, 70, 100, None) == INCONSISTENT  # 全部 means all, not 98.6%
-    assert share_status(1, 8, 12.5, 1) == ROUNDED and share_status(1, 8, 13, 0) == ROUNDED  # half rounds up
+    assert share_status(1, 8, 12.5, 1) == EQUAL and share_status(1, 8, 13, 0) == ROUNDED  # exact; half rounds up
 
 
 def test_fitting_counts_and_wholes_agree_with_brute_force():
     for whole, stated, places in [(70, 84.3, 1), (70, 51.4, 1), (311, 33.4, 1), (1947, 39.34, 2)]:
-        brute = [n for n in range(whole + 1) if share_status(n, whole, stated, places) == ROUNDED]
+        brute = [n for n in range(whole + 1) if share_status(n, whole, stated, places) in (ROUNDED, EQUAL)]
         assert fitting_counts(whole, stated, places) == brute
     for count, stated, places in [(766, 39.34, 2), (284, 14.58, 2), (197, 10.12, 2), (9, 12.9, 1)]:
-        brute = [w for w in range(count, 30000) if share_status(count, w, stated, places) == ROUNDED]
+        brute = [w for w in range(count, 30000) if share_status(count, w, stated, places) in (ROUNDED, EQUAL)]
         assert list(fitting_wholes(count, stated, places)) == brute
 
 

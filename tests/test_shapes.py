@@ -101,7 +101,7 @@ def test_absent_optional_facts_print_nothing(shapes):
     # no outlet, no prefecture, a town in a county
     assert place_line(shapes, "zh") == "示例省示例县示例镇"
     assert place_line(shapes, "en") == "Shili Town, Shili County, Shili Province"
-    assert source_line(shapes, "zh") == "来源：2021-05-10的报道"
+    assert source_line(shapes, "zh") == "来源：2021年5月10日的报道"
     for lang in ("zh", "en"):
         page = landing_page(lang, shapes, [])
         for bad in ("（，", "(, ", "None", "not recorded", "（）", "()"):

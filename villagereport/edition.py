@@ -12,7 +12,7 @@ import yaml
 
 from villagereport.report import Report
 from villagereport import exercises
-from villagereport.narrative import join_items, place_line, romanised
+from villagereport.narrative import join_items, outlet_name, place_line, published, romanised
 from villagereport.wording import escape_markdown, strings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,7 @@ def book_config(lang: str, editions: list[str], report: Report) -> dict:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     words = strings(lang)["book"]
     config["title"] = words["title"].format(place=report.place["name"][lang])
+    config["author"] = words["author"]  # the footer's "By …", in the edition's language
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = words["sphinx_language"]
     sphinx["villagebook_lang"] = lang
@@ -67,9 +68,9 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
         "lang": lang,
         "place": escape_markdown(place["name"][lang]),
         "where": escape_markdown(place_line(report, lang)),
-        "outlet": escape_markdown(source.get("outlet", {}).get(lang, "")),
+        "outlet": escape_markdown(outlet_name(report, lang) or ""),
         "title": escape_markdown(source.get("title", "")),
-        "date": escape_markdown(source.get("date", "")),
+        "date": escape_markdown(published(report, lang) or ""),
         "rights": bool(source.get("rights")),
         "authors": escape_markdown("、".join(source.get("authors", [])) if lang == "zh"
                                    else join_items([romanised(a) for a in source.get("authors", [])], lang)),

@@ -7,6 +7,7 @@ text file (``exercises`` in villagereport/text/<lang>.yaml).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,7 +46,7 @@ def _women_heads(report: Report) -> dict:
     count, whole, stated = _v(report, "women_heads"), _v(report, "villages_completed"), _v(report, "women_heads_share")
     places = int(report.figures.at["women_heads_share", "places"])
     return {"count": count, "whole": whole, "stated": stated, "exact": count / whole * 100,
-            "fits": share_status(count, whole, stated, places) in ("rounded", "exact")}
+            "fits": share_status(count, whole, stated, places) in ("rounded", "exact", "equal")}
 
 
 def _college_readings(report: Report) -> dict:
@@ -54,8 +55,12 @@ def _college_readings(report: Report) -> dict:
     share = college / members * 100
     previous_count = college / (1 + rise / 100)
     whole_counts = [n for n in range(1, int(college)) if round((college / n - 1) * 100, 1) == round(rise, 1)]
+    # The whole numbers either side of the quotient, and the rises they would give.
+    low, high = math.floor(previous_count), math.ceil(previous_count)
     return {"college": college, "members": members, "rise": rise, "share": share, "points": share - rise,
-            "relative": share / (1 + rise / 100), "previous_count": previous_count, "count_fits": bool(whole_counts)}
+            "relative": share / (1 + rise / 100), "previous_count": previous_count, "count_fits": bool(whole_counts),
+            "low": float(low), "high": float(high), "low_rise": (college / low - 1) * 100 if low else 0.0,
+            "high_rise": (college / high - 1) * 100}
 
 
 def _women_minimum(report: Report) -> dict:
@@ -112,7 +117,10 @@ def _list_check(indicator: str) -> Callable[[Report], dict]:
 def _previous_terms(report: Report) -> dict:
     derived = derive(report)
     previous = derived[derived["quantity"] == "previous"]
-    return {"changes": float(len(report.changes)), "indicators": float(previous["indicator"].nunique())}
+    # A change read one way gives one previous figure; an ambiguous one gives one per reading.
+    ambiguous = int((report.changes["reading"] == "ambiguous").sum())
+    return {"changes": float(len(report.changes)), "indicators": float(previous["indicator"].nunique()),
+            "definite": float(len(report.changes) - ambiguous), "ambiguous": float(ambiguous)}
 
 
 def _leaflets(report: Report) -> dict:
@@ -141,7 +149,7 @@ def _zero(report: Report) -> dict:
 def _checks(report: Report) -> dict:
     derived = derive(report)
     checks = derived[(derived["quantity"] == "share_check") & (derived["reading"] == "exact")]
-    return {"checked": float(len(checks)), "fit": float(checks["status"].isin(["rounded", "exact"]).sum())}
+    return {"checked": float(len(checks)), "fit": float(checks["status"].isin(["rounded", "exact", "equal"]).sum())}
 
 
 def _implied_total(report: Report) -> dict:

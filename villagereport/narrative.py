@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 
 import jinja2
+from babel.dates import format_date
 from babel.lists import format_list
 from pypinyin import lazy_pinyin
 import pandas as pd
@@ -117,10 +120,13 @@ class ListText:
         # Items the report gives no English for stay in Chinese, marked as quotes.
         shown = [f"“{i}”" if lang == "en" and _CJK.search(i) and not _LATIN.search(i) and not i.startswith("“") else i
                  for i in self.items]
+        if lang == "zh" and self.stated:
+            # Titles the article writes in 《》 keep them.
+            quote = report.lists.at[indicator, "quote"]
+            shown = [f"《{i}》" if f"《{raw}》" in quote else i for i, raw in zip(shown, report.items(indicator), strict=True)]
         exhaustive = bool(report.lists.at[indicator, "exhaustive"]) if self.stated else True
         self._text = join_items(shown, lang, exhaustive=exhaustive)
-        # Titles of documents: 《…》 in Chinese, as the article writes them.
-        self.titles = join_items([f"《{i}》" for i in shown] if lang == "zh" else shown, lang, exhaustive=exhaustive)
+        self.titles = self._text
         count = report.lists.at[indicator, "stated_count"] if self.stated else None
         count = len(self.items) if count is None or pd.isna(count) else int(count)
         self.count = format_number(count, lang) if self.stated else ""
@@ -252,7 +258,9 @@ def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], l
     lists = report.lists
     for ind, row in lists[lists["section"] == section].iterrows():
         if ind not in lists_said:
-            sentences.append(list_sentence(report, ind, lang))
+            sentence = list_sentence(report, ind, lang)
+            if sentence not in sentences:  # two lists named in one clause quote it once
+                sentences.append(sentence)
     return told, sentences
 
 
@@ -361,18 +369,19 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
 
 
 def list_sentence(report: Report, indicator: str, lang: str) -> str:
-    """One plain sentence for a counted list no template told: its name, words and items."""
+    """One plain sentence for a counted list no template told: its items, or, where the report
+    names a list without its items, the article's own words, quoted whole (never its slogan
+    cut into pieces)."""
     generic = strings(lang)["generic"]
     row = report.lists.loc[indicator]
-    said = [escape_markdown(row[k]) for k in ("slogan", "stated_as") if isinstance(row[k], str) and row[k]]
-    name = row[f"name_{lang}"] + "".join(generic["list_words"].format(words=w) for w in said)
-    if lang == "en":  # a catalogue name inside a sentence: "The report names grounds that..."
-        name = name[:1].lower() + name[1:]
     items = ListText(report, indicator, lang)
     if items:
+        name = row[f"name_{lang}"]
         sentence = generic["list_items"].format(name=name, items=str(items))
     else:
-        sentence = generic["list_no_items"].format(name=name)
+        counted_list = pd.notna(row["stated_count"])
+        sentence = generic["list_quote" if not counted_list else "list_no_items"].format(
+            quote=escape_markdown(row["quote"]))
     return sentence[:1].upper() + sentence[1:] + generic["end"]
 
 
@@ -451,6 +460,12 @@ def check_sentences(report: Report, lang: str) -> list[str]:
             value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
                 low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
             whole_unit = report.figures.at[whole_id, "unit"]
+            if row["status"] == "exact":
+                # 百分百, 全部: all of the whole, stated in words; nothing else to check it against.
+                out.append(forms["implied_count_words"].format(
+                    name=name, word=report.figures.at[ind, "stated_as"],
+                    whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang)))
+                continue
             out.append(forms["implied_count"].format(
                 name=name, stated=stated(ind), status=status,
                 whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang),
@@ -484,8 +499,16 @@ def check_sentences(report: Report, lang: str) -> list[str]:
         elif q == "previous_count":
             delta = report.changes[report.changes["indicator"] == ind].iloc[0]
             key = "previous_count" if row["status"] == "no_whole_number" else "previous_count_whole"
-            out.append(forms[key].format(change=fmt(abs(delta["value"]), "percent", int(delta["places"] or 0)),
-                                         value=fmt(row["value"], "", 2), status=status))
+            # Rounding of the stated percent is allowed for: the whole numbers either side of
+            # the quotient give rises that do not round to it.
+            change_places = int(delta["places"] or 0)
+            low, high = math.floor(row["value"]), math.ceil(row["value"])
+            count = report.value(ind)
+            out.append(forms[key].format(
+                change=fmt(abs(delta["value"]), "percent", change_places), value=fmt(row["value"], "", 1),
+                status=status, low=fmt(low, "", 0), high=fmt(high, "", 0),
+                low_rise=fmt((count / low - 1) * 100, "percent", change_places) if low else "",
+                high_rise=fmt((count / high - 1) * 100, "percent", change_places)))
         elif q == "relative_change":
             delta = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == "absolute")]
             out.append(forms["relative_change"].format(
@@ -550,12 +573,28 @@ def place_line(report: Report, lang: str) -> str:
     return ", ".join(dict.fromkeys(reversed(parts)))
 
 
+def outlet_name(report: Report, lang: str) -> str | None:
+    """The outlet's name; in Chinese a newspaper or periodical's title takes 《》."""
+    outlet = report.source.get("outlet", {}).get(lang)
+    if outlet and lang == "zh" and outlet.endswith(("报", "刊", "杂志")) and not outlet.startswith("《"):
+        return f"《{outlet}》"
+    return outlet
+
+
+def published(report: Report, lang: str) -> str | None:
+    """The publication date as the language writes it in prose: 2021年4月15日, April 15, 2021."""
+    date = report.source.get("date")
+    if not date:
+        return None
+    return format_date(dt.date.fromisoformat(date), format="long", locale=strings(lang)["number"]["locale"])
+
+
 def source_line(report: Report, lang: str, *, authors: bool = True) -> str:
     """Outlet, date and (optionally) authors; what the report file does not give is left out,
     never named as unknown."""
     page = strings(lang)["page"]
     src = report.source
-    outlet, date = src.get("outlet", {}).get(lang), src.get("date")
+    outlet, date = outlet_name(report, lang), published(report, lang)
     if outlet and date:
         line = page["source"].format(outlet=outlet, date=date)
     elif outlet:

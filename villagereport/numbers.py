@@ -9,7 +9,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 _DIGITS = "零一二三四五六七八九"
 
 # Words that state 100% exactly ("all"), not a rounded percentage.
-WHOLE_WORDS = ("百分百", "全部", "所有", "全覆盖", "100%")
+WHOLE_WORDS = ("百分百", "全部", "所有", "100%")
 
 
 def chinese_numeral(n: int) -> list[str]:

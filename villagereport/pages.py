@@ -188,7 +188,9 @@ class Page:
                 else:
                     implied = derived[(derived["quantity"] == "implied_count") & (derived["indicator"] == ind)]
                     if not implied.empty and pd.notna(implied.iloc[0]["value"]):
-                        part = "≈" + format_figure(implied.iloc[0]["value"], "", self.lang, 0)
+                        # "About" only where the count is rounded from the share, not where it is all.
+                        about = "" if implied.iloc[0]["status"] == "exact" else "≈"
+                        part = about + format_figure(implied.iloc[0]["value"], "", self.lang, 0)
             elif pd.notna(fig["count_id"]) and fig["count_id"] in figures.index:
                 part = self._fmt(fig["count_id"])
             rows.append({"label": self._name(ind), "share": fig["value"], "shown": self._fmt(ind),
@@ -215,13 +217,15 @@ class Page:
         data = pd.DataFrame(rows)
         lowest = data.loc[data["share"].idxmin()]
         highest = data.loc[data["share"].idxmax()]
-        title = self._title("shares", lowest=lowest, highest=highest)
+        title = self._title("shares", lowest=lowest, highest=highest,
+                            computed=bool((data["note"] == self.words["chart_words"]["computed"]).any()))
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_share"]}
         chart = charts.part_of_whole(data, title=title, source=self.chart_source(),
                                      description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
                                      labels=labels)
         return self._finish(chart, data, {"label": labels["indicator"], "share": labels["axis"], "part": labels["part"],
-                                          "whole": labels["whole"], "note": " "}, "part_of_whole")
+                                          "whole": labels["whole"], "note": self.words["chart_words"]["basis"]},
+                            "part_of_whole")
 
     def _counts(self, chart: str, indicators: list[str]):
         figures = self.report.figures
@@ -238,7 +242,8 @@ class Page:
         chart = charts.bars_by_unit(data, title=title, source=self.chart_source(),
                                     description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
                                     labels=labels)
-        return self._finish(chart, data, {"label": labels["indicator"], "value": labels["value"],
+        # The table and CSV give each figure as stated (30余, not a bare 30).
+        return self._finish(chart, data, {"label": labels["indicator"], "shown": labels["value"],
                                           "unit_label": labels["unit"]}, "bars_by_unit")
 
     def organisation_counts(self):
@@ -341,7 +346,7 @@ class Page:
                                         f"{format_figure(row['stated'], 'percent', self.lang, places)}",
                          "status": status_text(self.report, row, self.lang)})
         data = pd.DataFrame(rows)
-        fitting = int((checks["status"].isin(["rounded", "exact"])).sum())
+        fitting = int((checks["status"].isin(["rounded", "exact", "equal"])).sum())
         title = self._title("share_checks", total=len(checks), fitting=fitting)
         labels = {**self._labels(), "axis": self.words["chart_words"]["axis_deviation"]}
         chart = charts.intervals(data, title=title, source=self.chart_source(),
@@ -540,7 +545,11 @@ class Page:
             value = "" if pd.isna(row["value"]) else format_figure(row["value"], row["unit"], self.lang, places)
             if pd.isna(row["value"]) and (pd.notna(row["low"]) or pd.notna(row["high"])):
                 value = _bound_text(row, words)
-            rows.append({col["quantity"]: words["quantity"][row["quantity"]], col["indicator"]: name,
+            label = words["quantity"][row["quantity"]]
+            if row["quantity"] == "members_per_place":
+                # Per village, or per village and community: as the report counts its places.
+                label = words["quantity_per_place"].get(row["inputs"].split(",")[1], label)
+            rows.append({col["quantity"]: label, col["indicator"]: name,
                          col["reading"]: words["readings"].get(row["reading"], row["reading"]),
                          col["computed"]: value,
                          col["stated"]: "" if pd.isna(row["stated"]) else format_figure(
@@ -596,7 +605,7 @@ class GuidePage:
             cols["id"]: cat.indicators.index,
             cols["name"]: cat.indicators[f"name_{self.lang}"],
             cols["section"]: [cat.sections.at[s, f"title_{self.lang}"] for s in cat.indicators["section"]],
-            cols["kind"]: cat.indicators["kind"],
+            cols["kind"]: [self.words["guide"]["catalogue_kinds"][k] for k in cat.indicators["kind"]],
             cols["unit"]: [cat.units.at[u, self.lang] for u in cat.indicators["unit"]],
         })
         body = table.to_html(index=False, escape=True, border=0, classes="vb-table", justify="left")

@@ -9,6 +9,7 @@ from villagereport.numbers import round_half_up, truncate
 
 # How a stated share relates to count / whole * 100.
 EXACT = "exact"  # stated in words (全部, 百分百): count must equal the whole
+EQUAL = "equal"  # the count over the whole is exactly the stated figure (28 of 28 is 100%)
 ROUNDED = "rounded"  # equals the exact share rounded half up at the stated places
 TRUNCATED = "truncated"  # equals it only when cut, not rounded
 INCONSISTENT = "inconsistent"
@@ -22,6 +23,8 @@ def share_status(count: float, whole: float, stated: float, places: int | None) 
     if places is None:
         return EXACT if count == whole and stated == 100 else INCONSISTENT
     target = Decimal(repr(float(stated)))
+    if Decimal(repr(float(count))) * 100 / Decimal(repr(float(whole))) == target:
+        return EQUAL
     if round_half_up(exact, places) == target:
         return ROUNDED
     if truncate(exact, places) == target:
@@ -39,7 +42,7 @@ def fitting_counts(whole: int, stated: float, places: int | None, *, allow_trunc
     fits = []
     for n in range(max(0, int(centre) - reach), min(whole, int(centre) + reach) + 1):
         status = share_status(n, whole, stated, places)
-        if status == ROUNDED or (allow_truncation and status == TRUNCATED):
+        if status in (ROUNDED, EQUAL) or (allow_truncation and status == TRUNCATED):
             fits.append(n)
     return fits
 
@@ -62,7 +65,7 @@ def fitting_wholes(count: int, stated: float, places: int | None, *, allow_trunc
 
     def fits(whole: int) -> bool:
         status = share_status(count, whole, stated, places)
-        return status == ROUNDED or (allow_truncation and status == TRUNCATED)
+        return status in (ROUNDED, EQUAL) or (allow_truncation and status == TRUNCATED)
 
     # Float edges: step inwards to the first and last whole that really fit.
     while first <= last and not fits(first):
