@@ -20,7 +20,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: book test validate goldens handouts benchmark venv system-packages requirements clean
+.PHONY: book test test-page validate goldens handouts benchmark venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,14 @@ system-packages:
 	bash .ci/system-packages
 
 # Re-record the notebooks' expected outputs after a deliberate change; review the diff.
+# `make goldens REPORT=my-county.yaml` records that report's own, in tests/goldens/<id>/.
 goldens: venv
-	$(BIN)/python -m villagereport goldens
+	$(BIN)/python -m villagereport goldens $(if $(REPORT),--report $(firstword $(REPORT)))
+
+# One page's tests, quickly: `make test-page PAGE=01_overview` (its notebook in real kernels,
+# its golden through nbval, and the in-process checks of every report's page).
+test-page: venv
+	$(BIN)/python -m pytest -q tests/goldens/$(PAGE).ipynb tests/test_notebooks.py tests/test_shapes.py -k "$(PAGE) or every_page"
 
 # PDF handouts of each section page of the built book; SOLUTIONS=yes prints the solutions.
 handouts: venv system-packages

@@ -19,6 +19,7 @@ from villagereport.numbers import format_number
 from villagereport.pages import PAGES
 
 ALL_REPORTS = [*REPORTS, FIXTURES / "minimal.yaml"]
+ROOT_BOOK = DATA.parent / "book"
 
 
 def _value(report, indicator):
@@ -190,3 +191,25 @@ def test_handouts_print_with_or_without_solutions(built_site, tmp_path):
     assert "Exercise 1" in plain and "Exercise 1" in full
     assert "Solution 1" not in plain and "Solution 1" in full
     assert "Show code cell source" not in plain  # navigation and code toggles are not printed
+
+
+def test_student_notebooks_leave_a_cell_to_work_in_and_a_check_after_each_exercise():
+    for lang, work in (("zh", "# 在这里计算练习1"), ("en", "# Work out exercise 1")):
+        nb = student(nbformat.read(ROOT_BOOK / "01_overview.ipynb", as_version=4), lang)
+        code = [c.source for c in nb.cells]
+        at = code.index("page.exercise(1)")
+        assert code[at + 1].startswith(work) and code[at + 2].endswith("page.check(1, answer)")
+        assert len({c.id for c in nb.cells}) == len(nb.cells)
+
+
+def test_the_check_says_right_or_wrong_from_the_data():
+    page = open_page("overview", "linjiang-2021", "en")
+    report = page.report
+    assert exercises.for_section(report, "overview")[0].id == "previous_age"
+    # worked out here from the tables: this term's average age less its (negative) change
+    previous = _value(report, "members_avg_age") - _change(report, "members_avg_age")
+    right = page.check(1, round(previous, 1)).data
+    wrong = page.check(1, round(previous, 1) + 1).data
+    assert "is right" in right and "not right" not in right
+    assert "is not right" in wrong and format_number(previous, "en", 2) in wrong
+    assert "set answer" in page.check(1).data

@@ -243,3 +243,11 @@ def test_build_checks_parameters_before_anything_runs(tmp_path, args, words):
     assert result.returncode != 0 and words in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 2  # argparse adds its usage line
     assert not (tmp_path / "site").exists()
+
+
+def test_a_page_says_its_parameters_once_in_its_language_and_hides_the_parameter_cells(built_site):
+    for lang, words in (("zh", "本页参数：report = linjiang-2021，lang = zh"),
+                        ("en", "Parameters of this page: report = linjiang-2021, lang = en")):
+        page = (built_site / lang / "book" / "01_overview.html").read_text(encoding="utf-8")
+        assert page.count(words) == 1
+        assert "# Parameters" not in page and "None means Linjiang" not in page

@@ -170,3 +170,27 @@ def test_build_command_fails_in_one_line_on_a_bad_report(tmp_path):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {bad}")
     assert not (tmp_path / "site").exists()
+
+
+def test_another_countys_book_is_gated_by_its_own_goldens(tmp_path, monkeypatch, capsys):
+    from villagereport import build as pipeline
+
+    monkeypatch.setattr(pipeline, "GOLDENS", tmp_path / "goldens")
+    report = tmp_path / "tongguan-2021.yaml"
+    report.write_bytes((DATA / "reports" / "tongguan-2021.yaml").read_bytes())
+    site = tmp_path / "site"
+    # No goldens yet: lax (every cell ran), said in one line with the command that records them.
+    pipeline.build([report], ["zh"], site, use_cache=False)
+    out = capsys.readouterr().out
+    assert "no goldens for tongguan-2021 yet" in out and "make goldens REPORT=" in out
+    recorded = pipeline.refresh_goldens(report=report)
+    assert {p.parent for p in recorded} == {tmp_path / "goldens" / "tongguan-2021"}
+    assert len(recorded) == 8  # every page but the comparison, which needs several reports
+    pipeline.build([report], ["zh"], site, use_cache=False)  # its own goldens: passes
+    # A changed figure now stops the build at the gate, ending with how to accept it.
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("320", "321"), encoding="utf-8")
+    before = _digest(site)
+    with pytest.raises(pipeline.BuildError, match=r"outputs differ .*make goldens REPORT=.*git diff tests/goldens"):
+        pipeline.build([report], ["zh"], site, use_cache=False)
+    assert _digest(site) == before

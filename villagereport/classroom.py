@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
+
+from villagereport.wording import strings
 
 SOLUTION_TAG = "solution"
 # A line ending with this marker is a solution line: student copies drop it.
@@ -30,25 +33,41 @@ def teacher(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return _blank(source)
 
 
-def student(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook without its solutions: solution cells and solution lines removed."""
+EXERCISE_CELL = re.compile(r"^page\.exercise\((\d+)\)\s*$")
+
+
+def student(source: nbformat.NotebookNode, lang: str = "zh") -> nbformat.NotebookNode:
+    """The notebook without its solutions, and after each exercise a cell to work in and a
+    cell that checks the answer (``page.check(n, answer)``: right or not, and why)."""
     nb = _blank(source)
     nb.cells = [c for c in nb.cells if not _is_solution(c)]
     for cell in nb.cells:
         if cell.cell_type == "code" and SOLUTION_LINE in cell.source:
             cell.source = "\n".join(line for line in cell.source.splitlines()
                                     if not line.rstrip().endswith(SOLUTION_LINE))
+    words = strings(lang)["exercises"]
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        match = EXERCISE_CELL.match(cell.source) if cell.cell_type == "code" else None
+        if match:
+            number = int(match.group(1))
+            cells.append(nbformat.v4.new_code_cell(words["work_cell"].format(number=number)))
+            cells.append(nbformat.v4.new_code_cell(words["check_cell"].format(number=number)))
+    nb.cells = cells
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index}"  # ids stable from build to build, unique in the notebook
     return nb
 
 
 def drift(source: nbformat.NotebookNode, student_nb: nbformat.NotebookNode,
-          teacher_nb: nbformat.NotebookNode) -> list[str]:
+          teacher_nb: nbformat.NotebookNode, lang: str = "zh") -> list[str]:
     """Where generated copies no longer match their source; empty when they match."""
     problems = []
     expected_teacher = [(c.cell_type, c.source) for c in source.cells]
     if [(c.cell_type, c.source) for c in teacher_nb.cells] != expected_teacher:
         problems.append("the teacher notebook's cells differ from the source's")
-    expected_student = [(c.cell_type, c.source) for c in student(source).cells]
+    expected_student = [(c.cell_type, c.source) for c in student(source, lang).cells]
     if [(c.cell_type, c.source) for c in student_nb.cells] != expected_student:
         problems.append("the student notebook's cells differ from the source's less its solutions")
     if any(_is_solution(c) or SOLUTION_LINE in c.source for c in student_nb.cells):
@@ -93,13 +112,14 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
             continue
         if parameters:
             source = with_parameters(source, parameters)
-        for kind, make in (("student", student), ("teacher", teacher)):
+        lang = (parameters or {}).get("lang", "zh")
+        for kind, make in (("student", lambda nb: student(nb, lang)), ("teacher", teacher)):
             out = target / kind / path.name
             out.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(make(source), out)
             written.append(out)
         problems = drift(source, nbformat.read(target / "student" / path.name, as_version=4),
-                         nbformat.read(target / "teacher" / path.name, as_version=4))
+                         nbformat.read(target / "teacher" / path.name, as_version=4), lang)
         if problems:
             msg = f"{path.name}: {'; '.join(problems)}"
             raise ValueError(msg)

@@ -39,10 +39,15 @@ def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True,
     return 0
 
 
-def _goldens() -> int:
+def _goldens(report: str | None = None) -> int:
     from villagereport.build import refresh_goldens
 
-    for path in refresh_goldens():
+    try:
+        written = refresh_goldens(report=Path(report) if report else None)
+    except ReportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for path in written:
         print(f"recorded {path}")
     return 0
 
@@ -72,14 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--out", default="_build/html", help="where the site is published")
     make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
     make.add_argument("--no-cache", action="store_true", help="execute every notebook even if nothing changed")
-    commands.add_parser("goldens", help="re-record the goldens in tests/goldens from the default parameters")
+    record = commands.add_parser("goldens", help="re-record the goldens: tests/goldens from the default parameters, "
+                                                  "or tests/goldens/<id>/ for --report FILE")
+    record.add_argument("--report", metavar="FILE", help="record the goldens of this report (in Chinese)")
     hand = commands.add_parser("handouts", help="print each section page of a built book to PDF")
     hand.add_argument("--site", default="_build/html", help="the built book (default: _build/html)")
     hand.add_argument("--out", default="_build/handouts", help="where the PDFs go")
     hand.add_argument("--solutions", action="store_true", help="print the solutions too")
     args = parser.parse_args(argv)
     if args.command == "goldens":
-        return _goldens()
+        return _goldens(args.report)
     if args.command == "handouts":
         return _handouts(args.site, args.out, args.solutions)
     if args.command == "validate":

@@ -214,6 +214,25 @@ def _available(exercise: Exercise, report: Report) -> bool:
     return True
 
 
+# The one number each exercise asks for, which a student's answer is checked against.
+PRIMARY = {"previous_age": "previous", "women_heads": "exact", "college_readings": "points", "women_minimum": "minimum",
+           "staff_per_group": "per_group", "meetings": "total", "candidates_per_seat": "ratio", "entrepreneurs": "count",
+           "secretary_age": "previous", "attendances": "attendances", "routines": "listed", "leaflets": "low",
+           "pledges": "share", "zero": "incidents", "clarities": "listed", "previous_terms": "definite",
+           "checks": "fit", "implied_total": "low"}
+
+
+def check(exercise: Exercise, report: Report, answer: object) -> tuple[bool, float]:
+    """Whether ``answer`` is the number ``exercise`` asks for: within 0.05 of it, or 0.5% of
+    it for large numbers (a student rounds as the solution does). Returns (right, expected)."""
+    expected = float(exercise.answer(report)[PRIMARY[exercise.id]])
+    try:
+        given = float(answer)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False, expected
+    return abs(given - expected) <= max(0.05, abs(expected) * 0.005), expected
+
+
 def for_section(report: Report, section: str) -> list[Exercise]:
     """The section's exercises that ``report`` has the figures for, at most four."""
     return [e for e in EXERCISES if e.section == section and _available(e, report)][:4]

@@ -81,6 +81,8 @@ class Page:
     def intro(self) -> Markdown:
         """Where the figures come from: place, outlet, date, and the article's own heading."""
         lines = [f"**{escape_markdown(place_line(self.report, self.lang))}** · {escape_markdown(self.source_line())}"]
+        # What the page was run with, once, in its language (the parameter cells are hidden).
+        lines.append(escape_markdown(self.words["page"]["parameters"].format(report=self.report.id, lang=self.lang)))
         heading = self.report.headings.get(self.section)
         if heading:
             # The article's heading verbatim, with a translation beside it where the report gives one.
@@ -471,6 +473,20 @@ class Page:
         return HTML(f'<details class="vb-solution" id="solution-{number}"><summary>{label}</summary>'
                     f"<p>{html.escape(text)}</p></details>")
 
+    def check(self, number: int, answer: object = None) -> Markdown | None:
+        """A student's answer to exercise ``number``: right or not, and why, from the data."""
+        exercise = self._exercise(number)
+        if exercise is None:
+            return None
+        words = self.words["exercises"]
+        if answer is None:
+            return Markdown(escape_markdown(words["check_empty"].format(number=number)))
+        right, expected = exercises.check(exercise, self.report, answer)
+        why = self._exercise_text(number, "solution")
+        key = "check_right" if right else "check_wrong"
+        return Markdown(escape_markdown(words[key].format(number=number, answer=answer,
+                                                          expected=format_number(expected, self.lang, 2), why=why)))
+
     # --- tables -----------------------------------------------------------------------
     def lists(self) -> HTML | None:
         """The section's counted lists as tables, saying where the report gives no items."""
@@ -481,6 +497,8 @@ class Page:
         page = self.words["page"]
         blocks = [f"<p><strong>{html.escape(page['lists_caption'])}</strong></p>"]
         for ind, row in here.iterrows():
+            if not row["n_items"] and pd.isna(row["stated_count"]):
+                continue  # a slogan with neither items nor a count: the narrative quotes it
             count = row["stated_count"] if pd.notna(row["stated_count"]) else row["n_items"]
             said = [row[k] for k in ("stated_as", "slogan") if pd.notna(row[k])]
             caption = html.escape(self._name(ind)) + "".join(f" “{html.escape(w)}”" for w in said)
