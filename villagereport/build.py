@@ -112,12 +112,16 @@ def execute(source: Path, output: Path, parameters: dict) -> Execution:
 
 
 def hide_parameter_cells(path: Path) -> None:
-    """Keep the default and papermill's injected parameter cells off the reader's page: the
-    page says once, in its language, what it was run with (Page.intro)."""
+    """Keep the default and papermill's injected parameter cells off the reader's page (the
+    page says once, in its language, what it was run with: Page.intro), and cells that showed
+    nothing."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
-        if {"parameters", "injected-parameters"} & set(tags) and "remove-cell" not in tags:
+        # A hidden-input cell that showed nothing (an exercise a report has no figures for)
+        # would leave an empty "show code" toggle on the page: it is left off too.
+        empty = cell.cell_type == "code" and "hide-input" in tags and not cell.get("outputs")
+        if ({"parameters", "injected-parameters"} & set(tags) or empty) and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
     nbformat.write(nb, path)
 

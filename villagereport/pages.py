@@ -500,8 +500,9 @@ class Page:
             if not row["n_items"] and pd.isna(row["stated_count"]):
                 continue  # a slogan with neither items nor a count: the narrative quotes it
             count = row["stated_count"] if pd.notna(row["stated_count"]) else row["n_items"]
-            said = [row[k] for k in ("stated_as", "slogan") if pd.notna(row[k])]
-            caption = html.escape(self._name(ind)) + "".join(f" “{html.escape(w)}”" for w in said)
+            # The list's name only: the article's own words for it (十个严禁) are quoted whole in the
+            # narrative, never cut into a name and a fragment.
+            caption = html.escape(self._name(ind))
             if not row["exhaustive"]:
                 caption += " " + html.escape(page["non_exhaustive"])
             note = note_in(row["note"], self.lang, any_language=True)
