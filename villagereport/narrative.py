@@ -322,7 +322,8 @@ def change_text(report: Report, key: str, lang: str, positions: list[int] | None
             word = generic["fewer" if change["value"] < 0 else "more"]
         parts.append(generic["change"].format(word=word, amount=amount))
         if change["reading"] == "ambiguous":
-            parts[-1] += generic["ambiguous"]
+            # A percent change of a count may be the count's own rise or its share's change.
+            parts[-1] += generic["ambiguous" if figure_unit == "percent" else "ambiguous_count"]
     return strings(lang)["number"]["list_sep"].join(parts)
 
 
