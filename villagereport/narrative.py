@@ -7,10 +7,10 @@ import math
 import re
 
 import jinja2
+import pandas as pd
 from babel.dates import format_date
 from babel.lists import format_list
 from pypinyin import lazy_pinyin
-import pandas as pd
 
 from villagereport.derived import derive
 from villagereport.numbers import chinese_numeral, format_figure, format_number
@@ -45,9 +45,6 @@ class Slot(str):
         if self._on_print is not None:
             self._on_print()
         return str.__str__(self)
-
-    def __html__(self) -> str:  # jinja prints through str(); keep one path
-        return self.__str__()
 
 
 class FigureText:
@@ -126,7 +123,6 @@ class ListText:
             shown = [f"《{i}》" if f"《{raw}》" in quote else i for i, raw in zip(shown, report.items(indicator), strict=True)]
         exhaustive = bool(report.lists.at[indicator, "exhaustive"]) if self.stated else True
         self._text = join_items(shown, lang, exhaustive=exhaustive)
-        self.titles = self._text
         count = report.lists.at[indicator, "stated_count"] if self.stated else None
         count = len(self.items) if count is None or pd.isna(count) else int(count)
         self.count = format_number(count, lang) if self.stated else ""
@@ -219,9 +215,8 @@ def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], l
     words = strings(lang)
     said: set[tuple[str, str]] = set()
     lists_said: set[str] = set()
+    # f and l are set for each sentence, so that it records what it told.
     context = {
-        "f": _Lookup(lambda i: FigureText(report, i, lang, said)),
-        "l": _Lookup(lambda i: ListText(report, i, lang)),
         "d": DerivedText(derive(report), lang),
         "place": place_name(report, lang),
         "per_place": next((words["per_place"][p] for p in words["per_place"] if report.has(p)), ""),

@@ -238,13 +238,15 @@ class Page:
         rows = [{"label": self._name(i), "value": figures.at[i, "value"], "shown": self._fmt(i),
                  "unit": figures.at[i, "unit"], "unit_label": units.at[figures.at[i, "unit"], self.lang]}
                 for i in present]
-        data = pd.DataFrame(rows)
-        title = self._title(chart)
+        return self._bars(pd.DataFrame(rows), self._title(chart))
+
+    def _bars(self, data: pd.DataFrame, title: str):  # type: ignore[no-untyped-def]
+        """Bars from zero, one panel per unit; the table and CSV give each figure as stated
+        (30余, +12%), not as a bare number."""
         labels = self._labels()
         chart = charts.bars_by_unit(data, title=title, source=self.chart_source(),
                                     description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
                                     labels=labels)
-        # The table and CSV give each figure as stated (30余, not a bare 30).
         return self._finish(chart, data, {"label": labels["indicator"], "shown": labels["value"],
                                           "unit_label": labels["unit"]}, "bars_by_unit")
 
@@ -291,14 +293,7 @@ class Page:
                              "unit": f"{unit}:{points}", "unit_label": unit_label})
         if not rows:
             return None
-        data = pd.DataFrame(rows)
-        title = self.words["chart_words"]["changes_title"]
-        labels = self._labels()
-        chart = charts.bars_by_unit(data, title=title, source=self.chart_source(),
-                                    description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
-                                    labels=labels)
-        return self._finish(chart, data, {"label": labels["indicator"], "value": labels["value"],
-                                          "unit_label": labels["unit"]}, "bars_by_unit")
+        return self._bars(pd.DataFrame(rows), self.words["chart_words"]["changes_title"])
 
     def people(self):
         """Candidates vetted against members and secretaries elected: all people, one axis."""
