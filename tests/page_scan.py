@@ -13,7 +13,7 @@ import re
 import pandas as pd
 
 from villagereport.numbers import format_number
-from villagereport.pages import CHARTS, Page
+from inprocess import run
 from villagereport.report import Report
 from villagereport.wording import strings
 
@@ -47,19 +47,24 @@ def _text(output: object) -> str:
 
 
 def page_parts(report: Report, section: str, lang: str) -> dict[str, str]:
-    """The page's text by part: narrative, charts, tables, exercises."""
-    page = Page(section, report, lang)
-    charts = [build(page) for build in CHARTS.get(section, [])]
-    exercises = []
-    for number in range(1, 5):
-        exercises += [_text(page.exercise(number)), _text(page.solution(number))]
-    return {
-        "intro": _text(page.intro()),
-        "narrative": _text(page.narrative()),
-        "charts": "\n".join(_text(c) for c in charts),
-        "tables": _text(page.lists()) + "\n" + _text(page.figures()),
-        "exercises": "\n".join(exercises),
-    }
+    """The page's text by part (intro, narrative, charts, tables, exercises), from running the
+    section's notebook cells in-process on ``report``."""
+    parts: dict[str, list[str]] = {"intro": [], "narrative": [], "charts": [], "tables": [], "exercises": []}
+    for source, output in run(section, report.path, lang):
+        if "page.intro()" in source:
+            part = "intro"
+        elif source.startswith("page.narrative"):
+            part = "narrative"
+        elif source.startswith(("page.lists", "page.figures")):
+            part = "tables"
+        elif source.startswith(("page.exercise", "page.solution")):
+            part = "exercises"
+        elif source.startswith("page.downloads"):
+            continue
+        else:
+            part = "charts"
+        parts[part].append(_text(output))
+    return {part: "\n".join(texts) for part, texts in parts.items()}
 
 
 def problems(report: Report, section: str, lang: str) -> list[str]:

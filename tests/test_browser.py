@@ -87,7 +87,10 @@ def test_the_csv_link_downloads_exactly_the_charts_data(browser, server, built_s
         context, page, _ = _open(browser, server, path)
         for figure in page.locator("figure.vb-figure").all():
             spec = json.loads(figure.locator("script[type='application/json']").text_content())
-            table = spec["usermeta"]["villagebook"]["table"]
+            # The table view under the chart is what the CSV must hold, cell for cell.
+            view = figure.locator("details.vb-table-view table")
+            table = {"columns": view.locator("th").all_text_contents(),
+                     "rows": [row.locator("td").all_text_contents() for row in view.locator("tbody tr").all()]}
             with page.expect_download() as download:
                 figure.locator("a.vb-csv").click()
             text = Path(download.value.path()).read_text(encoding="utf-8-sig")

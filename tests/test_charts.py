@@ -10,8 +10,10 @@ import pytest
 from conftest import DATA
 from villagereport.catalogue import load_catalogue
 from villagereport import charts, render
-from villagereport.notebook import open_page
-from villagereport.pages import CHARTS
+from inprocess import run
+from page_scan import SECTIONS
+from villagereport import load_report
+from villagereport.figure import Figure
 
 LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
 
@@ -33,21 +35,23 @@ def _mark(view: dict) -> str:
     return view["mark"]["type"] if isinstance(view["mark"], dict) else view["mark"]
 
 
-def _all_charts():
-    for section, builders in CHARTS.items():
-        for lang in ("zh", "en"):
-            page = open_page(section, LINJIANG, lang)
-            for build in builders:
-                yield section, lang, build.__name__, build(page)
+def _figures(section: str, lang: str, report=LINJIANG):
+    """The charts the section's notebook shows, run in-process on ``report``."""
+    return [output for _, output in run(section, report, lang) if isinstance(output, Figure)]
+
+
+def _rows(spec: dict) -> list[dict]:
+    return [row for rows in spec["datasets"].values() for row in rows]
 
 
 @pytest.fixture(scope="module")
 def linjiang_charts():
-    return [(s, lang, name, chart.to_dict()) for s, lang, name, chart in _all_charts() if hasattr(chart, "to_dict")]
+    return [(section, lang, figure.table.columns[0], figure.to_dict())
+            for section in SECTIONS for lang in ("zh", "en") for figure in _figures(section, lang)]
 
 
 def test_every_section_has_a_chart_for_linjiang(linjiang_charts):
-    assert {s for s, *_ in linjiang_charts} == set(CHARTS)
+    assert {s for s, *_ in linjiang_charts} == set(SECTIONS)
 
 
 def test_every_chart_has_a_finding_title_the_source_and_a_description(linjiang_charts):
@@ -67,51 +71,66 @@ def test_every_drawn_mark_has_a_tooltip(linjiang_charts):
 
 
 def test_bars_start_at_zero(linjiang_charts):
+    bars = 0
     for section, _, name, spec in linjiang_charts:
         for view in _layers(spec):
             if _mark(view) == "bar":
+                bars += 1
                 x = view["encoding"]["x"]
                 scale = x.get("scale", {})
                 assert scale.get("zero", True) is True, (section, name)
                 if "domain" in scale:
                     assert scale["domain"][0] == 0
+    assert bars >= 4  # the check saw bars at all
 
 
 def test_count_panels_never_mix_units():
-    page = open_page("discipline", LINJIANG, "en")
-    spec = page.discipline_counts().to_dict()
-    datasets = spec["datasets"]
-    for panel in spec["vconcat"]:
-        rows = datasets[panel["layer"][0]["data"]["name"]] if "data" in panel["layer"][0] else \
-            datasets[panel["data"]["name"]]
-        assert len({r["unit"] for r in rows}) == 1
-        assert panel["layer"][0]["encoding"]["x"]["title"] == rows[0]["unit_label"]
+    figure = _figures("organisation", "en")[0]
+    spec = figure.to_dict()
+    # One facet row per unit, each with its own x axis.
+    assert spec["facet"]["row"]["field"] == "unit_name"
+    assert spec["resolve"]["scale"]["x"] == "independent"
+    rows = _rows(spec)
+    assert len({r["unit_name"] for r in rows}) == len({r["unit"] for r in rows}) >= 2
+
+
+def test_unrelated_counts_are_tiles_not_bars():
+    spec = _figures("discipline", "en")[0].to_dict()
+    assert "bar" not in {_mark(v) for v in _layers(spec)}
+    assert {r["name"] for r in _rows(spec)} >= {"Leaflets printed", "Discipline pledges signed"}
 
 
 def test_ages_are_drawn_as_a_dumbbell_from_previous_to_current():
-    spec = open_page("overview", LINJIANG, "en").ages().to_dict()
+    spec = _figures("overview", "en")[0].to_dict()
     marks = [_mark(v) for v in _layers(spec)]
     assert marks[:2] == ["line", "point"]
-    rows = next(iter(spec["datasets"].values()))
-    members = {r["term"]: r["value"] for r in rows if r["label"] == "Average age of members"}
-    assert members["Previous term"] > members["This term"]
+    members = {r["term"]: r["age"] for r in _rows(spec) if r["name"] == "Average age of members"}
+    # 48.2 is not in the report: the notebook computes it as 43.7 + 4.5.
+    assert members == {"Previous term": 48.2, "This term": 43.7}
 
 
 def test_shares_are_parts_of_a_whole_on_a_zero_to_hundred_axis():
-    spec = open_page("overview", LINJIANG, "en").shares().to_dict()
+    spec = _figures("overview", "en")[1].to_dict()
     full = next(v for v in _layers(spec) if _mark(v) == "bar")
     assert full["encoding"]["x"]["scale"]["domain"] == [0, 100]
-    rows = next(iter(spec["datasets"].values()))
+    rows = _rows(spec)
     assert all(0 <= r["share"] <= 100 for r in rows)
     names = load_catalogue().indicators["name_en"]
-    assert {names["women_heads_share"], names["members_college_share"]} <= {r["label"] for r in rows}
+    assert {names["women_heads_share"], names["members_college_share"]} <= {r["name"] for r in rows}
 
 
 def test_counted_lists_are_drawn_from_their_items():
-    page = open_page("risk", LINJIANG, "zh")
-    spec = page.clarities().to_dict()
-    rows = next(iter(spec["datasets"].values()))
-    assert [r["item"] for r in rows] == page.report.items("survey_clarities")
+    spec = _figures("risk", "zh")[0].to_dict()
+    assert [r["item"] for r in _rows(spec)] == load_report(LINJIANG).items("survey_clarities")
+
+
+def test_a_figure_carries_its_table_beside_the_spec_not_inside_it():
+    figure = _figures("overview", "zh")[1]
+    spec = figure.to_dict()
+    assert "usermeta" not in spec
+    html = figure._repr_mimebundle_()["text/html"]
+    for name in figure.table.iloc[:, 0]:
+        assert f"<td>{name}</td>" in html
 
 
 def test_theme_is_registered_enabled_and_colour_blind_safe():
@@ -125,13 +144,13 @@ def test_theme_is_registered_enabled_and_colour_blind_safe():
 
 def test_renderer_output_is_deterministic_and_names_the_chart_by_its_content():
     render.enable()
-    chart = open_page("overview", LINJIANG, "zh").ages()
-    first, second = chart._repr_mimebundle_(), chart._repr_mimebundle_()
+    chart = _figures("overview", "zh")[0]
+    first, second = chart._repr_mimebundle_(), _figures("overview", "zh")[0]._repr_mimebundle_()
     assert first == second
     html = first["text/html"]
     spec = chart.to_dict()
     assert render.chart_id(spec) in html and "random" not in html
-    other = open_page("overview", LINJIANG, "en").ages().to_dict()
+    other = _figures("overview", "en")[0].to_dict()
     assert render.chart_id(other) != render.chart_id(spec)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +17,7 @@ from villagereport import exercises, load_report
 from villagereport.classroom import SOLUTION_TAG, drift, handouts, student, teacher
 from villagereport.notebook import open_page
 from villagereport.numbers import format_number
-from villagereport.pages import PAGES
+from villagereport.pages import PAGE_STEMS, PAGES
 
 ALL_REPORTS = [*REPORTS, FIXTURES / "minimal.yaml"]
 ROOT_BOOK = DATA.parent / "book"
@@ -148,17 +149,53 @@ def test_a_solution_line_is_removed_from_student_copies():
 
 @pytest.mark.parametrize("kind", ["student", "teacher"])
 def test_both_kinds_of_notebook_run_as_downloaded_outside_the_project(tmp_path, kind):
-    make = student if kind == "student" else teacher
+    report = load_report(DATA / "reports" / "linjiang-2021.yaml")
+    sections = {stem: section for section, stem in PAGE_STEMS.items()}
     for path in SECTION_NOTEBOOKS:
+        codes = exercises.solution_codes(report, sections[path.stem])
+        source = nbformat.read(path, as_version=4)
         copy = tmp_path / f"{kind}-{path.name}"
-        nbformat.write(make(nbformat.read(path, as_version=4)), copy)
+        nbformat.write(student(source) if kind == "student" else teacher(source, codes), copy)
         # Run from a folder outside the project, as a reader's download would be.
         import papermill
 
         papermill.execute_notebook(str(copy), str(copy), kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
                                    kernel_manager_class="villagereport.build.IPCKernelManager")
-        shown = outputs_text(nbformat.read(copy, as_version=4))
-        assert ("vb-solution" in shown) == (kind == "teacher") or "vb-exercise" not in shown, path.name
+        ran = nbformat.read(copy, as_version=4)
+        shown = outputs_text(ran)
+        assert "vb-exercise" in shown, path.name  # Linjiang has exercises on every section page
+        assert ("vb-solution" in shown) == (kind == "teacher"), path.name
+        if kind == "teacher":
+            # Each worked answer is followed by the pandas that computes it, and its result is the answer.
+            worked = [c for c in ran.cells if SOLUTION_TAG in c.metadata.get("tags", [])
+                      and not c.source.startswith("page.solution")]
+            assert [c.source for c in worked] == list(codes.values()), path.name
+            for number, cell in enumerate(worked, start=1):
+                result = cell.outputs[-1]["data"]["text/plain"]
+                exercise = exercises.for_section(report, sections[path.stem])[number - 1]
+                number_shown = float(re.findall(r"-?\d+(?:\.\d+)?", result)[-1])  # 48.2 or np.float64(48.2)
+                assert exercises.check(exercise, report, number_shown)[0], \
+                    (path.name, number, result)
+
+
+@pytest.mark.parametrize("path", ALL_REPORTS, ids=lambda p: p.stem)
+def test_every_exercises_pandas_answer_is_the_answer_the_page_checks_against(path):
+    import ast
+
+    from villagereport.pages import Page
+
+    report = load_report(path)
+    answered = 0
+    for section in PAGES:
+        for exercise in exercises.for_section(report, section):
+            namespace = {"page": Page(section, report, "en")}
+            tree = ast.parse(exercise.code)
+            last = tree.body.pop()
+            exec(compile(tree, exercise.id, "exec"), namespace)  # noqa: S102
+            result = eval(compile(ast.Expression(last.value), exercise.id, "eval"), namespace)  # noqa: S307
+            assert exercises.check(exercise, report, result)[0], (exercise.id, result)
+            answered += 1
+    assert answered == sum(len(exercises.for_section(report, s)) for s in PAGES)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -190,7 +227,7 @@ def test_handouts_print_with_or_without_solutions(built_site, tmp_path):
     full = _pdf_text(tmp_path / "full" / "en" / "01_overview-solutions.pdf")
     assert "Exercise 1" in plain and "Exercise 1" in full
     assert "Solution 1" not in plain and "Solution 1" in full
-    assert "Show code cell source" not in plain  # navigation and code toggles are not printed
+    assert "Show the code" not in plain and "Show code cell" not in plain  # code toggles are not printed
 
 
 def test_student_notebooks_leave_a_cell_to_work_in_and_a_check_after_each_exercise():

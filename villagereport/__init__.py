@@ -1,7 +1,26 @@
-"""Load, check and tell the figures of village "two committees" election reports."""
+"""Load, check and tell the figures of village "two committees" election reports.
+
+A notebook imports the package as ``vr``: ``vr.start()``, ``vr.open_page(section, report,
+lang)``, the chart theme's ``vr.FIT_WIDTH``; the notebook helpers load on first use, so the
+command line and the tests need not import IPython.
+"""
 
 from villagereport.catalogue import Catalogue, load_catalogue
 from villagereport.errors import ReportError
 from villagereport.report import Report, load_report
 
 __all__ = ["Catalogue", "Report", "ReportError", "load_catalogue", "load_report"]
+
+_NOTEBOOK = {"start", "open_page", "open_guide", "open_comparison"}
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    if name in _NOTEBOOK:
+        from villagereport import notebook
+
+        return getattr(notebook, name)
+    if name in ("FIT_WIDTH", "PALETTE"):
+        from villagereport import charts
+
+        return getattr(charts, name)
+    raise AttributeError(f"module 'villagereport' has no attribute {name!r}")

@@ -29,6 +29,8 @@ from villagereport.cache import CACHE, execution_key, package_digest, tree_diges
 from villagereport.classroom import report_parameter, write_copies
 from villagereport.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
+from villagereport.exercises import solution_codes
+from villagereport.pages import PAGE_STEMS
 from villagereport.report import DEFAULT_REPORT, REPORTS_DIR, load_report
 from villagereport.wording import LANGUAGES, strings
 
@@ -167,7 +169,8 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     # offered for download beside them.
     copies = stage_dir / "_static" / "notebooks"
     report_name = report_parameter(reports[0], REPORTS_DIR)
-    write_copies(notebooks(book), copies, parameters={"report": report_name, "lang": lang})
+    write_copies(notebooks(book), copies, parameters={"report": report_name, "lang": lang},
+                 solutions={f"{stem}.ipynb": solution_codes(loaded[0], section) for section, stem in PAGE_STEMS.items()})
     if report_name == reports[0].name:
         for kind in ("student", "teacher"):
             shutil.copy2(reports[0], copies / kind / reports[0].name)

@@ -28,12 +28,24 @@ def _blank(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def teacher(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook as it is, solutions included, outputs cleared for running afresh."""
-    return _blank(source)
-
-
 EXERCISE_CELL = re.compile(r"^page\.exercise\((\d+)\)\s*$")
+SOLUTION_CELL = re.compile(r"^page\.solution\((\d+)\)\s*$")
+
+
+def teacher(source: nbformat.NotebookNode, codes: dict[int, str] | None = None) -> nbformat.NotebookNode:
+    """The notebook as it is, solutions included, outputs cleared for running afresh; after
+    each worked answer, the pandas that computes it (``codes``: exercise number -> code)."""
+    nb = _blank(source)
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        match = SOLUTION_CELL.match(cell.source) if cell.cell_type == "code" else None
+        if match and int(match.group(1)) in (codes or {}):
+            cells.append(nbformat.v4.new_code_cell(codes[int(match.group(1))], metadata={"tags": [SOLUTION_TAG]}))
+    nb.cells = cells
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index}"
+    return nb
 
 
 def student(source: nbformat.NotebookNode, lang: str = "zh") -> nbformat.NotebookNode:
@@ -61,10 +73,10 @@ def student(source: nbformat.NotebookNode, lang: str = "zh") -> nbformat.Noteboo
 
 
 def drift(source: nbformat.NotebookNode, student_nb: nbformat.NotebookNode,
-          teacher_nb: nbformat.NotebookNode, lang: str = "zh") -> list[str]:
+          teacher_nb: nbformat.NotebookNode, lang: str = "zh", codes: dict[int, str] | None = None) -> list[str]:
     """Where generated copies no longer match their source; empty when they match."""
     problems = []
-    expected_teacher = [(c.cell_type, c.source) for c in source.cells]
+    expected_teacher = [(c.cell_type, c.source) for c in teacher(source, codes).cells]
     if [(c.cell_type, c.source) for c in teacher_nb.cells] != expected_teacher:
         problems.append("the teacher notebook's cells differ from the source's")
     expected_student = [(c.cell_type, c.source) for c in student(source, lang).cells]
@@ -100,10 +112,12 @@ def report_parameter(report: Path, reports_dir: Path) -> str:
     return report.name
 
 
-def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str] | None = None) -> list[Path]:
+def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str] | None = None,
+                 solutions: dict[str, dict[int, str]] | None = None) -> list[Path]:
     """Write student/ and teacher/ copies of each notebook that has solutions, under ``target``.
 
-    With ``parameters`` (report, lang), the copies open the book's own report and language.
+    With ``parameters`` (report, lang), the copies open the book's own report and language;
+    ``solutions`` (notebook name -> exercise number -> pandas) go into the teacher's copies.
     """
     written = []
     for path in sources:
@@ -113,13 +127,14 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
         if parameters:
             source = with_parameters(source, parameters)
         lang = (parameters or {}).get("lang", "zh")
-        for kind, make in (("student", lambda nb: student(nb, lang)), ("teacher", teacher)):
+        codes = (solutions or {}).get(path.name)
+        for kind, make in (("student", lambda nb: student(nb, lang)), ("teacher", lambda nb: teacher(nb, codes))):
             out = target / kind / path.name
             out.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(make(source), out)
             written.append(out)
         problems = drift(source, nbformat.read(target / "student" / path.name, as_version=4),
-                         nbformat.read(target / "teacher" / path.name, as_version=4), lang)
+                         nbformat.read(target / "teacher" / path.name, as_version=4), lang, codes)
         if problems:
             msg = f"{path.name}: {'; '.join(problems)}"
             raise ValueError(msg)

@@ -44,6 +44,9 @@ def book_config(lang: str, editions: list[str], report: Report) -> dict:
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = words["sphinx_language"]
     sphinx["villagebook_lang"] = lang
+    # The toggle over each folded code cell, in the edition's language.
+    sphinx["nb_code_prompt_show"] = words["code_prompt_show"]
+    sphinx["nb_code_prompt_hide"] = words["code_prompt_hide"]
     sphinx["villagebook_editions"] = edition_labels(editions)
     return config
 

@@ -26,6 +26,9 @@ class Exercise:
     section: str
     needs: tuple[str, ...]
     answer: Callable[[Report], dict]
+    # The worked answer as pandas a teacher runs in the page's notebook (``page`` is open):
+    # its last line gives the number the exercise asks for.
+    code: str = ""
 
 
 def _v(report: Report, indicator: str) -> float:
@@ -162,25 +165,43 @@ def _implied_total(report: Report) -> dict:
 
 
 EXERCISES: tuple[Exercise, ...] = (
-    Exercise("previous_age", "overview", ("members_avg_age",), _previous_age),
-    Exercise("women_heads", "overview", ("women_heads", "women_heads_share", "villages_completed"), _women_heads),
-    Exercise("college_readings", "overview", ("members_college", "members_total"), _college_readings),
+    Exercise("previous_age", "overview", ("members_avg_age",), _previous_age,
+             code='figures = page.report_table\n# The previous term\'s average age: this term\'s less the stated change (a fall is negative).\nfigures.at["members_avg_age", "value"] - figures.at["members_avg_age", "change"]'),
+    Exercise("women_heads", "overview", ("women_heads", "women_heads_share", "villages_completed"), _women_heads,
+             code='figures = page.report_table\n# The share from the counts: women heads ÷ villages, in per cent.\nfigures.at["women_heads", "value"] / figures.at["villages_completed", "value"] * 100'),
+    Exercise("college_readings", "overview", ("members_college", "members_total"), _college_readings,
+             code='figures = page.report_table\nshare = figures.at["members_college", "value"] / figures.at["members_total", "value"] * 100\nrise = figures.at["members_college", "change"]\n# Read as percentage points, the previous share was this share less the rise.\nshare - rise'),
     Exercise("women_minimum", "overview", ("women_members_per_village", "villages_completed", "members_total"),
-             _women_minimum),
-    Exercise("staff_per_group", "organisation", ("staff_seconded", "working_groups"), _staff_per_group),
-    Exercise("meetings", "organisation", ("special_meetings", "dispatch_meetings"), _meetings),
-    Exercise("candidates_per_seat", "candidates", ("candidates_vetted", "members_total"), _candidates_per_seat),
-    Exercise("entrepreneurs", "candidates", ("secretaries_elected", "secretaries_entrepreneur_share"), _entrepreneurs),
-    Exercise("secretary_age", "candidates", ("secretaries_avg_age",), _secretary_age),
-    Exercise("attendances", "guidance", ("training_attendances",), _attendances),
-    Exercise("routines", "guidance", ("work_routines",), _list_check("work_routines")),
-    Exercise("leaflets", "discipline", ("leaflets", "villages_completed"), _leaflets),
-    Exercise("pledges", "discipline", ("discipline_pledges", "candidates_vetted"), _pledges),
-    Exercise("zero", "risk", ("negative_opinion_incidents", "online_monitoring_hours"), _zero),
-    Exercise("clarities", "risk", ("survey_clarities",), _list_check("survey_clarities")),
-    Exercise("checks", "checking", (), _checks),
-    Exercise("implied_total", "checking", (), _implied_total),
-    Exercise("previous_terms", "checking", (), _previous_terms),
+             _women_minimum,
+             code='figures = page.report_table\n# At least so many women per village, times the villages.\nfigures.at["women_members_per_village", "value"] * figures.at["villages_completed", "value"]'),
+    Exercise("staff_per_group", "organisation", ("staff_seconded", "working_groups"), _staff_per_group,
+             code='figures = page.report_table\nfigures.at["staff_seconded", "value"] / figures.at["working_groups", "value"]'),
+    Exercise("meetings", "organisation", ("special_meetings", "dispatch_meetings"), _meetings,
+             code='figures = page.report_table\nfigures.at["special_meetings", "value"] + figures.at["dispatch_meetings", "value"]'),
+    Exercise("candidates_per_seat", "candidates", ("candidates_vetted", "members_total"), _candidates_per_seat,
+             code='figures = page.report_table\nfigures.at["candidates_vetted", "value"] / figures.at["members_total", "value"]'),
+    Exercise("entrepreneurs", "candidates", ("secretaries_elected", "secretaries_entrepreneur_share"), _entrepreneurs,
+             code='figures = page.report_table\n# The share of the secretaries, as a count of people: a whole number.\nround(figures.at["secretaries_entrepreneur_share", "value"] / 100 * figures.at["secretaries_elected", "value"])'),
+    Exercise("secretary_age", "candidates", ("secretaries_avg_age",), _secretary_age,
+             code='figures = page.report_table\nfigures.at["secretaries_avg_age", "value"] - figures.at["secretaries_avg_age", "change"]'),
+    Exercise("attendances", "guidance", ("training_attendances",), _attendances,
+             code='figures = page.report_table\nfigures.at["training_attendances", "value"]'),
+    Exercise("routines", "guidance", ("work_routines",), _list_check("work_routines"),
+             code='# The steps the article lists, counted.\nlen(page.items("work_routines"))'),
+    Exercise("leaflets", "discipline", ("leaflets", "villages_completed"), _leaflets,
+             code='figures = page.report_table\nleaflets, places = figures.at["leaflets", "value"], figures.at["leaflets", "places"]\nstep = 10 ** -places if places < 0 else 0  # 6.8万 is rounded to the thousand\nvillages = figures.at["villages_completed", "value"]\n# The fewest leaflets the rounded figure allows, per village.\nround((leaflets - step / 2) / villages)'),
+    Exercise("pledges", "discipline", ("discipline_pledges", "candidates_vetted"), _pledges,
+             code='figures = page.report_table\nfigures.at["discipline_pledges", "value"] / figures.at["candidates_vetted", "value"] * 100'),
+    Exercise("zero", "risk", ("negative_opinion_incidents", "online_monitoring_hours"), _zero,
+             code='figures = page.report_table\nfigures.at["negative_opinion_incidents", "value"]'),
+    Exercise("clarities", "risk", ("survey_clarities",), _list_check("survey_clarities"),
+             code='len(page.items("survey_clarities"))'),
+    Exercise("checks", "checking", (), _checks,
+             code='derived = page.derived\nchecks = derived[(derived.quantity == "share_check") & (derived.reading == "exact")]\n# The checks whose computed share rounds to the stated one.\nchecks.status.isin(["rounded", "exact", "equal"]).sum()'),
+    Exercise("implied_total", "checking", (), _implied_total,
+             code='derived = page.derived\npairs = derived[(derived.quantity == "implied_whole") & (derived.reading == "rounded")]\npairs["low"].min()'),
+    Exercise("previous_terms", "checking", (), _previous_terms,
+             code='changes = page.report.changes\n# Every change read one way gives one previous figure; an ambiguous one gives two.\n(changes.reading != "ambiguous").sum()'),
 )
 
 
@@ -236,3 +257,8 @@ def check(exercise: Exercise, report: Report, answer: object) -> tuple[bool, flo
 def for_section(report: Report, section: str) -> list[Exercise]:
     """The section's exercises that ``report`` has the figures for, at most four."""
     return [e for e in EXERCISES if e.section == section and _available(e, report)][:4]
+
+
+def solution_codes(report: Report, section: str) -> dict[int, str]:
+    """The pandas that answers each of the section's exercises for ``report``, by number."""
+    return {number: exercise.code for number, exercise in enumerate(for_section(report, section), start=1)}

@@ -66,6 +66,12 @@ def resolve_report(report: str | Path | None) -> Path:
     return path
 
 
+def _glue_title(title: str) -> None:
+    """Hand the page title to the heading cell (via MyST-NB's glue) when run in a kernel."""
+    if get_ipython() is not None:
+        glue("page_title", PlainText(title), display=False)
+
+
 def open_page(section: str, report: str | Path | None = None, lang: str = "zh") -> Page:
     """Check the parameters and load the report; raise a one-line ReportError if either is wrong."""
     _check_parameters(PARAMETERS, lang)
@@ -74,7 +80,7 @@ def open_page(section: str, report: str | Path | None = None, lang: str = "zh") 
     _check_report(report)
     page = Page(section, load_report(resolve_report(report)), lang)
     # The page title comes from the data and the language; the heading cell shows it via glue.
-    glue("page_title", PlainText(page.title), display=False)
+    _glue_title(page.title)
     return page
 
 
@@ -84,7 +90,7 @@ def open_guide(report: str | Path | None = None, lang: str = "zh") -> GuidePage:
     _check_report(report)
     load_report(resolve_report(report))
     page = GuidePage(lang)
-    glue("page_title", PlainText(page.title), display=False)
+    _glue_title(page.title)
     return page
 
 
@@ -98,5 +104,5 @@ def open_comparison(report: str | Path | None = None, others: list | None = None
         _check_report(other, f"others[{i}]")
     reports = [load_report(resolve_report(r)) for r in [report, *others]]
     page = ComparisonPage(reports, lang)
-    glue("page_title", PlainText(page.title), display=False)
+    _glue_title(page.title)
     return page

@@ -12,6 +12,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from villagereport import charts, exercises
+from villagereport.figure import Figure, finish
 from villagereport.catalogue import DATA_DIR, load_catalogue
 from villagereport.derived import derive
 from villagereport.errors import ReportError
@@ -22,21 +23,9 @@ from villagereport.numbers import format_figure, format_number
 from villagereport.report import REPORTS_DIR, Report, load_report
 from villagereport.wording import escape_markdown, strings
 
-# d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
-ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
-
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
               "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
 PAGES = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
-
-
-def _plain(value: object) -> object:
-    """A table cell as JSON: numbers stay numbers (rounded to drop float noise), the rest text."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int | float) and not pd.isna(value):
-        return int(value) if float(value).is_integer() else round(float(value), 6)
-    return str(value)
 
 
 def _places(row: pd.Series) -> int | None:
@@ -61,7 +50,7 @@ class Page:
         self.report = report
         self.lang = lang
         self.words = strings(lang)
-        self.derived = derive(report)
+        self._derived = derive(report)
 
     # --- words ------------------------------------------------------------------------
     @property
@@ -113,71 +102,109 @@ class Page:
         listed = self.words["number"]["list_sep"].join(form.format(label=a, value=b) for a, b in rows)
         return self.words["chart"]["description"].format(title=title, rows=listed)
 
-    def _labels(self) -> dict:
-        c, w = self.words["chart"], self.words["chart_words"]
-        return {"indicator": c["indicator"], "value": c["value"], "unit": c["unit"], "share": c["share"],
-                "part": c["part"], "whole": c["whole"], "term": w["term"], "item": w["item"], "step": c["step"],
-                "range": w["range"], "status": w["status"]}
-
     def _name(self, indicator: str) -> str:
         return self.report.catalogue.indicators.at[indicator, f"name_{self.lang}"]
 
     def _fmt(self, indicator: str) -> str:
         return str(FigureText(self.report, indicator, self.lang))
 
-    # --- charts ---------------------------------------------------------------------
-    def _finish(self, chart, table: pd.DataFrame, headers: dict, kind: str):  # type: ignore[no-untyped-def]
-        """Attach what the renderer puts under a chart: source, data table, download labels, locale."""
-        table = table[list(headers)].rename(columns=headers)
-        ui = self.words["chart_ui"]
-        meta = {"kind": kind, "source": self.chart_source(), "ui": ui,
-                "table": {"columns": list(table.columns),
-                          "rows": [[_plain(v) for v in row] for row in table.itertuples(index=False)]}}
-        chart = chart.properties(usermeta={"villagebook": meta})
-        if self.lang == "zh":
-            chart = chart.configure(locale={"number": ZH_CN_NUMBERS})
-        return chart
+    # --- what the notebooks work with ------------------------------------------------
+    @property
+    def table(self) -> pd.DataFrame:
+        """This page's stated figures as a tidy table, one row per figure, indexed by its key
+        (the indicator, or indicator@village / @community for a figure of one scope).
 
-    def charts(self) -> None:
-        """Display the section's charts; a plain sentence stands in for each the report cannot fill."""
-        for build in CHARTS.get(self.section, []):
-            chart = build(self)
-            # A chart with nothing to draw is left out: the narrative already says what the
-            # report states, and a "does not state" line here could be false (a level with no
-            # change still has no previous term to draw).
-            if chart is not None:
-                display(chart)
+        ``value`` is the level as stated (empty when the report states only a change),
+        ``previous`` a stated previous level (由…到…), ``change`` the first stated change in
+        ``change_unit``, read as ``change_reading`` (absolute, relative or ambiguous), and
+        ``shown`` the level as the page prints it.
+        """
+        return self._tidy(self.section)
 
-    def ages(self):
-        """Average ages, previous term to this term."""
-        figures, derived = self.report.figures, self.derived
-        rows = []
-        for ind in figures.index[figures["kind"] == "age"]:
-            previous = derived[(derived["quantity"] == "previous") & (derived["indicator"] == ind)]
-            if previous.empty:
-                continue
-            prev = previous.sort_values("reading", key=lambda r: r != "absolute", kind="stable").iloc[0]
-            label = self._name(ind)
-            rows.append({"label": label, "term": self.words["chart"]["previous"], "order": 0,
-                         "value": round(prev["value"], 4), "shown": format_figure(prev["value"], "", self.lang, int(prev["places"]))})
-            rows.append({"label": label, "term": self.words["chart"]["current"], "order": 1,
-                         "value": figures.at[ind, "value"], "shown": self._fmt(ind)})
-        for key, row in self._scoped(kind="age").iterrows():
-            rows.append({"label": self._scoped_name(key), "term": self.words["chart"]["current"], "order": 1,
-                         "value": row["value"], "shown": format_figure(row["value"], "", self.lang, _places(row))})
-        if not rows:
-            return None
-        data = pd.DataFrame(rows)
-        title = self._title("ages")
-        labels = {**self._labels(), "axis": self.words["chart_words"]["axis_age"]}
-        described = [(f"{r.label}（{r.term}）" if self.lang == "zh" else f"{r.label} ({r.term})", r.shown)
-                     for r in data.itertuples()]
-        chart = charts.dumbbell(data, title=title, source=self.chart_source(),
-                                description=self._describe(title, described), labels=labels)
-        return self._finish(chart, data, {"label": labels["indicator"], "term": labels["term"], "value": labels["axis"]}, "dumbbell")
+    @property
+    def report_table(self) -> pd.DataFrame:
+        """The same tidy table for every section of the report, not only this page's."""
+        return self._tidy(None)
+
+    def _tidy(self, section: str | None) -> pd.DataFrame:
+        figures = self.report.all_figures
+        here = (figures if section is None else figures[figures["section"] == section]).copy()
+        first = self.report.all_changes.drop_duplicates("key").set_index("key")
+        here["name"] = [self._scoped_name(key) for key in here.index]
+        here["previous"] = pd.to_numeric(here["previous"])
+        here["change"] = pd.to_numeric(first["value"].reindex(here.index))
+        here["change_unit"] = first["unit"].reindex(here.index)
+        here["change_reading"] = first["reading"].reindex(here.index)
+        words = self.words["number"]
+        here["shown"] = ["" if pd.isna(r["value"]) else
+                         format_figure(r["value"], r["unit"], self.lang, _places(r), r["qualifier"], words)
+                         for _, r in here.iterrows()]
+        columns = ["name", "indicator", "scope", "kind", "value", "unit", "qualifier", "places", "previous",
+                   "change", "change_unit", "change_reading", "shown", "quote"]
+        return here[columns]
+
+    @property
+    def derived(self) -> pd.DataFrame:
+        """What the book computes from the report (previous terms, implied counts, checks)."""
+        return self._derived
+
+    def items(self, indicator: str) -> list[str]:
+        """A counted list's items in this page's language (empty when the report lists none)."""
+        return self.report.items(indicator, self.lang)
+
+    def number(self, values, places: int | None = None, unit: str = ""):  # type: ignore[no-untyped-def]
+        """Numbers as this page's language writes them: one string, or a list for a column."""
+        if isinstance(values, pd.Series | list | tuple):
+            return [self.number(v, places, unit) for v in values]
+        return format_figure(values, unit, self.lang, places)
+
+    def word(self, key: str) -> str:
+        """A word of the charts (axis titles, column headers, legend entries) in this language."""
+        for group in ("chart_words", "chart"):
+            if key in self.words[group]:
+                return self.words[group][key]
+        raise KeyError(f"no chart word {key!r} in villagereport/text/{self.lang}.yaml")
+
+    def unit_name(self, unit: str) -> str:
+        return self.report.catalogue.units.at[unit, self.lang]
+
+    def chart_title(self, chart: str, **context: object) -> str:
+        """The chart's title: the first of its titles in the words whose figures the report has."""
+        return self._title(chart, **context)
+
+    # Column names the notebooks use, and the word each is headed with in a chart's table.
+    HEADERS = {"name": "indicator", "term": "term", "shown": "value", "share_shown": "share", "part": "part",
+               "whole": "whole", "basis": "basis", "unit_name": "unit", "step": "step", "item": "item",
+               "range": "range", "status": "status", "verdict": "status"}
+
+    def figure(self, chart, data: pd.DataFrame, *, title: str, columns: list[str], kind: str = "",
+               label: str = "name", shown: str = "shown") -> Figure:
+        """The chart as the book shows it: titled, sourced, described from ``data`` (its ``label``
+        and ``shown`` columns), with ``columns`` of ``data`` as its table and CSV."""
+        labels = [str(a) for a in data[label]]
+        if "term" in data:
+            # Two rows of one figure (previous and this term) are told apart by their term.
+            form = "{}（{}）" if self.lang == "zh" else "{} ({})"
+            labels = [form.format(a, t) for a, t in zip(labels, data["term"], strict=True)]
+        rows = list(zip(labels, [str(b) for b in data[shown]], strict=True))
+        chart = finish(chart, title=title, source=self.chart_source(), description=self._describe(title, rows),
+                       lang=self.lang)
+        table = data[columns].rename(columns={c: self.word(self.HEADERS.get(c, c)) for c in columns})
+        return Figure(chart, table, source=self.chart_source(), ui=self.words["chart_ui"], kind=kind)
+
+    def shares(self) -> pd.DataFrame:
+        """The section's shares, stated and computed, each with its part and whole where the
+        report gives them or one whole number fits (≈ where the count is rounded from the share)."""
+        rows = self._share_rows(self.section)
+        words = self.words["chart_words"]
+        for key, row in self._scoped(kind="share").iterrows():
+            shown = format_figure(row["value"], "percent", self.lang, _places(row), row["qualifier"], self.words["number"])
+            rows.append({"name": self._scoped_name(key), "share": row["value"], "shown": shown,
+                         "part": "—", "whole": "—", "basis": words["stated"]})
+        return pd.DataFrame(rows, columns=["name", "share", "shown", "part", "whole", "basis"])
 
     def _share_rows(self, section: str) -> list[dict]:
-        figures, derived = self.report.figures, self.derived
+        figures, derived = self.report.figures, self._derived
         words = self.words["chart_words"]
         rows = []
         for ind in figures.index[(figures["kind"] == "share") & (figures["section"] == section)]:
@@ -195,74 +222,16 @@ class Page:
                         part = about + format_figure(implied.iloc[0]["value"], "", self.lang, 0)
             elif pd.notna(fig["count_id"]) and fig["count_id"] in figures.index:
                 part = self._fmt(fig["count_id"])
-            rows.append({"label": self._name(ind), "share": fig["value"], "shown": self._fmt(ind),
-                         "part": part, "whole": whole, "note": words["stated"]})
+            rows.append({"name": self._name(ind), "share": fig["value"], "shown": self._fmt(ind),
+                         "part": part, "whole": whole, "basis": words["stated"]})
         for _, row in derived[derived["quantity"] == "computed_share"].iterrows():
             if self.report.catalogue.indicators.at[row["indicator"], "section"] != section:
                 continue
             count_id, whole_id = row["inputs"].split(",")
-            rows.append({"label": self._name(row["indicator"]), "share": round(row["value"], 4),
+            rows.append({"name": self._name(row["indicator"]), "share": round(row["value"], 4),
                          "shown": format_figure(row["value"], "percent", self.lang, int(row["places"])),
-                         "part": self._fmt(count_id), "whole": self._fmt(whole_id), "note": words["computed"]})
+                         "part": self._fmt(count_id), "whole": self._fmt(whole_id), "basis": words["computed"]})
         return rows
-
-    def shares(self):
-        """Stated and computed shares, each drawn as a part of its whole."""
-        rows = self._share_rows(self.section)
-        words = self.words["chart_words"]
-        for key, row in self._scoped(kind="share").iterrows():
-            shown = format_figure(row["value"], "percent", self.lang, _places(row), row["qualifier"], self.words["number"])
-            rows.append({"label": self._scoped_name(key), "share": row["value"], "shown": shown,
-                         "part": "—", "whole": "—", "note": words["stated"]})
-        if not rows:
-            return None
-        data = pd.DataFrame(rows)
-        lowest = data.loc[data["share"].idxmin()]
-        highest = data.loc[data["share"].idxmax()]
-        title = self._title("shares", lowest=lowest, highest=highest,
-                            computed=bool((data["note"] == self.words["chart_words"]["computed"]).any()))
-        labels = {**self._labels(), "axis": self.words["chart_words"]["axis_share"]}
-        chart = charts.part_of_whole(data, title=title, source=self.chart_source(),
-                                     description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
-                                     labels=labels)
-        return self._finish(chart, data, {"label": labels["indicator"], "share": labels["axis"], "part": labels["part"],
-                                          "whole": labels["whole"], "note": self.words["chart_words"]["basis"]},
-                            "part_of_whole")
-
-    def _counts(self, chart: str, indicators: list[str]):
-        figures = self.report.figures
-        present = [i for i in indicators if i in figures.index]
-        if not present:
-            return None
-        units = self.report.catalogue.units
-        rows = [{"label": self._name(i), "value": figures.at[i, "value"], "shown": self._fmt(i),
-                 "unit": figures.at[i, "unit"], "unit_label": units.at[figures.at[i, "unit"], self.lang]}
-                for i in present]
-        return self._bars(pd.DataFrame(rows), self._title(chart))
-
-    def _bars(self, data: pd.DataFrame, title: str):  # type: ignore[no-untyped-def]
-        """Bars from zero, one panel per unit; the table and CSV give each figure as stated
-        (30余, +12%), not as a bare number."""
-        labels = self._labels()
-        chart = charts.bars_by_unit(data, title=title, source=self.chart_source(),
-                                    description=self._describe(title, list(zip(data["label"], data["shown"], strict=True))),
-                                    labels=labels)
-        return self._finish(chart, data, {"label": labels["indicator"], "shown": labels["value"],
-                                          "unit_label": labels["unit"]}, "bars_by_unit")
-
-    def organisation_counts(self):
-        """Departments, staff, groups and meetings, one panel per unit."""
-        figures = self.report.figures
-        return self._counts("counts_organisation",
-                            list(figures.index[(figures["section"] == "organisation") & (figures["kind"] == "count")])
-                            or ["leading_group_departments", "staff_seconded", "working_groups", "special_meetings"])
-
-    def discipline_counts(self):
-        """Pledges, banners, leaflets, hotlines and boxes, one panel per unit."""
-        figures = self.report.figures
-        return self._counts("counts_discipline",
-                            list(figures.index[(figures["section"] == "discipline") & (figures["kind"] == "count")])
-                            or ["discipline_pledges", "banners", "leaflets", "report_hotlines"])
 
     def _scoped(self, kind: str | None = None) -> pd.DataFrame:
         """This section's stated levels for villages or communities alone."""
@@ -274,8 +243,9 @@ class Page:
         row = self.report.all_figures.loc[key]
         return row[f"name_{self.lang}"] + scope_label(row["scope"], self.lang)
 
-    def changes(self):
-        """Changes stated with no level: the signed change from zero, one panel per unit."""
+    def changes_alone(self) -> pd.DataFrame:
+        """Changes the report states with no level (比上届下降7.08岁), signed, one row each,
+        with the unit they are counted in (a share's change in points or in percent)."""
         figures, changes = self.report.all_figures, self.report.all_changes
         alone = figures[(figures["section"] == self.section) & figures["value"].isna()]
         rows = []
@@ -284,81 +254,25 @@ class Page:
                 unit = change["unit"]
                 points = unit == "percent" and alone.at[key, "unit"] == "percent" and change["reading"] == "absolute"
                 shown = format_figure(change["value"], "" if points else unit, self.lang, int(change["places"] or 0))
-                if change["value"] > 0:
-                    shown = "+" + shown
-                unit_label = self.words["chart_words"]["change_in"].format(
-                    unit=self.words["generic"]["points"].format(n="").strip() if points
-                    else self.report.catalogue.units.at[unit, self.lang])
-                rows.append({"label": self._scoped_name(key), "value": change["value"], "shown": shown,
-                             "unit": f"{unit}:{points}", "unit_label": unit_label})
-        if not rows:
-            return None
-        return self._bars(pd.DataFrame(rows), self.words["chart_words"]["changes_title"])
+                unit_name = self.words["chart_words"]["change_in"].format(
+                    unit=self.words["generic"]["points"].format(n="").strip() if points else self.unit_name(unit))
+                rows.append({"name": self._scoped_name(key), "value": change["value"],
+                             "shown": ("+" if change["value"] > 0 else "") + shown, "unit_name": unit_name})
+        return pd.DataFrame(rows, columns=["name", "value", "shown", "unit_name"])
 
-    def people(self):
-        """Candidates vetted against members and secretaries elected: all people, one axis."""
-        return self._counts("people", ["candidates_vetted", "members_total", "secretaries_elected"]
-                            if self.report.has("candidates_vetted") else ["candidates_vetted"])
+    def name(self, indicator: str) -> str:
+        """An indicator's name in this page's language."""
+        return self._name(indicator)
 
-    def _list_chart(self, chart: str, indicator: str, kind: str):
-        items = self.report.items(indicator, self.lang)
-        if not items:
-            return None
-        data = pd.DataFrame({"step": range(1, len(items) + 1), "item": items})
-        title = self._title(chart)
-        build = charts.steps if kind == "steps" else charts.tiles
-        labels = self._labels()
-        chart = build(data, title=title, source=self.chart_source(),
-                      description=self._describe(title, [(str(s), i) for s, i in zip(data["step"], items)]),
-                      labels=labels)
-        return self._finish(chart, data, {"step": labels["step"], "item": labels["item"]}, kind)
+    def status(self, row: pd.Series) -> str:
+        """A derived row's result in words (fits after rounding, does not fit, …)."""
+        return status_text(self.report, row, self.lang)
 
-    def routine(self):
-        return self._list_chart("routine", "work_routines", "steps")
-
-    def levels(self):
-        return self._list_chart("levels", "supervision_levels", "tiles")
-
-    def clarities(self):
-        return self._list_chart("clarities", "survey_clarities", "tiles")
-
-    def share_checks(self):
-        """Every checkable percentage: the computed value against what rounding of the stated one allows."""
-        derived = self.derived
-        # Qualified shares (近, 约, 以上) bound the share rather than round it: their checks are
-        # sentences and table rows, not deviations from a rounding band.
-        checks = derived[derived["quantity"].isin(["share_check", "relative_change"])
-                         & derived["reading"].isin(["exact", ""])]
-        if checks.empty:
-            return None
-        rows = []
-        for _, row in checks.iterrows():
-            places = int(row["places"])
-            half = 0.5 * 10 ** (-places) if places else (0.5 if row["stated"] != 100 else 0)
-            deviation = row["value"] - row["stated"]
-            rows.append({"label": self._name(row["indicator"]), "low": -half, "high": half,
-                         "value": round(deviation, 6),
-                         "shown_range": f"±{format_figure(half, '', self.lang, places + 1)}",
-                         "shown_value": f"{format_figure(row['value'], 'percent', self.lang, places + 2)} − "
-                                        f"{format_figure(row['stated'], 'percent', self.lang, places)}",
-                         "status": status_text(self.report, row, self.lang)})
-        data = pd.DataFrame(rows)
-        fitting = int((checks["status"].isin(["rounded", "exact", "equal"])).sum())
-        title = self._title("share_checks", total=len(checks), fitting=fitting)
-        labels = {**self._labels(), "axis": self.words["chart_words"]["axis_deviation"]}
-        chart = charts.intervals(data, title=title, source=self.chart_source(),
-                                 description=self._describe(title, list(zip(data["label"], data["status"], strict=True))),
-                                 labels=labels)
-        return self._finish(chart, data, {"label": labels["indicator"], "value": labels["axis"],
-                                          "shown_range": labels["range"], "status": labels["status"]}, "intervals")
-
-    def readings(self):
-        """Ambiguous percentage changes: the previous term under each reading, beside this term."""
-        derived = self.derived
+    def readings(self) -> pd.DataFrame:
+        """Each ambiguous percentage change's previous share under both readings (points, per
+        cent of the old share) beside this term's share: one row per indicator and term."""
+        derived, words = self._derived, self.words["chart_words"]
         points = derived[(derived["quantity"] == "previous") & (derived["reading"] == "percentage_points")]
-        if points.empty:
-            return None
-        words = self.words["chart_words"]
         rows = []
         for _, row in points.iterrows():
             ind = row["indicator"]
@@ -368,47 +282,33 @@ class Page:
             if now is None:
                 computed = derived[(derived["quantity"] == "computed_share") & (derived["indicator"] == ind)]
                 now = computed.iloc[0]["value"] if not computed.empty else None
-            label = self._name(ind)
-            places = int(row["places"])
-            for order, (term, value) in enumerate(((words["points_reading"], row["value"]),
-                                                   (words["relative_reading"], relative["value"]),
-                                                   (words["now"], now))):
+            for term, value in ((words["points_reading"], row["value"]), (words["relative_reading"], relative["value"]),
+                                (words["now"], now)):
                 if value is not None:
-                    rows.append({"label": label, "term": term, "order": order, "value": round(value, 4),
-                                 "shown": format_figure(value, "percent", self.lang, places)})
-        data = pd.DataFrame(rows)
-        title = self._title("readings")
-        labels = {**self._labels(), "axis": words["axis_share"]}
-        chart = charts.dumbbell(data, title=title, source=self.chart_source(),
-                                description=self._describe(title, [(f"{r.label} {r.term}", r.shown) for r in data.itertuples()]),
-                                labels=labels)
-        return self._finish(chart, data, {"label": labels["indicator"], "term": labels["term"], "value": labels["axis"]}, "dumbbell")
+                    rows.append({"name": self._name(ind), "term": term, "value": round(value, 4),
+                                 "shown": format_figure(value, "percent", self.lang, int(row["places"]))})
+        return pd.DataFrame(rows, columns=["name", "term", "value", "shown"])
 
-    def wholes(self):
-        """Totals implied by count/share pairs when the report does not state the total."""
-        derived = self.derived
+    def wholes(self) -> pd.DataFrame:
+        """The totals each count/share pair allows when the report does not state the total:
+        every whole number the share rounds to, from ``low`` to ``high``."""
+        derived = self._derived
         pairs = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded")]
-        if pairs.empty:
-            return None
-        combined = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "all_rounded")]
         rows = []
         for _, row in pairs.iterrows():
-            count_id = row["inputs"].split(",")[0]
-            rng = self.words["number"]["range"].format(low=format_figure(row["low"], "", self.lang, 0),
-                                                       high=format_figure(row["high"], "", self.lang, 0))
-            rows.append({"label": self._name(count_id), "low": row["low"] - 0.4, "high": row["high"] + 0.4,
-                         "min": row["low"], "max": row["high"],
-                         "value": (row["low"] + row["high"]) / 2, "shown_range": rng,
-                         "shown_value": rng, "status": self.words["readings"]["rounded"]})
-        data = pd.DataFrame(rows)
-        agree = not combined.empty and combined.iloc[0]["status"] == "agree"
-        title = self._title("wholes", agree=agree)
-        labels = {**self._labels(), "axis": self.words["chart_words"]["axis_members"]}
-        chart = charts.intervals(data, title=title, source=self.chart_source(),
-                                 description=self._describe(title, list(zip(data["label"], data["shown_range"], strict=True))),
-                                 labels=labels)
-        return self._finish(chart, data, {"label": labels["indicator"], "min": labels["axis"] + " ≥",
-                                          "max": labels["axis"] + " ≤"}, "intervals")
+            rows.append({"name": self._name(row["inputs"].split(",")[0]), "low": row["low"], "high": row["high"],
+                         "range": self.words["number"]["range"].format(low=format_figure(row["low"], "", self.lang, 0),
+                                                                       high=format_figure(row["high"], "", self.lang, 0))})
+        return pd.DataFrame(rows, columns=["name", "low", "high", "range"])
+
+    def changes_chart(self) -> Figure | None:
+        """The changes stated with no level, drawn from zero, one panel per unit; every section
+        page draws them the same way, so the chart lives here."""
+        changes = self.changes_alone()
+        if changes.empty:
+            return None
+        return self.figure(charts.bars_by_unit(changes), changes, title=self.words["chart_words"]["changes_title"],
+                           columns=["name", "shown", "unit_name"], kind="bars_by_unit")
 
     # --- exercises --------------------------------------------------------------------
     def downloads(self) -> HTML | None:
@@ -552,7 +452,7 @@ class Page:
         col = self.words["page"]["column"]
         words = self.words
         rows = []
-        for _, row in self.derived.iterrows():
+        for _, row in self._derived.iterrows():
             ind = row["indicator"]
             name = self._name(ind) if ind in self.report.catalogue else ind
             places = int(row["places"]) + (3 if row["quantity"] == "share_check" else 0)
@@ -570,17 +470,6 @@ class Page:
                              row["stated"], row["unit"] if row["quantity"] == "change" else "percent", self.lang),
                          col["status"]: status_text(self.report, row, self.lang)})
         return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
-
-
-CHARTS = {
-    "overview": [Page.ages, Page.shares, Page.changes],
-    "organisation": [Page.organisation_counts, Page.changes],
-    "candidates": [Page.people, Page.shares, Page.changes],
-    "guidance": [Page.routine, Page.changes],
-    "discipline": [Page.discipline_counts, Page.levels, Page.changes],
-    "risk": [Page.clarities, Page.changes],
-    "checking": [Page.share_checks, Page.readings, Page.wholes],
-}
 
 
 class GuidePage:
@@ -743,7 +632,7 @@ class ComparisonPage:
             rows.append(row)
         return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
 
-    def chart(self):  # type: ignore[no-untyped-def]
+    def chart(self) -> Figure | None:
         """One panel per compared measure, one bar per place that states it, each from zero."""
         if not self.rows:
             return None
@@ -752,16 +641,17 @@ class ComparisonPage:
             for report in self.reports:
                 if report.id in values:
                     value, shown = values[report.id]
-                    rows.append({"label": self._place(report), "value": value, "shown": shown,
-                                 "unit": "|".join(map(str, key)), "unit_label": self._label(key)})
+                    rows.append({"place": self._place(report), "value": value, "shown": shown,
+                                 "unit_name": self._label(key)})
         data = pd.DataFrame(rows)
         page = Page("overview", self.reports[0], self.lang)
         title = self.words["comparison"]["chart_title"].format(count=len(self.rows))
-        labels = {**page._labels(), "indicator": self.words["comparison"]["place"]}
         sources = self.words["number"]["list_sep"].join(Page("overview", r, self.lang).chart_source() for r in self.reports)
-        chart = charts.bars_by_unit(data, title=title, source=sources,
-                                    description=page._describe(title, list(zip(data["unit_label"] + " " + data["label"],
-                                                                                data["shown"]))),
-                                    labels=labels)
-        return page._finish(chart, data, {"label": labels["indicator"], "unit_label": labels["indicator"] + " ",
-                                          "value": labels["value"]}, "bars_by_unit")
+        described = data.assign(label=data["unit_name"] + " " + data["place"])
+        chart = finish(charts.bars_by_unit(data.rename(columns={"place": "name"})), title=title, source=sources,
+                       description=page._describe(title, list(zip(described["label"], described["shown"]))),
+                       lang=self.lang)
+        table = data[["unit_name", "place", "shown"]].rename(columns={
+            "unit_name": self.words["page"]["column"]["indicator"], "place": self.words["comparison"]["place"],
+            "shown": page.word("value")})
+        return Figure(chart, table, source=sources, ui=self.words["chart_ui"], kind="bars_by_unit")

@@ -69,16 +69,18 @@ document.body.appendChild(link);link.click();link.remove();});});});
 })();"""
 
 
-def chart_html(spec: dict, embed_options: dict | None = None) -> str:
+def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | None = None,
+               source: str = "", ui: dict | None = None, kind: str = "") -> str:
     """HTML for one chart and what goes under it: source, CSV and image downloads, a table view.
 
-    The chart's description is its ARIA description; the table is also what a reader without
-    JavaScript, or with a screen reader, gets.
+    ``table`` ({"columns": [...], "rows": [[...]]}) is the chart's data as the reader should
+    read it; it is given here by the figure wrapper, never carried inside the spec. The chart's
+    description is its ARIA description; the table is also what a reader without JavaScript,
+    or with a screen reader, gets.
     """
     element = chart_id(spec)
-    meta = spec.get("usermeta", {}).get("villagebook", {})
-    ui = meta.get("ui", {})
-    table = meta.get("table", {"columns": [], "rows": []})
+    ui = ui or {}
+    table = table or {"columns": [], "rows": []}
     options = json.dumps({**EMBED_OPTIONS, **(embed_options or {})}, sort_keys=True, separators=(",", ":"))
     title = spec.get("title", {})
     label = html.escape(str(title.get("text", "") if isinstance(title, dict) else title), quote=True)
@@ -86,14 +88,14 @@ def chart_html(spec: dict, embed_options: dict | None = None) -> str:
     csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(_csv(table["columns"], table["rows"]))
     script = _SCRIPT % {"id": element, "options": options,
                         "no_js": json.dumps(ui.get("no_js", "The chart library did not load."), ensure_ascii=False)}
-    caption = [f'<span class="vb-source">{html.escape(meta.get("source", ""))}</span>']
+    caption = [f'<span class="vb-source">{html.escape(source)}</span>']
     if table["rows"]:
         caption.append(f'<a class="vb-csv" download="{element}.csv" href="{csv_href}">'
                        f'{html.escape(ui.get("csv", "CSV"))}</a>')
     caption += [f'<button type="button" class="vb-export" data-format="{fmt}" hidden>'
                 f'{html.escape(ui.get(fmt, fmt.upper()))}</button>' for fmt in ("png", "svg")]
     parts = [
-        f'<figure class="vb-figure" id="{element}-figure" data-kind="{html.escape(str(meta.get("kind", "")))}">',
+        f'<figure class="vb-figure" id="{element}-figure" data-kind="{html.escape(kind)}">',
         f'<div class="vb-chart" id="{element}" role="img" aria-label="{label}" aria-describedby="{element}-desc"></div>',
         f'<p class="vb-sr-only" id="{element}-desc">{description}</p>',
         f'<figcaption class="vb-caption">{" ".join(caption)}</figcaption>',

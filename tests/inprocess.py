@@ -1,0 +1,42 @@
+"""Run a book notebook's own cells in this process, as a kernel would, and keep what they show.
+
+A kernel adds nothing to what the page scan and the chart tests check (the text and specs a
+page shows), so they run the notebooks' code here: the same cells, seconds for every report.
+The real papermill runs stay in test_notebooks and the gate.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import nbformat
+
+BOOK = Path(__file__).resolve().parent.parent / "book"
+STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
+         "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
+
+
+@cache
+def _cells(stem: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    nb = nbformat.read(BOOK / f"{stem}.ipynb", as_version=4)
+    return tuple((c.source, tuple(c.metadata.get("tags", []))) for c in nb.cells if c.cell_type == "code")
+
+
+def run(section: str, report: str | Path | None, lang: str) -> list[tuple[str, object]]:
+    """Each output of the section's notebook as (the source of the cell that showed it, output)."""
+    shown: list[tuple[str, object]] = []
+    namespace: dict = {"__name__": "__main__"}
+    for source, tags in _cells(STEMS[section]):
+        namespace["display"] = lambda value, _source=source: shown.append((_source, value))
+        tree = ast.parse(source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, f"<{section}>", "exec"), namespace)  # noqa: S102 - the book's own cells
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), f"<{section}>", "eval"), namespace)  # noqa: S307
+            if value is not None:
+                shown.append((source, value))
+        if "parameters" in tags:
+            namespace.update(report=None if report is None else str(report), lang=lang)
+    return shown

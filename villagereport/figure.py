@@ -1,0 +1,57 @@
+"""A chart with the book's furniture: title and source on the chart, and under it the CSV,
+PNG/SVG downloads, a table view and the ARIA description.
+
+The notebook builds the chart (its Altair encoding is the analysis a reader should see) and
+hands it here with the table it was drawn from; the table travels beside the spec, never
+inside it.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from villagereport.render import VEGALITE_MIME, chart_html
+
+# d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
+ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
+
+
+def plain(value: object) -> object:
+    """A table cell as JSON: numbers stay numbers (rounded to drop float noise), the rest text."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float) and not pd.isna(value):
+        return int(value) if float(value).is_integer() else round(float(value), 6)
+    return "" if isinstance(value, float) else str(value)
+
+
+class Figure:
+    """One chart as the book shows it. Displaying it gives the book's HTML (with the chart's
+    spec inside) and the plain Vega-Lite spec for Jupyter's own display."""
+
+    def __init__(self, chart: alt.TopLevelMixin, table: pd.DataFrame, *, source: str, ui: dict, kind: str = "") -> None:
+        self.chart = chart
+        self.table = table
+        self.source = source
+        self.ui = ui
+        self.kind = kind
+
+    def to_dict(self) -> dict:
+        return self.chart.to_dict()
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:  # type: ignore[no-untyped-def]
+        spec = self.to_dict()
+        table = {"columns": [str(c) for c in self.table.columns],
+                 "rows": [[plain(v) for v in row] for row in self.table.itertuples(index=False)]}
+        html = chart_html(spec, table=table, source=self.source, ui=self.ui, kind=self.kind)
+        return {"text/html": html, VEGALITE_MIME: spec}
+
+
+def finish(chart, *, title: str, source: str, description: str, lang: str):  # type: ignore[no-untyped-def]
+    """The chart with its title, the source under it (so a downloaded image keeps it), its
+    description, and the language's number format on its axes."""
+    chart = chart.properties(title=alt.TitleParams(title, subtitle=[source]), description=description)
+    if lang == "zh":
+        chart = chart.configure(locale={"number": ZH_CN_NUMBERS})
+    return chart
