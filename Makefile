@@ -31,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 book: venv
-	$(BIN)/python -m villagereport build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS))) --out $(OUT)
+	$(BIN)/python -m villagebook build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS))) --out $(OUT)
 
 test: venv system-packages
 	$(BIN)/python -m pytest
@@ -43,7 +43,7 @@ system-packages:
 # Re-record the notebooks' expected outputs after a deliberate change; review the diff.
 # `make goldens REPORT=my-county.yaml` records that report's own, in tests/goldens/<id>/.
 goldens: venv
-	$(BIN)/python -m villagereport goldens $(if $(REPORT),--report $(firstword $(REPORT)))
+	$(BIN)/python -m villagebook goldens $(if $(REPORT),--report $(firstword $(REPORT)))
 
 # One page's tests, quickly: `make test-page PAGE=01_overview` (its notebook in real kernels,
 # its golden through nbval, and the in-process checks of every report's page).
@@ -52,7 +52,7 @@ test-page: venv
 
 # PDF handouts of each section page of the built book; SOLUTIONS=yes prints the solutions.
 handouts: venv system-packages
-	$(BIN)/python -m villagereport handouts --site $(OUT) --out _build/handouts$(if $(filter yes,$(SOLUTIONS)), --solutions)
+	$(BIN)/python -m villagebook handouts --site $(OUT) --out _build/handouts$(if $(filter yes,$(SOLUTIONS)), --solutions)
 
 # Build times against the plain Jupyter Book way, and bytes per page (prints a table).
 benchmark: venv

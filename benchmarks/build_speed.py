@@ -26,8 +26,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from villagereport.build import BUILD, build, notebooks, stage  # noqa: E402
-from villagereport.cache import CACHE  # noqa: E402
+from villagebook.build import BUILD, build, notebooks, stage  # noqa: E402
+from villagebook.cache import CACHE  # noqa: E402
 
 LINJIANG = ROOT / "data" / "reports" / "linjiang-2021.yaml"
 JIAXIANG = ROOT / "data" / "reports" / "jiaxiang-2021.yaml"

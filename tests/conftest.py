@@ -55,7 +55,7 @@ def built_site():
 
     The gate is left to test_pipeline.py, which builds with it.
     """
-    from villagereport.build import build
+    from villagebook.build import build
 
     target = ROOT / "_build" / "test-site"
     build([DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"], target, run_gate=False)

@@ -13,7 +13,7 @@ from conftest import ROOT
 
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
-KERNEL_MANAGER = "villagereport.build.IPCKernelManager"
+KERNEL_MANAGER = "villagebook.build.IPCKernelManager"
 
 
 def run(notebook: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:

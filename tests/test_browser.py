@@ -115,25 +115,23 @@ def test_png_and_svg_downloads_work_offline(browser, server):
     context.close()
 
 
-def test_hovering_a_mark_shows_its_tooltip_on_every_kind_of_chart(browser, server, built_site):
-    kinds_seen = set()
-    for path in _book_pages(built_site):
+def test_hovering_a_mark_shows_its_tooltip_on_every_chart(browser, server, built_site):
+    hovered = 0
+    # Every chart of one edition (the other draws the same marks with other words).
+    for path in [p for p in _book_pages(built_site) if p.startswith("en/")]:
         context, page, _ = _open(browser, server, path)
         for figure in page.locator("figure.vb-figure").all():
-            kind = figure.get_attribute("data-kind")
-            if kind in kinds_seen:
-                continue
             mark = figure.locator("g.mark-rect path, g.mark-symbol path").first
             figure.scroll_into_view_if_needed()
             box = mark.bounding_box()
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             tooltip = page.locator("#vg-tooltip-element.visible")
             tooltip.wait_for(timeout=5000)
-            assert tooltip.inner_text().strip(), f"{path}: empty tooltip on {kind}"
+            assert tooltip.inner_text().strip(), f"{path}: empty tooltip"
             page.mouse.move(0, 0)
-            kinds_seen.add(kind)
+            hovered += 1
         context.close()
-    assert kinds_seen >= {"dumbbell", "part_of_whole", "bars_by_unit", "steps", "tiles", "intervals"}
+    assert hovered >= 10  # ages, shares, counts, people, steps, tiles, checks, readings, comparison...
 
 
 def test_charts_have_a_description_and_a_collapsed_table_in_the_pages_language(browser, server):

@@ -14,13 +14,14 @@ from browser import require_chromium
 from conftest import DATA, FIXTURES, REPORTS
 from notebook_runs import NOTEBOOKS, outputs_text
 from villagereport import exercises, load_report
-from villagereport.classroom import SOLUTION_TAG, drift, handouts, student, teacher
+from villagebook.classroom import SOLUTION_TAG, drift, handouts, student, teacher, with_parameters
 from villagereport.notebook import open_page
 from villagereport.numbers import format_number
 from villagereport.pages import PAGE_STEMS, PAGES
 
 ALL_REPORTS = [*REPORTS, FIXTURES / "minimal.yaml"]
 ROOT_BOOK = DATA.parent / "book"
+LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
 
 
 def _value(report, indicator):
@@ -102,7 +103,7 @@ def test_the_checking_answers_match_the_derived_table():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_each_section_page_has_two_to_four_exercises_for_linjiang(lang):
     for section in PAGES:
-        page = open_page(section, "linjiang-2021", lang)
+        page = open_page(section, LINJIANG, lang)
         shown = [k for k in range(1, 5) if page.exercise(k) is not None]
         assert 2 <= len(shown) <= 4, section
         assert all(page.solution(k) is not None for k in shown)
@@ -111,7 +112,7 @@ def test_each_section_page_has_two_to_four_exercises_for_linjiang(lang):
 
 def test_the_solution_states_the_computed_answer_in_the_pages_language():
     for lang in ("zh", "en"):
-        page = open_page("candidates", "linjiang-2021", lang)
+        page = open_page("candidates", LINJIANG, lang)
         report = page.report
         count = EXPECTED["entrepreneurs"](report)["count"]
         number = next(k for k in range(1, 5)
@@ -121,7 +122,7 @@ def test_the_solution_states_the_computed_answer_in_the_pages_language():
 
 
 def test_an_exercise_a_report_cannot_support_is_left_out():
-    page = open_page("organisation", "tongguan-2021", "en")
+    page = open_page("organisation", DATA / "reports" / "tongguan-2021.yaml", "en")
     assert page.exercise(1) is None and page.solution(1) is None and page.downloads() is None
 
 
@@ -149,18 +150,20 @@ def test_a_solution_line_is_removed_from_student_copies():
 
 @pytest.mark.parametrize("kind", ["student", "teacher"])
 def test_both_kinds_of_notebook_run_as_downloaded_outside_the_project(tmp_path, kind):
-    report = load_report(DATA / "reports" / "linjiang-2021.yaml")
+    report = load_report(LINJIANG)
     sections = {stem: section for section, stem in PAGE_STEMS.items()}
+    # As the book offers them: opening the report by its file name, saved beside the notebook.
+    shutil.copy2(LINJIANG, tmp_path / LINJIANG.name)
     for path in SECTION_NOTEBOOKS:
         codes = exercises.solution_codes(report, sections[path.stem])
-        source = nbformat.read(path, as_version=4)
+        source = with_parameters(nbformat.read(path, as_version=4), {"report": LINJIANG.name, "lang": "zh"})
         copy = tmp_path / f"{kind}-{path.name}"
         nbformat.write(student(source) if kind == "student" else teacher(source, codes), copy)
         # Run from a folder outside the project, as a reader's download would be.
         import papermill
 
         papermill.execute_notebook(str(copy), str(copy), kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
-                                   kernel_manager_class="villagereport.build.IPCKernelManager")
+                                   kernel_manager_class="villagebook.build.IPCKernelManager")
         ran = nbformat.read(copy, as_version=4)
         shown = outputs_text(ran)
         assert "vb-exercise" in shown, path.name  # Linjiang has exercises on every section page
@@ -240,7 +243,7 @@ def test_student_notebooks_leave_a_cell_to_work_in_and_a_check_after_each_exerci
 
 
 def test_the_check_says_right_or_wrong_from_the_data():
-    page = open_page("overview", "linjiang-2021", "en")
+    page = open_page("overview", LINJIANG, "en")
     report = page.report
     assert exercises.for_section(report, "overview")[0].id == "previous_age"
     # worked out here from the tables: this term's average age less its (negative) change

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import DATA, FIXTURES, ROOT
 from villagereport import load_report
-from villagereport.build import build
+from villagebook.build import build
 from villagereport.wording import strings
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -221,7 +221,7 @@ def test_a_single_report_book_has_no_comparison_page(built_site):
 def _make_n(*args: str) -> str:
     result = subprocess.run(["make", "-n", "book", *args], capture_output=True, text=True, cwd=ROOT, check=True,
                             env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
-    return next(line for line in result.stdout.splitlines() if "villagereport build" in line)
+    return next(line for line in result.stdout.splitlines() if "villagebook build" in line)
 
 
 def test_make_book_takes_report_and_language():
@@ -238,7 +238,7 @@ def test_make_book_takes_report_and_language():
     (["--colour", "red"], "unrecognized arguments: --colour red"),
 ])
 def test_build_checks_parameters_before_anything_runs(tmp_path, args, words):
-    result = subprocess.run([sys.executable, "-m", "villagereport", "build", *args, "--out", str(tmp_path / "site")],
+    result = subprocess.run([sys.executable, "-m", "villagebook", "build", *args, "--out", str(tmp_path / "site")],
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode != 0 and words in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 2  # argparse adds its usage line

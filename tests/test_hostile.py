@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, Server, require_chromium
 from conftest import DATA, FIXTURES, ROOT
 from villagereport import ReportError, load_report
-from villagereport.build import build
+from villagebook.build import build
 
 HOSTILE = FIXTURES / "hostile" / "hostile.yaml"
 MINIMAL = yaml.safe_load((FIXTURES / "minimal.yaml").read_text(encoding="utf-8"))
@@ -173,7 +173,7 @@ SOURCES = [ROOT / "book", ROOT / "data", ROOT / "INDEX.md", ROOT / "_config.yml"
 
 
 def _build_command(target: Path) -> list[str]:
-    return [sys.executable, "-m", "villagereport", "build", "--no-gate", "--no-cache", "--lang", "zh", "--lang", "en",
+    return [sys.executable, "-m", "villagebook", "build", "--no-gate", "--no-cache", "--lang", "zh", "--lang", "en",
             "--out", str(target)]
 
 

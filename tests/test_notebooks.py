@@ -78,7 +78,9 @@ def test_parameters_cell_is_tagged_and_defaults_to_linjiang_in_chinese():
         assert len(tagged) == 1
         namespace: dict = {}
         exec(tagged[0].source, namespace)  # noqa: S102 - our own parameters cell
-        assert namespace["report"] is None and namespace["lang"] == "zh"
+        # A path relative to the notebook's folder: the library reads only what it is given.
+        assert namespace["report"] == "../data/reports/linjiang-2021.yaml" and namespace["lang"] == "zh"
+        assert (path.parent / namespace["report"]).is_file()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

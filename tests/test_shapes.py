@@ -21,7 +21,7 @@ from page_scan import SECTIONS, page_parts, problems
 from villagereport import load_report
 from villagereport.catalogue import load_catalogue
 from villagereport.derived import derive
-from villagereport.edition import book_page, landing_page
+from villagebook.edition import book_page, landing_page
 from villagereport.narrative import narrative, place_line, source_line
 from villagereport.numbers import plain
 

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from conftest import DATA, ROOT
-from villagereport.build import BuildError, compare_with_goldens, GOLDENS, build, run_jobs, stage
-from villagereport.cache import execution_key
+from villagebook.build import BuildError, compare_with_goldens, GOLDENS, build, run_jobs, stage
+from villagebook.cache import execution_key
 
 LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
 JIAXIANG = DATA / "reports" / "jiaxiang-2021.yaml"

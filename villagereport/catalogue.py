@@ -1,4 +1,4 @@
-"""Load the indicator catalogue (data/indicators.yaml): what each figure id means."""
+"""Load the indicator catalogue (villagereport/data/indicators.yaml): what each figure id means."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from villagereport.errors import ReportError
 from villagereport.safe_yaml import read_yaml
 from villagereport.schema import validate
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The catalogue is the library's own vocabulary, kept beside it (data, not code).
+DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOGUE_PATH = DATA_DIR / "indicators.yaml"
 
 

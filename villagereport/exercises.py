@@ -189,7 +189,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("routines", "guidance", ("work_routines",), _list_check("work_routines"),
              code='# The steps the article lists, counted.\nlen(page.items("work_routines"))'),
     Exercise("leaflets", "discipline", ("leaflets", "villages_completed"), _leaflets,
-             code='figures = page.report_table\nleaflets, places = figures.at["leaflets", "value"], figures.at["leaflets", "places"]\nstep = 10 ** -places if places < 0 else 0  # 6.8万 is rounded to the thousand\nvillages = figures.at["villages_completed", "value"]\n# The fewest leaflets the rounded figure allows, per village.\nround((leaflets - step / 2) / villages)'),
+             code='figures = page.report_table\nleaflets, places = figures.at["leaflets", "value"], figures.at["leaflets", "places"]\nstep = 10 ** -places if places < 0 else 0  # a figure in 万 is rounded to its last digit\nvillages = figures.at["villages_completed", "value"]\n# The fewest leaflets the rounded figure allows, per village.\nround((leaflets - step / 2) / villages)'),
     Exercise("pledges", "discipline", ("discipline_pledges", "candidates_vetted"), _pledges,
              code='figures = page.report_table\nfigures.at["discipline_pledges", "value"] / figures.at["candidates_vetted", "value"] * 100'),
     Exercise("zero", "risk", ("negative_opinion_incidents", "online_monitoring_hours"), _zero,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from villagereport.render import VEGALITE_MIME, chart_html
+from villagereport.render import VEGALITE_MIME, chart_html, json_safe
 
 # d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
 ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
@@ -45,7 +45,12 @@ class Figure:
         table = {"columns": [str(c) for c in self.table.columns],
                  "rows": [[plain(v) for v in row] for row in self.table.itertuples(index=False)]}
         html = chart_html(spec, table=table, source=self.source, ui=self.ui, kind=self.kind)
-        return {"text/html": html, VEGALITE_MIME: spec}
+        return {"text/html": html, VEGALITE_MIME: json_safe(spec), "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        # What a plain-text front end shows, and the same every run (no memory address).
+        title = self.to_dict().get("title", {})
+        return f"Figure: {title.get('text', '') if isinstance(title, dict) else title}"
 
 
 def finish(chart, *, title: str, source: str, description: str, lang: str):  # type: ignore[no-untyped-def]

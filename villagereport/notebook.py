@@ -10,7 +10,7 @@ from myst_nb import glue
 from villagereport import render
 from villagereport.errors import ReportError
 from villagereport.pages import PAGES, ComparisonPage, GuidePage, Page, PlainText
-from villagereport.report import DEFAULT_REPORT, REPORTS_DIR, load_report
+from villagereport.report import load_report
 from villagereport.wording import LANGUAGES
 
 # The names a notebook's parameters cell defines; papermill may inject only these.
@@ -50,20 +50,19 @@ def _check_parameters(allowed: tuple[str, ...], lang: str) -> None:
 
 
 def _check_report(report: object, field: str = "report") -> None:
-    if report is not None and not isinstance(report, str | Path):
+    if not isinstance(report, str | Path):
         raise ReportError("parameters", field, f"expected a path to a report file, got {type(report).__name__}")
 
 
 def resolve_report(report: str | Path | None) -> Path:
-    """The report file a parameter names: the default, a path, or a name in data/reports."""
+    """The report file a parameter names: a path, as given (relative to the notebook's folder).
+
+    The library reads only what it is given: the book passes each notebook its report's path,
+    and a downloaded notebook names the report file saved beside it.
+    """
     if report is None or report == "":
-        return DEFAULT_REPORT
-    path = Path(report)
-    if not path.exists() and not path.is_absolute():
-        for candidate in (REPORTS_DIR / path, REPORTS_DIR / f"{path}.yaml"):
-            if candidate.exists():
-                return candidate
-    return path
+        raise ReportError("parameters", "report", "expected a path to a report file, got none")
+    return Path(report)
 
 
 def _glue_title(title: str) -> None:
@@ -84,12 +83,13 @@ def open_page(section: str, report: str | Path | None = None, lang: str = "zh") 
     return page
 
 
-def open_guide(report: str | Path | None = None, lang: str = "zh") -> GuidePage:
-    """The guide page; ``report`` is checked like any page's, though the guide's example is fixed."""
+def open_guide(report: str | Path | None = None, lang: str = "zh", *, example: str | Path) -> GuidePage:
+    """The guide page; ``report`` is checked like any page's; ``example`` is the report file the
+    guide works through."""
     _check_parameters(PARAMETERS, lang)
     _check_report(report)
     load_report(resolve_report(report))
-    page = GuidePage(lang)
+    page = GuidePage(lang, Path(example))
     _glue_title(page.title)
     return page
 

@@ -20,7 +20,7 @@ from villagereport.narrative import (_ENV, FigureText, ListText, _Lookup, check_
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      status_text)
 from villagereport.numbers import format_figure, format_number
-from villagereport.report import REPORTS_DIR, Report, load_report
+from villagereport.report import Report, load_report
 from villagereport.wording import escape_markdown, strings
 
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
@@ -320,11 +320,10 @@ class Page:
         links = " · ".join(
             f'<a class="vb-notebook" download="{kind}-{name}" href="../_static/notebooks/{kind}/{name}">'
             f"{html.escape(words[kind])}</a>" for kind in ("student", "teacher"))
-        if self.report.path.resolve().parent != REPORTS_DIR.resolve():
-            # The notebooks open this report by its file name: offer it beside them.
-            file = quote(self.report.path.name)
-            links += (f' · <a class="vb-notebook" download="{html.escape(self.report.path.name)}" '
-                      f'href="../_static/notebooks/student/{file}">{html.escape(words["report_file"])}</a>')
+        # The notebooks open the report by its file name: it is offered to save beside them.
+        file = quote(self.report.path.name)
+        links += (f' · <a class="vb-notebook" download="{html.escape(self.report.path.name)}" '
+                  f'href="../_static/notebooks/student/{file}">{html.escape(words["report_file"])}</a>')
         return HTML(f'<p class="vb-downloads">{html.escape(words["downloads"])}: {links}</p>')
 
     def _exercise(self, number: int):  # type: ignore[no-untyped-def]
@@ -475,10 +474,9 @@ class Page:
 class GuidePage:
     """The page "Make this book for your own county": format, template, checks, an example."""
 
-    EXAMPLE = "tongguan-2021.yaml"
-
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, example: Path) -> None:
         self.lang = lang
+        self.example_path = example
         self.words = strings(lang)
 
     @property
@@ -518,7 +516,7 @@ class GuidePage:
     def example(self) -> None:
         """The worked example: the Tongguan file, what the check says, a broken copy's one line."""
         guide = self.words["guide"]
-        path = REPORTS_DIR / self.EXAMPLE
+        path = self.example_path
         text = path.read_text(encoding="utf-8")
         report = load_report(path)
         display(Markdown(f"## {escape_markdown(guide['example_heading'])}\n\n{escape_markdown(guide['example_intro'])}"))

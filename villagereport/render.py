@@ -12,6 +12,7 @@ import hashlib
 import html
 import io
 import json
+import math
 import urllib.parse
 
 import altair as alt
@@ -23,9 +24,20 @@ VEGALITE_MIME = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.split('.')[0].ls
 EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
 
 
+def json_safe(value: object) -> object:
+    """NaN and infinities (a missing cell in a pandas text column) as JSON's null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def spec_json(spec: dict) -> str:
     """The spec as canonical JSON, one value a line so that recorded outputs diff readably."""
-    text = json.dumps(spec, sort_keys=True, ensure_ascii=False, indent=1)
+    text = json.dumps(json_safe(spec), sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False)
     # Inside <script>, "</" could end the element early; \u003c keeps the JSON identical in meaning.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -110,7 +122,7 @@ def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | N
 
 def render(spec: dict, **metadata: object) -> dict:
     """Altair renderer: the HTML for books, the Vega-Lite spec for Jupyter's own display."""
-    return {"text/html": chart_html(spec, metadata.get("embed_options")), VEGALITE_MIME: spec}
+    return {"text/html": chart_html(spec, metadata.get("embed_options")), VEGALITE_MIME: json_safe(spec)}
 
 
 def enable() -> None:

@@ -17,8 +17,6 @@ from villagereport.schema import field_path, validate
 from villagereport.shares import INCONSISTENT, counts_within, fitting_counts
 from villagereport.shares import status as share_fit
 
-REPORTS_DIR = CATALOGUE_PATH.parent / "reports"
-DEFAULT_REPORT = REPORTS_DIR / "linjiang-2021.yaml"
 
 # Kinds whose value can never be negative, and the one whose value is a percentage.
 _UPPER = {"share": 100.0, "age": 120.0}
@@ -316,7 +314,7 @@ def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str
     return lists, items
 
 
-def load_report(path: str | Path = DEFAULT_REPORT, catalogue: Catalogue | None = None) -> Report:
+def load_report(path: str | Path, catalogue: Catalogue | None = None) -> Report:
     """Read and check the report file at ``path``; raise ReportError on the first fault."""
     # Load
     path = Path(path)

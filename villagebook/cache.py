@@ -17,9 +17,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
+from villagebook import ROOT
+from villagereport.catalogue import CATALOGUE_PATH
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = Path(__file__).resolve().parent
+# The build and the library it runs: a change to either makes every cached execution stale.
+PACKAGES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "villagereport")
 CACHE = ROOT / "_build" / "cache"
 # Versions that shape outputs: a new one invalidates every cached execution.
 RUNTIME = ("papermill", "nbclient", "ipykernel", "altair", "pandas", "jinja2", "jsonschema", "pyyaml")
@@ -37,8 +39,9 @@ def _digest_files(paths: list[Path]) -> str:
 
 @cache
 def package_digest() -> str:
-    """The package's code, schemas, words and templates, and the runtime's versions."""
-    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".json", ".yaml", ".md", ".html"))
+    """The packages' code, schemas, words, catalogue and templates, and the runtime's versions."""
+    files = sorted(p for package in PACKAGES for p in package.rglob("*")
+                   if p.is_file() and p.suffix in (".py", ".json", ".yaml", ".md", ".html"))
     runtime = json.dumps([sys.version, *[version(name) for name in RUNTIME]])
     return hashlib.sha256((_digest_files(files) + runtime).encode()).hexdigest()
 
@@ -51,7 +54,7 @@ def extra_reads(notebook: Path) -> list[Path]:
 
 def execution_key(notebook: Path, parameters: dict, reports: list[Path]) -> str:
     """The digest that decides whether a cached execution of ``notebook`` can stand in for a new one."""
-    reads = [ROOT / "data" / "indicators.yaml", *reports, *extra_reads(notebook)]
+    reads = [CATALOGUE_PATH, *reports, *extra_reads(notebook)]
     sha = hashlib.sha256()
     sha.update(notebook.read_bytes())
     sha.update(json.dumps(parameters, sort_keys=True).encode())

@@ -104,14 +104,6 @@ def with_parameters(nb: nbformat.NotebookNode, values: dict[str, str]) -> nbform
     return nb
 
 
-def report_parameter(report: Path, reports_dir: Path) -> str:
-    """How a downloaded notebook names the book's report: a report the package ships by its name
-    (found from any folder), any other by its file name (downloaded beside the notebook)."""
-    if report.resolve().parent == reports_dir.resolve():
-        return report.stem
-    return report.name
-
-
 def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str] | None = None,
                  solutions: dict[str, dict[int, str]] | None = None) -> list[Path]:
     """Write student/ and teacher/ copies of each notebook that has solutions, under ``target``.

@@ -25,20 +25,20 @@ import papermill
 import yaml
 from jupyter_client.manager import AsyncKernelManager
 
-from villagereport.cache import CACHE, execution_key, package_digest, tree_digest
-from villagereport.classroom import report_parameter, write_copies
-from villagereport.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
+from villagebook.cache import CACHE, execution_key, package_digest, tree_digest
+from villagebook.classroom import write_copies
+from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
 from villagereport.exercises import solution_codes
 from villagereport.pages import PAGE_STEMS
-from villagereport.report import DEFAULT_REPORT, REPORTS_DIR, load_report
+from villagebook import DEFAULT_REPORT, ROOT
+from villagereport.report import load_report
 from villagereport.wording import LANGUAGES, strings
 
-ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 BUILD = ROOT / "_build"
 # What Jupyter Book needs beside the executed notebooks.
-# (_config.yml, _toc.yml and INDEX.md are written per edition by villagereport.edition.)
+# (_config.yml, _toc.yml and INDEX.md are written per edition by villagebook.edition.)
 BOOK_DIRS = ("_static",)
 # Jupyter Book 1 can exit 0 after a failure; these in its log mean the build is not good.
 # Written into each published site: the digest of the sources it was built from.
@@ -164,16 +164,13 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     for page in sorted(book.glob("*.md")):
         (stage_dir / "book").mkdir(exist_ok=True)
         (stage_dir / "book" / page.name).write_text(book_page(page, lang, loaded[0]), encoding="utf-8")
-    # Student and teacher copies of each page, downloadable from it.
-    # They open the book's own report and language; a report the package does not ship is
-    # offered for download beside them.
+    # Student and teacher copies of each page, downloadable from it. They open the book's own
+    # report and language, by the report's file name: the file is offered beside them.
     copies = stage_dir / "_static" / "notebooks"
-    report_name = report_parameter(reports[0], REPORTS_DIR)
-    write_copies(notebooks(book), copies, parameters={"report": report_name, "lang": lang},
+    write_copies(notebooks(book), copies, parameters={"report": reports[0].name, "lang": lang},
                  solutions={f"{stem}.ipynb": solution_codes(loaded[0], section) for section, stem in PAGE_STEMS.items()})
-    if report_name == reports[0].name:
-        for kind in ("student", "teacher"):
-            shutil.copy2(reports[0], copies / kind / reports[0].name)
+    for kind in ("student", "teacher"):
+        shutil.copy2(reports[0], copies / kind / reports[0].name)
     jobs = []
     for notebook in notebooks(book):
         parameters = _parameters(notebook, reports, lang)
@@ -466,7 +463,7 @@ def gate(goldens: Path = GOLDENS, *, use_cache: bool = False, only: list[str] | 
 
 def report_goldens(report: Path) -> Path:
     """Where a report's goldens live: tests/goldens/ for the default, tests/goldens/<id>/ else."""
-    from villagereport.report import DEFAULT_REPORT
+    from villagebook import DEFAULT_REPORT
 
     if report.resolve() == DEFAULT_REPORT.resolve():
         return GOLDENS
@@ -496,7 +493,7 @@ def gate_report(report: Path, executions: dict[str, list[Execution]]) -> None:
 
 def _is_default_run(execution: Execution, reports: list[Path]) -> bool:
     """Whether a run had the parameters the goldens were recorded with (the defaults)."""
-    from villagereport.report import DEFAULT_REPORT
+    from villagebook import DEFAULT_REPORT
 
     return reports[0] == DEFAULT_REPORT.resolve() and (len(reports) == 1 or "comparison" not in execution.source.name)
 

@@ -14,8 +14,8 @@ from villagereport.report import Report
 from villagereport import exercises
 from villagereport.narrative import join_items, outlet_name, place_line, published, romanised
 from villagereport.wording import escape_markdown, strings
+from villagebook import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 COMPARISON = "book/09_comparison"
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 

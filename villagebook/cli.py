@@ -1,0 +1,89 @@
+"""The build's command line: ``python -m villagebook build|goldens|handouts|validate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from villagebook import DEFAULT_REPORT
+from villagereport.cli import validate_files as _validate
+from villagereport.errors import ReportError
+
+
+def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True, cache: bool = True) -> int:
+    # Imported here: building needs papermill and Jupyter Book, validating does not.
+    from villagebook.build import BuildError, build
+
+    try:
+        executions = build([Path(r) for r in reports], langs, Path(out), run_gate=gate, use_cache=cache)
+    except (ReportError, BuildError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for lang, runs in executions.items():
+        for ex in runs:
+            print(f"{lang}: {ex.source.name}: " + ("unchanged, reused" if ex.cached else f"executed in {ex.seconds:.1f} s"))
+    print(f"published {out} ({', '.join(executions)})")
+    return 0
+
+
+def _goldens(report: str | None = None) -> int:
+    from villagebook.build import refresh_goldens
+
+    try:
+        written = refresh_goldens(report=Path(report) if report else None)
+    except ReportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"recorded {path}")
+    return 0
+
+
+def _handouts(site: str, out: str, solutions: bool) -> int:
+    from villagebook.classroom import handouts
+
+    written = handouts(Path(site), Path(out), solutions=solutions)
+    for path in written:
+        print(f"printed {path}")
+    if not written:
+        print(f"error: {site}: expected a built book (run make book first), got no section pages", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = argparse.ArgumentParser(prog="villagebook", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="check report files; one line per file, non-zero exit on a fault")
+    check.add_argument("reports", nargs="+", metavar="FILE")
+    make = commands.add_parser("build", help="execute the notebooks and publish the book")
+    make.add_argument("--report", action="append", metavar="FILE",
+                      help="report file; give several for a comparison page (default: Linjiang 2021)")
+    make.add_argument("--lang", action="append", metavar="LANG", help="zh or en; repeat for both (default: both)")
+    make.add_argument("--out", default="_build/html", help="where the site is published")
+    make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
+    make.add_argument("--no-cache", action="store_true", help="execute every notebook even if nothing changed")
+    record = commands.add_parser("goldens", help="re-record the goldens: tests/goldens from the default parameters, "
+                                                  "or tests/goldens/<id>/ for --report FILE")
+    record.add_argument("--report", metavar="FILE", help="record the goldens of this report (in Chinese)")
+    hand = commands.add_parser("handouts", help="print each section page of a built book to PDF")
+    hand.add_argument("--site", default="_build/html", help="the built book (default: _build/html)")
+    hand.add_argument("--out", default="_build/handouts", help="where the PDFs go")
+    hand.add_argument("--solutions", action="store_true", help="print the solutions too")
+    args = parser.parse_args(argv)
+    if args.command == "goldens":
+        return _goldens(args.report)
+    if args.command == "handouts":
+        return _handouts(args.site, args.out, args.solutions)
+    if args.command == "validate":
+        return _validate(args.reports)
+    if args.command == "build":
+        return _build(args.report or [str(DEFAULT_REPORT)], args.lang or ["zh", "en"], args.out, gate=not args.no_gate,
+                      cache=not args.no_cache)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
