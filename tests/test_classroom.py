@@ -13,7 +13,7 @@ import pytest
 from browser import require_chromium
 from conftest import DATA, FIXTURES, REPORTS
 from notebook_runs import NOTEBOOKS, outputs_text
-from villagereport import exercises, load_report
+from villagereport import exercises, load_catalogue, load_report
 from villagebook.classroom import SOLUTION_TAG, drift, handouts, student, teacher, with_parameters
 from villagereport.notebook import open_page
 from villagereport.numbers import format_number
@@ -208,6 +208,12 @@ def test_the_exercises_and_downloads_are_in_both_editions(built_site, lang):
     for kind in ("student", "teacher"):
         notebook = built_site / lang / "_static" / "notebooks" / kind / "01_overview.ipynb"
         assert f'href="../_static/notebooks/{kind}/01_overview.ipynb"' in page and notebook.exists()
+        # A plain title, in the edition's language, and no MyST syntax that only the book reads.
+        first = nbformat.read(notebook, as_version=4).cells[0].source
+        assert first == "# " + load_catalogue().sections.at["overview", f"title_{lang}"], first
+        assert "{glue" not in notebook.read_text(encoding="utf-8")
+        # The report the copy opens is offered beside it.
+        assert (notebook.parent / "linjiang-2021.yaml").is_file()
     guide = (built_site / lang / "book" / "teachers_guide.html").read_text(encoding="utf-8")
     for words in (("45分钟", "90分钟", "学习目标") if lang == "zh" else ("45-minute", "90-minute", "Learning goals")):
         assert words in guide

@@ -186,3 +186,28 @@ def test_no_figure_of_the_article_is_typed_in_a_template():
     for path in sorted((DATA.parent / "villagereport" / "text").glob("*.yaml")):
         typed = set(ARTICLE_NUMBER.findall(path.read_text(encoding="utf-8"))) & figures
         assert not typed, f"{path.name} types the article's figures {typed}"
+
+
+def test_each_section_notebook_shows_its_own_pandas_and_altair_in_a_few_lines():
+    visible: dict[str, set[str]] = {}
+    for path in sorted(NOTEBOOKS[0].parent.glob("0[1-7]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        # Cells a reader can open on the page (folded code with its output).
+        shown = [c.source for c in nb.cells if c.cell_type == "code" and "hide-input" in c.metadata.get("tags", [])]
+        lines = [line for source in shown for line in source.splitlines()]
+        assert len(lines) <= 60, f"{path.name}: {len(lines)} visible lines"
+        code = "\n".join(lines)
+        assert "alt.Chart(" in code and ".encode(" in code, f"{path.name}: no Altair encoding in view"
+        assert "page.figure(" in code, path.name
+        # Furniture is shown by its output only: no folded cell holds only a page.* call.
+        for cell in nb.cells:
+            if re.fullmatch(r"page\.(narrative|lists|figures|downloads|exercise|solution)\(\d*\)", cell.source.strip()):
+                assert "remove-input" in cell.metadata.get("tags", []), (path.name, cell.source)
+        visible[path.name] = {line.strip() for line in lines if line.strip() and not line.strip().startswith("#")}
+    assert len(visible) == 7
+    names = sorted(visible)
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            shared = visible[first] & visible[second]
+            # Some lines are shared (the changes chart, a share title), but no page is a copy of another.
+            assert len(shared) <= 0.5 * min(len(visible[first]), len(visible[second])), (first, second, shared)

@@ -30,7 +30,7 @@ from villagebook.classroom import write_copies
 from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
 from villagereport.exercises import solution_codes
-from villagereport.pages import PAGE_STEMS
+from villagereport.pages import PAGE_STEMS, Page
 from villagebook import DEFAULT_REPORT, ROOT
 from villagereport.report import load_report
 from villagereport.wording import LANGUAGES, strings
@@ -168,7 +168,8 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     # report and language, by the report's file name: the file is offered beside them.
     copies = stage_dir / "_static" / "notebooks"
     write_copies(notebooks(book), copies, parameters={"report": reports[0].name, "lang": lang},
-                 solutions={f"{stem}.ipynb": solution_codes(loaded[0], section) for section, stem in PAGE_STEMS.items()})
+                 solutions={f"{stem}.ipynb": solution_codes(loaded[0], section) for section, stem in PAGE_STEMS.items()},
+                 titles={f"{stem}.ipynb": Page(section, loaded[0], lang).title for section, stem in PAGE_STEMS.items()})
     for kind in ("student", "teacher"):
         shutil.copy2(reports[0], copies / kind / reports[0].name)
     jobs = []

@@ -104,12 +104,27 @@ def with_parameters(nb: nbformat.NotebookNode, values: dict[str, str]) -> nbform
     return nb
 
 
+GLUED_TITLE = "{glue:text}`page_title`"
+
+
+def with_title(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+    """The notebook with its heading as plain text: a downloaded copy runs outside the book,
+    where MyST's glue syntax would show as it is."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and GLUED_TITLE in cell.source:
+            cell.source = cell.source.replace(GLUED_TITLE, title)
+    return nb
+
+
 def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str] | None = None,
-                 solutions: dict[str, dict[int, str]] | None = None) -> list[Path]:
+                 solutions: dict[str, dict[int, str]] | None = None,
+                 titles: dict[str, str] | None = None) -> list[Path]:
     """Write student/ and teacher/ copies of each notebook that has solutions, under ``target``.
 
     With ``parameters`` (report, lang), the copies open the book's own report and language;
-    ``solutions`` (notebook name -> exercise number -> pandas) go into the teacher's copies.
+    ``solutions`` (notebook name -> exercise number -> pandas) go into the teacher's copies;
+    ``titles`` (notebook name -> title) replace the book's glued heading with plain text.
     """
     written = []
     for path in sources:
@@ -118,6 +133,8 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
             continue
         if parameters:
             source = with_parameters(source, parameters)
+        if titles and path.name in titles:
+            source = with_title(source, titles[path.name])
         lang = (parameters or {}).get("lang", "zh")
         codes = (solutions or {}).get(path.name)
         for kind, make in (("student", lambda nb: student(nb, lang)), ("teacher", lambda nb: teacher(nb, codes))):

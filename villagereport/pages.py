@@ -170,6 +170,8 @@ class Page:
 
     def chart_title(self, chart: str, **context: object) -> str:
         """The chart's title: the first of its titles in the words whose figures the report has."""
+        if chart not in self.words["chart_titles"]:
+            raise KeyError(f"no chart title {chart!r} under chart_titles in villagereport/text/{self.lang}.yaml")
         return self._title(chart, **context)
 
     # Column names the notebooks use, and the word each is headed with in a chart's table.
