@@ -20,7 +20,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: book test test-page validate goldens handouts benchmark venv system-packages requirements clean
+.PHONY: book test test-quick test-page validate goldens handouts benchmark venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ book: venv
 
 test: venv system-packages
 	$(BIN)/python -m pytest
+
+# The quick loop while working: everything that needs no site build, browser or kernel, and
+# fewer generated reports (about a minute).
+test-quick: venv
+	VILLAGEBOOK_EXAMPLES=15 $(BIN)/python -m pytest -q -m "not slow"
 
 # chromium and CJK fonts for the browser tests (installed with apt-get when missing).
 system-packages:

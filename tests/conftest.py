@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,23 @@ def body() -> str:
 @pytest.fixture(scope="session")
 def excerpt():
     return lambda report_id: _read(EXCERPTS[report_id])
+
+
+# Builds in tests (in this process and in the commands they start) keep their executions in a
+# cache of their own, never the developer's _build/cache: a stale entry there could hide a fault.
+os.environ["VILLAGEBOOK_CACHE"] = tempfile.mkdtemp(prefix="villagebook-test-cache-")
+
+# Tests that build a site or start kernels; `pytest -m "not slow"` is the quick loop.
+SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py"}
+SLOW_FIXTURES = {"built_site", "executed", "published", "hostile_site"}
+
+
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    for item in items:
+        path = Path(str(item.fspath))
+        if (path.suffix == ".ipynb" or path.name in SLOW_MODULES
+                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("kernels")):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

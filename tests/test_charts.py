@@ -138,8 +138,22 @@ def test_theme_is_registered_enabled_and_colour_blind_safe():
     config = alt.theme.get()()["config"]
     assert config["range"]["category"] == charts.PALETTE
     assert "Noto Sans CJK SC" in config["font"]
-    # Okabe-Ito: the eight colours of the published colour-blind-safe palette.
-    assert charts.PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]
+
+
+def _colours(value) -> set[str]:  # type: ignore[no-untyped-def]
+    """Every colour a spec names (mark colours, strokes, scale ranges)."""
+    if isinstance(value, dict):
+        return set().union(*(_colours(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_colours(v) for v in value)) if value else set()
+    return {value.upper()} if isinstance(value, str) and value.startswith("#") and len(value) == 7 else set()
+
+
+def test_every_colour_a_page_draws_is_from_the_palette_or_a_neutral_grey(linjiang_charts):
+    allowed = {c.upper() for c in charts.PALETTE} | {"#888888", "#D9D9D9", "#EEEEEE", "#555555"}
+    drawn = set().union(*(_colours(spec) for *_, spec in linjiang_charts))
+    assert drawn - allowed == set()
+    assert len(drawn & {c.upper() for c in charts.PALETTE}) >= 3  # the check saw the palette in use
 
 
 def test_renderer_output_is_deterministic_and_names_the_chart_by_its_content():

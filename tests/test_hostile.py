@@ -24,9 +24,17 @@ HOSTILE = FIXTURES / "hostile" / "hostile.yaml"
 MINIMAL = yaml.safe_load((FIXTURES / "minimal.yaml").read_text(encoding="utf-8"))
 
 
-def test_the_corpus_holds_at_least_thirty_bad_or_hostile_reports():
-    corpus = list((FIXTURES / "bad").iterdir()) + list((FIXTURES / "hostile").iterdir())
-    assert len(corpus) >= 30
+def test_every_bad_report_is_refused_in_one_line_naming_it_and_the_hostile_one_loads():
+    refused = 0
+    for path in sorted((FIXTURES / "bad").iterdir()):
+        with pytest.raises(ReportError) as err:
+            load_report(path)
+        message = str(err.value)
+        assert "\n" not in message and path.name in message, message
+        refused += 1
+    assert refused >= 30  # the corpus is all there: a missing folder would pass the loop above
+    # Hostile text is not a fault: the report loads, and the pages show it inert (below).
+    assert load_report(HOSTILE).id
 
 
 def test_a_file_of_tens_of_megabytes_is_refused_without_reading_it(tmp_path):
@@ -177,6 +185,7 @@ def _build_command(target: Path) -> list[str]:
             "--out", str(target)]
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_the_site_and_sources_untouched_and_the_next_one_succeeds(tmp_path):
     target = tmp_path / "html"
     build([DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"], target, run_gate=False)

@@ -8,6 +8,7 @@ and a stated figure (level, change or previous level) the narrative does not say
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -189,7 +190,9 @@ def reports(draw):
             "election_year": 2021, "figures": chosen}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 60 generated reports in `make test`; the quick loop (`make test-quick`) draws fewer.
+@settings(max_examples=int(os.environ.get("VILLAGEBOOK_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(document=reports())
 def test_generated_reports_of_every_shape_pass_the_scan(document):
     with tempfile.TemporaryDirectory() as scratch:

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import DATA, ROOT
 from villagebook.build import BuildError, compare_with_goldens, GOLDENS, build, run_jobs, stage
+from villagebook import cache
 from villagebook.cache import execution_key
 
 LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
@@ -34,7 +35,7 @@ def test_a_warm_build_executes_nothing_and_a_changed_report_reruns_only_its_read
     assert "47.96" in (target / "zh" / "book" / "09_comparison.html").read_text(encoding="utf-8")
 
 
-def test_the_key_follows_source_parameters_data_and_declared_reads(tmp_path):
+def test_the_key_follows_source_parameters_data_and_declared_reads(tmp_path, monkeypatch):
     notebook = ROOT / "book" / "01_overview.ipynb"
     key = execution_key(notebook, {"lang": "zh"}, [LINJIANG])
     assert key == execution_key(notebook, {"lang": "zh"}, [LINJIANG])
@@ -47,10 +48,19 @@ def test_the_key_follows_source_parameters_data_and_declared_reads(tmp_path):
     nb.cells[4].source += "\n"
     nbformat.write(nb, edited)
     assert key != execution_key(edited, {"lang": "zh"}, [LINJIANG])
-    # The guide declares the example report it reads; a change there reaches its key.
+    # The guide declares the example report it reads; a change to that file reaches its key.
     guide = ROOT / "book" / "08_your_county.ipynb"
     reads = nbformat.read(guide, as_version=4).metadata["villagebook"]["reads"]
     assert "data/reports/tongguan-2021.yaml" in reads
+    root = tmp_path / "root"
+    example = root / "data" / "reports" / "tongguan-2021.yaml"
+    example.parent.mkdir(parents=True)
+    shutil.copy2(ROOT / "data" / "reports" / "tongguan-2021.yaml", example)
+    monkeypatch.setattr(cache, "ROOT", root)
+    before = execution_key(guide, {"lang": "zh"}, [LINJIANG])
+    assert before == execution_key(guide, {"lang": "zh"}, [LINJIANG])
+    example.write_text(example.read_text(encoding="utf-8").replace("value: ", "value:  ", 1), encoding="utf-8")
+    assert execution_key(guide, {"lang": "zh"}, [LINJIANG]) != before
 
 
 def test_parallel_and_serial_runs_give_the_same_outputs(tmp_path):

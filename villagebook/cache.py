@@ -10,6 +10,7 @@ one is the same as running it again.
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import sys
 from functools import cache
@@ -22,7 +23,8 @@ from villagereport.catalogue import CATALOGUE_PATH
 
 # The build and the library it runs: a change to either makes every cached execution stale.
 PACKAGES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "villagereport")
-CACHE = ROOT / "_build" / "cache"
+# Executions kept between builds; tests point it at a temporary folder of their own.
+CACHE = Path(os.environ.get("VILLAGEBOOK_CACHE") or ROOT / "_build" / "cache")
 # Versions that shape outputs: a new one invalidates every cached execution.
 RUNTIME = ("papermill", "nbclient", "ipykernel", "altair", "pandas", "jinja2", "jsonschema", "pyyaml")
 

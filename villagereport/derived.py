@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -211,9 +212,20 @@ def ratios(report: Report) -> list[dict]:
     return rows
 
 
+# A loaded report never changes (Report is frozen), so its derived table is worked out once.
+# (Keyed by identity: a report's fields are dicts, so it has no hash; the entry goes with it.)
+_DERIVED: dict[int, pd.DataFrame] = {}
+
+
 def derive(report: Report) -> pd.DataFrame:
-    """All derived figures of ``report`` as one table (see COLUMNS); nothing is typed in."""
-    rows = previous_terms(report) + share_checks(report) + implied_wholes(report) + ratios(report)
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    table.insert(0, "report", report.id)
-    return table
+    """All derived figures of ``report`` as one table (see COLUMNS); nothing is typed in.
+
+    Each call returns a fresh copy, so a caller may change it freely."""
+    key = id(report)
+    if key not in _DERIVED:
+        rows = previous_terms(report) + share_checks(report) + implied_wholes(report) + ratios(report)
+        table = pd.DataFrame(rows, columns=COLUMNS)
+        table.insert(0, "report", report.id)
+        _DERIVED[key] = table
+        weakref.finalize(report, _DERIVED.pop, key, None)
+    return _DERIVED[key].copy()
