@@ -63,16 +63,19 @@ def test_the_key_follows_source_parameters_data_and_declared_reads(tmp_path, mon
     assert execution_key(guide, {"lang": "zh"}, [LINJIANG]) != before
 
 
-def test_parallel_and_serial_runs_give_the_same_outputs(tmp_path):
-    jobs = stage([LINJIANG], "en", ["en"], tmp_path / "a")[:3]
-    serial = [e.output.read_text(encoding="utf-8") for e in run_jobs(jobs, use_cache=False, workers=1)]
-    again = stage([LINJIANG], "en", ["en"], tmp_path / "b")[:3]
-    parallel = [e.output.read_text(encoding="utf-8") for e in run_jobs(again, use_cache=False, workers=2)]
+def test_warm_kernels_give_a_fresh_kernels_outputs_and_shut_down_cleanly(tmp_path, capfd):
+    def cells(executions):
+        return [[(c.get("execution_count"), c.get("outputs")) for c in nbformat.read(e.output, as_version=4).cells]
+                for e in executions]
 
-    def outputs(text):
-        return [c.get("outputs") for c in nbformat.reads(text, as_version=4).cells]
-
-    assert [outputs(t) for t in serial] == [outputs(t) for t in parallel]
+    # Four notebooks each way, so a warm kernel runs several in turn after one another.
+    fresh = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "a")[:4], use_cache=False, workers=1, warm=False)
+    parallel = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "b")[:4], use_cache=False, workers=2, warm=True)
+    serial = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "c")[:4], use_cache=False, workers=1, warm=True)
+    assert cells(fresh) == cells(parallel) == cells(serial)
+    assert [count for count, _ in cells(parallel)[1] if count][0] == 1  # numbered from 1, as a fresh kernel does
+    logs = capfd.readouterr()
+    assert "KeyboardInterrupt" not in logs.err + logs.out
 
 
 def test_the_gate_on_reused_executions_names_the_changed_cells(tmp_path):

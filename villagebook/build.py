@@ -8,6 +8,7 @@ step passed.
 from __future__ import annotations
 
 import concurrent.futures
+import multiprocessing.util
 import ctypes
 import hashlib
 import os
@@ -24,6 +25,8 @@ import nbformat
 import papermill
 import yaml
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
 
 from villagebook.cache import CACHE, execution_key, package_digest, tree_digest
 from villagebook.classroom import write_copies
@@ -96,19 +99,78 @@ def _failed_cell(executed: Path, source: Path) -> str:
     return "(no cell recorded an error)"
 
 
-def execute(source: Path, output: Path, parameters: dict) -> Execution:
-    """Run one notebook with papermill and ``parameters`` into ``output``."""
+# One kernel per worker process, kept warm from one notebook to the next: a kernel's start and
+# the pandas/Altair/villagereport imports are paid once per worker, not once per notebook.
+_WARM: dict[str, IPCKernelManager] = {}
+# Run before each notebook in a warm kernel, so that it starts as a fresh kernel would: no names
+# left from the notebook before, warnings shown again, the notebook's folder as the cwd.
+_RESET_CELLS = (
+    "import gc, os, sys, warnings\n"
+    "for _module in list(sys.modules.values()):\n"
+    "    getattr(_module, '__warningregistry__', {}).clear()\n"
+    "warnings._filters_mutated()\n"
+    "os.chdir(CWD)",
+    "%reset -f",
+    "import gc; gc.collect(); del gc",
+)
+
+
+def _kernel(cwd: Path, warm: bool) -> IPCKernelManager | None:
+    """This process's warm kernel, reset for the next notebook (started by its first notebook)."""
+    if not warm:
+        return None
+    km = _WARM.get("km")
+    if km is not None and km.has_kernel and not run_sync(km.is_alive)():
+        _WARM.pop("km")  # the kernel died (a notebook ended it): start another
+        km = None
+    if km is None:
+        km = _WARM["km"] = IPCKernelManager(kernel_name="python3")
+        multiprocessing.util.Finalize(km, _shutdown_warm, exitpriority=10)
+    elif km.has_kernel:
+        cells = [c.replace("CWD", repr(str(cwd))) for c in _RESET_CELLS]
+        reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+        NotebookClient(reset, km=km, kernel_name="python3").execute()
+    return km
+
+
+def _shutdown_warm() -> None:
+    """Shut the warm kernel down politely (a shutdown request, not a signal)."""
+    km = _WARM.pop("km", None)
+    if km is not None and km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=False)
+
+
+def _as_fresh(output: Path) -> None:
+    """Number the executed cells 1, 2, 3 ... as a fresh kernel numbers them."""
+    nb = nbformat.read(output, as_version=4)
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
+    nbformat.write(nb, output)
+
+
+def execute(source: Path, output: Path, parameters: dict, *, warm: bool = False) -> Execution:
+    """Run one notebook with papermill and ``parameters`` into ``output``; with ``warm``, in this
+    process's warm kernel, reset first, with outputs as a fresh kernel gives them."""
     output.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    km = _kernel(source.parent, warm)
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=parameters,
             kernel_name="python3", progress_bar=False, cwd=str(source.parent), log_output=False,
-            kernel_manager_class=f"{__name__}.IPCKernelManager",
+            **({"km": km} if km is not None else {"kernel_manager_class": f"{__name__}.IPCKernelManager"}),
         )
     except papermill.PapermillExecutionError as err:
         msg = f"{source.name}: {_failed_cell(output, source)}"
         raise BuildError(msg) from err
+    if km is not None:
+        _as_fresh(output)
     hide_parameter_cells(output)
     return Execution(source, output, time.perf_counter() - started)
 
@@ -181,7 +243,7 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     return jobs
 
 
-def _run_job(job: Job, use_cache: bool) -> Execution:
+def _run_job(job: Job, use_cache: bool, warm: bool = True) -> Execution:
     """Run one job, or copy its cached execution when nothing it depends on has changed."""
     key = execution_key(job.notebook, job.parameters, list(job.reports))
     cached = CACHE / f"{key}.ipynb"
@@ -189,7 +251,7 @@ def _run_job(job: Job, use_cache: bool) -> Execution:
         job.output.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(cached, job.output)
         return Execution(job.notebook, job.output, 0.0, cached=True)
-    execution = execute(job.notebook, job.output, job.parameters)
+    execution = execute(job.notebook, job.output, job.parameters, warm=warm)
     if use_cache:
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -198,13 +260,18 @@ def _run_job(job: Job, use_cache: bool) -> Execution:
     return execution
 
 
-def run_jobs(jobs: list[Job], *, use_cache: bool = True, workers: int | None = None) -> list[Execution]:
-    """Run every job, in parallel on all cores, each in a kernel of its own."""
+def run_jobs(jobs: list[Job], *, use_cache: bool = True, workers: int | None = None,
+             warm: bool = True) -> list[Execution]:
+    """Run every job, in parallel on all cores: one process per core, each with one kernel kept
+    warm from notebook to notebook (``warm=False``: a fresh kernel for every notebook)."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2:
-        return [_run_job(job, use_cache) for job in jobs]
+        try:
+            return [_run_job(job, use_cache, warm) for job in jobs]
+        finally:
+            _shutdown_warm()
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_run_job, job, use_cache) for job in jobs]
+        futures = [pool.submit(_run_job, job, use_cache, warm) for job in jobs]
         try:
             return [future.result() for future in futures]
         except BaseException:
