@@ -59,9 +59,12 @@ test-page: venv
 handouts: venv system-packages
 	$(BIN)/python -m villagebook handouts --site $(OUT) --out _build/handouts$(if $(filter yes,$(SOLUTIONS)), --solutions)
 
-# Build times against the plain Jupyter Book way, and bytes per page (prints a table).
+# Build times against the plain Jupyter Book way, bytes per page, and time to the first chart
+# in a browser (prints tables).
 benchmark: venv
 	$(BIN)/python benchmarks/build_speed.py
+	$(MAKE) --no-print-directory book OUT=_build/benchmark-site
+	$(BIN)/python benchmarks/page_speed.py _build/benchmark-site
 
 validate: venv
 	$(BIN)/python -m villagereport validate $(or $(REPORT),data/reports/*.yaml)

@@ -7,12 +7,16 @@ Run with `make benchmark` (or `.venv/bin/python benchmarks/build_speed.py`). It 
 (c) our build, warm, nothing changed;
 (d) our build after one figure changed in one report (a copy of Jiaxiang's, compared with
     Linjiang's), with the notebooks it re-executed;
+(e) a build of several other reports, one after another (both editions each, gated), as a
+    province's worth of counties would be built: seconds per report-edition, reports per hour;
 then the ratios to (a), and bytes per page with the shared vega library counted once.
+Its executions go to a cache of its own, never the developer's _build/cache.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -25,12 +29,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Before the build is imported: it reads where its cache is when it loads.
+os.environ["VILLAGEBOOK_CACHE"] = tempfile.mkdtemp(prefix="villagebook-bench-cache-")
 
 from villagebook.build import BUILD, build, notebooks, stage  # noqa: E402
 from villagebook.cache import CACHE  # noqa: E402
 
 LINJIANG = ROOT / "data" / "reports" / "linjiang-2021.yaml"
 JIAXIANG = ROOT / "data" / "reports" / "jiaxiang-2021.yaml"
+# (e): real reports of other places, of different shapes and lengths.
+MANY = [ROOT / "data" / "reports" / f"{name}.yaml" for name in ("baiyin-2021", "bazhou-2021", "lingqiu-2021", "xixian-2021")]
 
 
 def plain_way(scratch: Path) -> float:
@@ -85,7 +93,7 @@ def main() -> None:
     try:
         target = scratch / "site"
         a = plain_way(scratch)
-        shutil.rmtree(CACHE, ignore_errors=True)
+        shutil.rmtree(CACHE, ignore_errors=True)  # the benchmark's own cache: (b) starts cold
         b, cold = timed([LINJIANG], target)
         c, warm = timed([LINJIANG], target)
         # (d): a book comparing Linjiang with a copy of Jiaxiang; warm it, change one figure, rebuild.
@@ -98,6 +106,10 @@ def main() -> None:
         d, changed = timed([LINJIANG, copy], scratch / "site-d")
         rerun = sorted(f"{lang}:{e.source.name}" for lang, runs in changed.items() for e in runs if not e.cached)
         pages = bytes_per_page(target)
+        started = time.perf_counter()
+        for report in MANY:
+            build([report], ["zh", "en"], scratch / f"many-{report.stem}", run_gate=True)
+        e = time.perf_counter() - started
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -110,8 +122,12 @@ def main() -> None:
     print(f"{'(c) ours, warm: nothing changed':<58} {c:>8.1f} {c / a:>7.2f} {executed(warm):>9}")
     print(f"{'(d) ours, one figure changed in one report':<58} {d:>8.1f} {d / a:>7.2f} {executed(changed):>9}")
     print(f"    re-executed in (d): {', '.join(rerun) or 'nothing'}")
-    print(f"targets: (b)/(a) <= 1.0: {'met' if b / a <= 1.0 else 'NOT met'}; "
-          f"(c)/(a) <= 0.15: {'met' if c / a <= 0.15 else 'NOT met'}")
+    per_edition = e / (2 * len(MANY))
+    print(f"{f'(e) ours, {len(MANY)} other reports x 2 editions, one after another':<58} {e:>8.1f} {e / a:>7.2f} "
+          f"{len(MANY) * 2 * len(notebooks()):>9}")
+    print(f"    {per_edition:.1f} s per report-edition; {3600 / (e / len(MANY)):.0f} reports (both editions) an hour")
+    print(f"targets: (b)/(a) <= 0.7: {'met' if b / a <= 0.7 else 'NOT met'}; "
+          f"(c)/(a) <= 0.05: {'met' if c / a <= 0.05 else 'NOT met'}")
     print()
     print(f"{'page (zh edition)':<34} {'HTML':>9} {'chart data':>11} {'new JS+CSS':>11}")
     for row in pages:
@@ -121,7 +137,7 @@ def main() -> None:
           f"{total['scripts_and_styles_new']:>11,}")
     bundle = ROOT / "_static" / "vendor" / "vega-bundle.min.js"
     print(f"of which the vega bundle, loaded once and cached: {bundle.stat().st_size:,} bytes")
-    (BUILD / "benchmark.json").write_text(json.dumps({"a": a, "b": b, "c": c, "d": d, "rerun_d": rerun,
+    (BUILD / "benchmark.json").write_text(json.dumps({"a": a, "b": b, "c": c, "d": d, "e": e, "rerun_d": rerun,
                                                       "pages": pages}, indent=1), encoding="utf-8")
 
 

@@ -2,7 +2,7 @@
 
 Altair's default HTML embeds a random element id and loads vega from a CDN; this renderer
 names the element after a hash of the spec (same chart, same bytes) and expects vegaEmbed
-from ``_static/vendor/vega-bundle.min.js``, which the book loads once on every page.
+from ``_static/vendor/vega-bundle.min.js``, which the book loads, deferred, on the pages that have charts.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ def _table(columns: list[str], rows: list[list[object]]) -> str:
 
 _SCRIPT = """(function(){
 var id="%(id)s";
+function draw(){
 var el=document.getElementById(id);
 var spec=JSON.parse(document.getElementById(id+"-spec").textContent);
 if(!window.vegaEmbed){el.textContent=%(no_js)s;return;}
@@ -78,6 +79,9 @@ result.view.toImageURL(format,format==="png"?2:1).then(function(url){
 var link=document.createElement("a");link.href=url;link.download=id+"."+format;
 document.body.appendChild(link);link.click();link.remove();});});});
 }).catch(function(error){console.error(error);});
+}
+// The chart library loads deferred, after the page's text: draw once the document is parsed.
+if(document.readyState==="loading"){document.addEventListener("DOMContentLoaded",draw);}else{draw();}
 })();"""
 
 

@@ -1,0 +1,70 @@
+"""How soon a reader sees the first chart: time from navigation to the first chart's marks.
+
+Run with `make benchmark` after `make book` (or `.venv/bin/python benchmarks/page_speed.py
+[SITE]`). It serves the built site on 127.0.0.1, opens each edition's first section page in
+chromium (Debian's, through Playwright) with an empty cache and again with a warm one, and
+prints milliseconds to the first drawn mark, and the bytes of scripts and styles the page
+loaded. Target: a cold first chart within 1000 ms on this machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("zh/book/01_overview.html", "en/book/01_overview.html")
+# Resolves when the first chart has drawn a mark, with the time since navigation started.
+FIRST_MARK = """() => new Promise(resolve => {
+  const look = () => {
+    const mark = document.querySelector('.vb-chart svg .mark-rect path, .vb-chart svg .mark-symbol path, '
+                                        + '.vb-chart svg .mark-text text, .vb-chart svg .mark-rule line');
+    if (mark) { resolve(performance.now()); } else { requestAnimationFrame(look); }
+  };
+  look();
+})"""
+
+
+def main() -> None:
+    site = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "html"
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        for path in PAGES:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            loaded: list[int] = []
+            page.on("response", lambda r: loaded.append(len(r.body())) if r.url.endswith((".js", ".css"))
+                    or ".js?" in r.url or ".css?" in r.url else None)
+            for cache in ("cold", "warm"):
+                loaded.clear()
+                page.goto(f"{origin}/{path}", wait_until="commit")
+                first = page.evaluate(FIRST_MARK)
+                page.wait_for_load_state("load")
+                rows.append((path, cache, first, sum(loaded)))
+            context.close()
+        browser.close()
+    server.shutdown()
+    print(f"{'page':<28} {'cache':<6} {'first chart (ms)':>17} {'JS+CSS bytes':>13}")
+    for path, cache, first, size in rows:
+        # Bytes of the page's scripts and styles (from the network cold, from the cache warm).
+        print(f"{path:<28} {cache:<6} {first:>17.0f} {size:>13,}")
+    cold = [first for _, cache, first, _ in rows if cache == "cold"]
+    print(f"target: cold first chart <= 1000 ms: {'met' if max(cold) <= 1000 else 'NOT met'} (worst {max(cold):.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
