@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, Server, require_chromium
 from conftest import DATA, FIXTURES, ROOT
 from villagereport import ReportError, load_report
-from villagebook.build import build
+from villagebook.build import BUILD, build
 
 HOSTILE = FIXTURES / "hostile" / "hostile.yaml"
 MINIMAL = yaml.safe_load((FIXTURES / "minimal.yaml").read_text(encoding="utf-8"))
@@ -190,11 +190,17 @@ def test_a_killed_build_leaves_the_site_and_sources_untouched_and_the_next_one_s
     target = tmp_path / "html"
     build([DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"], target, run_gate=False)
     site_before, sources_before = _digest([target]), _digest(SOURCES)
-    for delay in (3, 14):  # while notebooks execute, and later, while Jupyter Book builds
+    # Killed at two moments, found by what the build has written (not by a delay, which a
+    # faster build outruns): once its notebooks are staged and running, and once Jupyter Book runs.
+    for marker in ("zh/source/_toc.yml", "zh/output"):
         process = subprocess.Popen(_build_command(target), cwd=ROOT, start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        assert process.poll() is None, "the build finished before it could be interrupted"
+        work = BUILD / "work" / str(process.pid)
+        deadline = time.monotonic() + 120
+        while not (work / marker).exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None, f"the build finished before it reached {marker}"
+        assert (work / marker).exists(), f"the build did not reach {marker} in two minutes"
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         assert _digest([target]) == site_before
