@@ -39,7 +39,7 @@ test: venv system-packages
 # The quick loop while working: everything that needs no site build, browser or kernel, and
 # fewer generated reports (about a minute).
 test-quick: venv
-	VILLAGEBOOK_EXAMPLES=15 $(BIN)/python -m pytest -q -m "not slow"
+	VILLAGEBOOK_EXAMPLES=8 $(BIN)/python -m pytest -q -m "not slow"
 
 # chromium and CJK fonts for the browser tests (installed with apt-get when missing).
 system-packages:

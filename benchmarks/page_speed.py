@@ -47,8 +47,12 @@ def main() -> None:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             loaded: list[int] = []
-            page.on("response", lambda r: loaded.append(len(r.body())) if r.url.endswith((".js", ".css"))
-                    or ".js?" in r.url or ".css?" in r.url else None)
+
+            def count(response) -> None:  # type: ignore[no-untyped-def]
+                if response.url.split("?")[0].endswith((".js", ".css")) and response.status < 300:
+                    loaded.append(len(response.body()))
+
+            page.on("response", count)
             for cache in ("cold", "warm"):
                 loaded.clear()
                 page.goto(f"{origin}/{path}", wait_until="commit")

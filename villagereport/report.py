@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from villagereport.catalogue import CATALOGUE_PATH, Catalogue, load_catalogue
+from villagereport.catalogue import Catalogue, load_catalogue
 from villagereport.errors import ReportError, shown
 from villagereport.numbers import decimals_of, found_in, renderings
 from villagereport.safe_yaml import read_yaml
