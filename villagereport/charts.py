@@ -49,7 +49,13 @@ def bars_by_unit(data: pd.DataFrame) -> alt.VConcatChart:
     for unit in dict.fromkeys(data["unit_name"]):
         rows = data[data["unit_name"] == unit]
         base = alt.Chart(rows).encode(y=alt.Y("name:N", title=None, sort=None), tooltip=["name:N", "shown:N"])
-        bars = base.mark_bar().encode(x=alt.X("value:Q", title=unit, scale=alt.Scale(zero=True)))
-        text = base.mark_text(align="left", dx=4).encode(x="value:Q", text="shown:N")
-        panels.append(alt.layer(bars, text).properties(width=PANEL_WIDTH, height=alt.Step(26)))
+        # A fall's label sits left of its bar: room for it where a panel has falls.
+        scale = alt.Scale(zero=True, padding=36) if (rows["value"] < 0).any() else alt.Scale(zero=True)
+        bars = base.mark_bar().encode(x=alt.X("value:Q", title=unit, scale=scale))
+        # Each label just past its bar's end: right of a rise, left of a fall.
+        rises = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=4).encode(
+            x="value:Q", text="shown:N")
+        falls = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-4).encode(
+            x="value:Q", text="shown:N")
+        panels.append(alt.layer(bars, rises, falls).properties(width=PANEL_WIDTH, height=alt.Step(26)))
     return alt.vconcat(*panels, spacing=18)
