@@ -14,7 +14,6 @@ from villagebook import build
 
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
-KERNEL_MANAGER = "villagebook.build.IPCKernelManager"
 
 
 def run(notebook: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:

@@ -175,7 +175,7 @@ class Page:
         return self._title(chart, **context)
 
     # Column names the notebooks use, and the word each is headed with in a chart's table.
-    HEADERS = {"name": "indicator", "term": "term", "shown": "value", "share_shown": "share", "part": "part",
+    HEADERS = {"name": "indicator", "term": "term", "shown": "value", "part": "part",
                "whole": "whole", "basis": "basis", "unit_name": "unit", "step": "step", "item": "item",
                "range": "range", "status": "status", "verdict": "status"}
 
@@ -426,18 +426,15 @@ class Page:
         """
         if self.section == "checking":
             return self._derived_table()
-        figures = self.report.all_figures
-        here = figures[figures["section"] == self.section]
+        # The page's own tidy table: the same names and figures as printed that the notebook uses.
+        here = self.table.join(self.report.all_figures[["note"]])
         if here.empty:
             return None  # the narrative has said, once, that the section has no figures
         col = self.words["page"]["column"]
-        number_words = self.words["number"]
         rows = []
         for key, row in here.iterrows():
-            value = "" if pd.isna(row["value"]) else format_figure(row["value"], row["unit"], self.lang, _places(row),
-                                                                    row["qualifier"], number_words)
             previous = "" if pd.isna(row["previous"]) else format_figure(row["previous"], row["unit"], self.lang)
-            rows.append({col["indicator"]: self._scoped_name(key), col["value"]: value,
+            rows.append({col["indicator"]: row["name"], col["value"]: row["shown"],
                          col["previous"]: previous, col["change"]: change_text(self.report, key, self.lang),
                          col["note"]: note_in(row["note"], self.lang, any_language=True),
                          col["quote"]: f"「{row['quote']}」"})
