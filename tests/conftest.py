@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -52,11 +55,17 @@ def excerpt():
 
 # Builds in tests (in this process and in the commands they start) keep their executions in a
 # cache of their own, never the developer's _build/cache: a stale entry there could hide a fault.
+# (One per process: each pytest-xdist worker has its own, removed when it exits.)
 os.environ["VILLAGEBOOK_CACHE"] = tempfile.mkdtemp(prefix="villagebook-test-cache-")
+atexit.register(shutil.rmtree, os.environ["VILLAGEBOOK_CACHE"], True)
 
 # Tests that build a site or start kernels; `pytest -m "not slow"` is the quick loop.
 SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py"}
 SLOW_FIXTURES = {"built_site", "executed", "published", "hostile_site"}
+# pytest-xdist runs the tests on one worker per core. Each module that builds a site of its own
+# (module-scoped) and each golden (nbval runs its cells in order in one kernel) goes to one worker
+# whole; every other test goes wherever a worker is free.
+WHOLE_MODULES = {"test_browser.py", "test_editions.py", "test_hostile.py", "test_pipeline.py", "test_speed.py"}
 
 
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
@@ -67,14 +76,43 @@ def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
             item.add_marker(pytest.mark.slow)
 
 
+class _Scheduler:
+    """pytest-xdist's loadscope with the units above: whole modules where needed, else single tests."""
+
+    @staticmethod
+    def pytest_xdist_make_scheduler(config, log):  # type: ignore[no-untyped-def]
+        from xdist.scheduler import LoadScopeScheduling
+
+        class ByModuleWhereNeeded(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                file = nodeid.split("::", 1)[0]
+                return file if file.endswith(".ipynb") or Path(file).name in WHOLE_MODULES else nodeid
+
+        return ByModuleWhereNeeded(config, log)
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_Scheduler())
+
+
 @pytest.fixture(scope="session")
-def built_site():
-    """The book as the pipeline publishes it, both editions, under _build/test-site/.
+def built_site(tmp_path_factory):
+    """The book as the pipeline publishes it, both editions, built once per test session and
+    shared by every pytest-xdist worker (the first to need it builds it, the others wait).
 
     The gate is left to test_pipeline.py, which builds with it.
     """
     from villagebook.build import build
 
-    target = ROOT / "_build" / "test-site"
-    build([DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"], target, run_gate=False)
+    # Each worker's base folder sits in the session's; without xdist the base folder is the session's.
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    target, done = shared / "built-site", shared / "built-site.done"
+    with open(shared / "built-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            build([DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"], target, run_gate=False)
+            done.touch()
     return target

@@ -1,17 +1,22 @@
 """Run a book notebook's own cells in this process, as a kernel would, and keep what they show.
 
-A kernel adds nothing to what the page scan and the chart tests check (the text and specs a
-page shows), so they run the notebooks' code here: the same cells, seconds for every report.
-The real papermill runs stay in test_notebooks and the gate.
+A kernel adds nothing to what the page scan, the chart tests and the report × language matrix
+check (the text and specs a page shows), so they run the notebooks' code here: the same cells,
+seconds for every report. The real runs stay where a kernel is what is tested: the goldens
+(nbval), one papermill run of every notebook in test_notebooks, the builds and the classroom copies.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
+import warnings
 from functools import cache
 from pathlib import Path
 
 import nbformat
+from IPython.core.formatters import DisplayFormatter
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
@@ -40,3 +45,20 @@ def run(section: str, report: str | Path | None, lang: str) -> list[tuple[str, o
         if "parameters" in tags:
             namespace.update(report=None if report is None else str(report), lang=lang)
     return shown
+
+
+def outputs(section: str, report: str | Path, lang: str) -> tuple[list[dict], str]:
+    """What a kernel would send for each output (its MIME bundle, made by IPython's own display
+    formatter), and whatever the cells wrote to stdout or stderr, warnings included."""
+    formatter = DisplayFormatter()
+    written = io.StringIO()
+    with contextlib.redirect_stdout(written), contextlib.redirect_stderr(written), \
+            warnings.catch_warnings(record=True) as caught:
+        # As in a kernel: warnings shown once per place, deprecations only from the notebook's own code.
+        warnings.simplefilter("default")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+        bundles = [formatter.format(value)[0] for _, value in run(section, report, lang)]
+    for warning in caught:
+        written.write(f"{warning.filename}:{warning.lineno}: {warning.category.__name__}: {warning.message}\n")
+    return bundles, written.getvalue()

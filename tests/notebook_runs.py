@@ -16,17 +16,18 @@ BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 
 
-def run(notebook: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
-    """Execute ``notebook`` in a real kernel with ``parameters``; return the executed notebook.
+def run(notebook: Path, out: Path, *, cwd: Path = BOOK, **parameters: object) -> nbformat.NotebookNode:
+    """Execute ``notebook`` in a real kernel, in folder ``cwd``, with ``parameters``; return the
+    executed notebook.
 
     The kernel is the build's warm one (reset before each notebook, cells numbered as a fresh
-    kernel's: test_speed shows the outputs are a fresh kernel's), so the matrix does not pay a
+    kernel's: test_speed shows the outputs are a fresh kernel's), so the tests do not pay a
     kernel start and the imports for every run.
     """
-    km = build._kernel(BOOK, warm=True)
+    km = build._kernel(cwd, warm=True)
     try:
         papermill.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name="python3",
-                                   progress_bar=False, cwd=str(BOOK), km=km)
+                                   progress_bar=False, cwd=str(cwd), km=km, request_save_on_cell_execute=False)
     finally:
         if out.exists():
             build._as_fresh(out)

@@ -12,7 +12,7 @@ import pytest
 
 from browser import require_chromium
 from conftest import DATA, FIXTURES, REPORTS
-from notebook_runs import NOTEBOOKS, outputs_text
+from notebook_runs import NOTEBOOKS, outputs_text, run
 from villagereport import exercises, load_catalogue, load_report
 from villagebook.classroom import SOLUTION_TAG, drift, handouts, student, teacher, with_parameters
 from villagereport.notebook import open_page
@@ -161,11 +161,7 @@ def test_both_kinds_of_notebook_run_as_downloaded_outside_the_project(tmp_path, 
         copy = tmp_path / f"{kind}-{path.name}"
         nbformat.write(student(source) if kind == "student" else teacher(source, codes), copy)
         # Run from a folder outside the project, as a reader's download would be.
-        import papermill
-
-        papermill.execute_notebook(str(copy), str(copy), kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
-                                   kernel_manager_class="villagebook.build.IPCKernelManager")
-        ran = nbformat.read(copy, as_version=4)
+        ran = run(copy, copy, cwd=tmp_path)
         shown = outputs_text(ran)
         assert "vb-exercise" in shown, path.name  # Linjiang has exercises on every section page
         assert ("vb-solution" in shown) == (kind == "teacher"), path.name

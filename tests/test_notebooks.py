@@ -1,4 +1,10 @@
-"""Each section notebook runs in a real kernel through papermill, for every report and language."""
+"""Each section notebook runs, for every report and language.
+
+Every notebook runs in a real kernel through papermill at least once here (Linjiang in English:
+its Chinese runs are the goldens, re-executed by nbval), and through the build in the site
+tests. The rest of the report × language matrix runs the same cells in-process
+(tests/inprocess.py), where a kernel adds nothing to what is checked: what the page shows.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import papermill
 import pytest
 
 from conftest import DATA, FIXTURES
+from inprocess import outputs
 from notebook_runs import NOTEBOOKS, outputs_json, outputs_text, report_arg, run
 from villagereport import load_catalogue, load_report
 from villagereport.derived import derive
@@ -17,20 +24,21 @@ from villagereport.pages import PAGES
 
 SECTION_NOTEBOOKS = [nb for nb in NOTEBOOKS if int(nb.name[:2]) <= len(PAGES)]
 SECTIONS = dict(zip((nb.name for nb in SECTION_NOTEBOOKS), PAGES, strict=True))
-# Real kernels for a few reports of different shapes: Linjiang in English (its Chinese runs
-# are the goldens), Baiyin (changes only, villages and communities apart), the fixture with
-# every shape and the minimal one. Every report in data/ and generated shapes are read
-# in-process, page by page, in test_shapes.py.
+# Reports of different shapes: Linjiang in English (in a real kernel), Baiyin (changes only,
+# villages and communities apart), the fixture with every shape and the minimal one. Every
+# report in data/ and generated shapes are read in-process, page by page, in test_shapes.py.
 MATRIX_REPORTS = {p.stem: p for p in [*(DATA / "reports" / f"{name}-2021.yaml"
                                         for name in ("linjiang", "baiyin", "tongguan", "jiaxiang")),
                                       FIXTURES / "shapes.yaml", FIXTURES / "minimal.yaml"]}
-CASES = [(nb, name, lang) for nb in SECTION_NOTEBOOKS
-         for name, lang in (("linjiang-2021", "en"), ("baiyin-2021", "zh"), ("shapes", "en"), ("minimal", "zh"))]
+REAL_KERNEL = ("linjiang-2021", "en")
+CASES = [pytest.param(nb, name, lang, marks=[pytest.mark.kernels] if (name, lang) == REAL_KERNEL else [])
+         for nb in SECTION_NOTEBOOKS
+         for name, lang in (REAL_KERNEL, ("baiyin-2021", "zh"), ("shapes", "en"), ("minimal", "zh"))]
 
 
 @pytest.fixture(scope="session")
 def executed(tmp_path_factory):
-    """Every notebook x report x language, executed once per test session."""
+    """A notebook run through papermill in a real kernel, once per test session."""
     out = tmp_path_factory.mktemp("executed")
     cache: dict = {}
 
@@ -44,6 +52,13 @@ def executed(tmp_path_factory):
     return get
 
 
+def _shown(notebook, report, lang) -> str:
+    """What a page shows, run in-process: every output's text; no error, nothing on stderr."""
+    bundles, written = outputs(SECTIONS[notebook.name], MATRIX_REPORTS[report], lang)
+    assert not written, f"{notebook.name} ({report}, {lang}) wrote: {written}"
+    return "\n".join(data for bundle in bundles for mime, data in bundle.items() if mime.startswith("text/"))
+
+
 def test_there_is_a_notebook_per_page_in_reading_order():
     assert [nb.name for nb in NOTEBOOKS] == [
         "01_overview.ipynb", "02_organisation.ipynb", "03_candidates.ipynb", "04_guidance.ipynb",
@@ -51,12 +66,15 @@ def test_there_is_a_notebook_per_page_in_reading_order():
 
 
 @pytest.mark.parametrize(("notebook", "report", "lang"), CASES, ids=lambda v: getattr(v, "stem", v))
-def test_notebook_runs_and_shows_the_sections_figures(executed, notebook, report, lang):
-    nb = executed(notebook, report, lang)
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    streams = [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
-    assert not errors and not streams
-    shown = outputs_text(nb)
+def test_notebook_runs_and_shows_the_sections_figures(request, notebook, report, lang):
+    if (report, lang) == REAL_KERNEL:
+        nb = request.getfixturevalue("executed")(notebook, report, lang)
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        streams = [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+        assert not errors and not streams
+        shown = outputs_text(nb)
+    else:
+        shown = _shown(notebook, report, lang)
     data = load_report(MATRIX_REPORTS[report])
     section = SECTIONS[notebook.name]
     if section == "checking":
@@ -123,10 +141,10 @@ def test_the_comparison_shows_the_measures_two_reports_or_more_state(tmp_path, l
 
 
 @pytest.mark.parametrize("section_notebook", ["02_organisation.ipynb", "05_discipline.ipynb", "06_risk.ipynb"])
-def test_sparse_report_says_what_it_does_not_state(executed, section_notebook):
+def test_sparse_report_says_what_it_does_not_state(section_notebook):
     notebook = next(nb for nb in NOTEBOOKS if nb.name == section_notebook)
-    zh = outputs_text(executed(notebook, "tongguan-2021", "zh"))
-    en = outputs_text(executed(notebook, "tongguan-2021", "en"))
+    zh = _shown(notebook, "tongguan-2021", "zh")
+    en = _shown(notebook, "tongguan-2021", "en")
     # Tongguan's report has no figures on these sections: the page says so, once, by name.
     section = {"02_organisation.ipynb": "organisation", "05_discipline.ipynb": "discipline",
                "06_risk.ipynb": "risk"}[section_notebook]

@@ -140,13 +140,34 @@ def test_the_pipeline_publishes_every_page_and_a_status_page(published):
 def test_a_gate_failure_leaves_the_published_site_byte_identical(published, tmp_path):
     target, _ = published
     before = _digest(target)
+    # A goldens folder of one tampered notebook: the gate re-executes only what the folder holds.
     goldens = tmp_path / "goldens"
-    shutil.copytree(GOLDENS, goldens)
+    goldens.mkdir()
     tampered = goldens / "05_discipline.ipynb"
-    tampered.write_text(tampered.read_text(encoding="utf-8").replace("6.8万", "6.9万"), encoding="utf-8")
+    tampered.write_text((GOLDENS / tampered.name).read_text(encoding="utf-8").replace("6.8万", "6.9万"), encoding="utf-8")
     with pytest.raises(BuildError, match=r"05_discipline\.ipynb Cell \d+ \(page\.") as caught:
         build([DATA / "reports" / "linjiang-2021.yaml"], ["zh"], target, goldens=goldens)
     assert "regression gate" in str(caught.value)
+    assert _digest(target) == before
+
+
+def test_the_gate_runs_the_goldens_the_book_does_not_and_fails_on_them(published, tmp_path, monkeypatch):
+    # A book of one report has no comparison page, but its golden is run beside the book's
+    # notebooks and compared like the rest: a changed recorded output stops the build.
+    from villagebook import build as pipeline
+
+    target, _ = published
+    before = _digest(target)
+    goldens = tmp_path / "goldens"
+    shutil.copytree(GOLDENS, goldens)
+    comparison = goldens / "09_comparison.ipynb"
+    text = comparison.read_text(encoding="utf-8")
+    assert "47.86" in text  # Jiaxiang's average age, on the comparison page
+    comparison.write_text(text.replace("47.86", "47.87"), encoding="utf-8")
+    monkeypatch.setattr(pipeline, "GOLDENS", goldens)
+    with pytest.raises(BuildError, match=r"09_comparison\.ipynb Cell \d+ \(comparison\.") as caught:
+        build([DATA / "reports" / "linjiang-2021.yaml"], ["zh"], target)
+    assert "01_overview" not in str(caught.value)
     assert _digest(target) == before
 
 
@@ -186,17 +207,18 @@ def test_another_countys_book_is_gated_by_its_own_goldens(tmp_path, monkeypatch,
     report.write_bytes((DATA / "reports" / "tongguan-2021.yaml").read_bytes())
     site = tmp_path / "site"
     # No goldens yet: lax (every cell ran), said in one line with the command that records them.
-    pipeline.build([report], ["zh"], site, use_cache=False)
+    pipeline.build([report], ["zh"], site)
     out = capsys.readouterr().out
     assert "no goldens for tongguan-2021 yet" in out and "make goldens REPORT=" in out
     recorded = pipeline.refresh_goldens(report=report)
     assert {p.parent for p in recorded} == {tmp_path / "goldens" / "tongguan-2021"}
     assert len(recorded) == 8  # every page but the comparison, which needs several reports
-    pipeline.build([report], ["zh"], site, use_cache=False)  # its own goldens: passes
+    # Its own goldens: the executions the first build cached pass against them.
+    pipeline.build([report], ["zh"], site)
     # A changed figure now stops the build at the gate, ending with how to accept it.
     text = report.read_text(encoding="utf-8")
     report.write_text(text.replace("320", "321"), encoding="utf-8")
     before = _digest(site)
     with pytest.raises(pipeline.BuildError, match=r"outputs differ .*make goldens REPORT=.*git diff tests/goldens"):
-        pipeline.build([report], ["zh"], site, use_cache=False)
+        pipeline.build([report], ["zh"], site)
     assert _digest(site) == before

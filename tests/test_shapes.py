@@ -190,11 +190,13 @@ def reports(draw):
             "election_year": 2021, "figures": chosen}
 
 
-# 60 generated reports in `make test`; the quick loop (`make test-quick`) draws fewer.
-@settings(max_examples=int(os.environ.get("VILLAGEBOOK_EXAMPLES", "60")), deadline=None,
+# 60 generated reports in `make test`, drawn in two batches of 30 that pytest-xdist can run
+# side by side; the quick loop (`make test-quick`) draws fewer.
+@pytest.mark.parametrize("batch", [1, 2])
+@settings(max_examples=int(os.environ.get("VILLAGEBOOK_EXAMPLES", "60")) // 2, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(document=reports())
-def test_generated_reports_of_every_shape_pass_the_scan(document):
+def test_generated_reports_of_every_shape_pass_the_scan(batch, document):
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "generated-2021.yaml"
         path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -41,16 +41,20 @@ class Figure:
         return self.chart.to_dict()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:  # type: ignore[no-untyped-def]
-        spec = self.to_dict()
+        spec = self.to_dict()  # once: Altair validates the whole spec each time
         table = {"columns": [str(c) for c in self.table.columns],
                  "rows": [[plain(v) for v in row] for row in self.table.itertuples(index=False)]}
         html = chart_html(spec, table=table, source=self.source, ui=self.ui, kind=self.kind)
-        return {"text/html": html, VEGALITE_MIME: json_safe(spec), "text/plain": repr(self)}
+        return {"text/html": html, VEGALITE_MIME: json_safe(spec), "text/plain": _plain_text(spec)}
 
     def __repr__(self) -> str:
-        # What a plain-text front end shows, and the same every run (no memory address).
-        title = self.to_dict().get("title", {})
-        return f"Figure: {title.get('text', '') if isinstance(title, dict) else title}"
+        return _plain_text(self.to_dict())
+
+
+def _plain_text(spec: dict) -> str:
+    """What a plain-text front end shows: the title, the same every run (no memory address)."""
+    title = spec.get("title", {})
+    return f"Figure: {title.get('text', '') if isinstance(title, dict) else title}"
 
 
 def finish(chart, *, title: str, source: str, description: str, lang: str):  # type: ignore[no-untyped-def]
