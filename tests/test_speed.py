@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from conftest import DATA, ROOT
 from villagebook.build import BuildError, compare_with_goldens, GOLDENS, build, run_jobs, stage
-from villagebook import cache
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from notebook_runs import NOTEBOOKS, run
+from villagebook import build, cache
 from villagebook.cache import execution_key
 
 LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
@@ -63,17 +67,31 @@ def test_the_key_follows_source_parameters_data_and_declared_reads(tmp_path, mon
     assert execution_key(guide, {"lang": "zh"}, [LINJIANG]) != before
 
 
-def test_warm_kernels_give_a_fresh_kernels_outputs_and_shut_down_cleanly(tmp_path, capfd):
+def test_warm_kernels_give_a_fresh_kernels_outputs_and_shut_down_cleanly(tmp_path, capfd, monkeypatch):
     def cells(executions):
         return [[(c.get("execution_count"), c.get("outputs")) for c in nbformat.read(e.output, as_version=4).cells]
                 for e in executions]
 
+    # jupyter_client interrupts a kernel before shutting it down, and a kernel interrupted when
+    # idle may log "KeyboardInterrupt caught in kernel" (it did under load): ours are not interrupted.
+    interrupted = []
+
+    async def interrupt(self):  # type: ignore[no-untyped-def]
+        interrupted.append(self)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
+
     # Four notebooks each way, so a warm kernel runs several in turn after one another.
     fresh = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "a")[:4], use_cache=False, workers=1, warm=False)
+    # This process has a warm kernel of its own (as the tests' notebook runs do): the worker
+    # processes forked from it start their own and leave this one alone.
+    ours = run(NOTEBOOKS[5], tmp_path / "ours.ipynb") and build._WARM["km"]
     parallel = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "b")[:4], use_cache=False, workers=2, warm=True)
+    assert build._WARM["km"] is ours and run_sync(ours.is_alive)() and Path(ours.connection_file).exists()
     serial = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "c")[:4], use_cache=False, workers=1, warm=True)
     assert cells(fresh) == cells(parallel) == cells(serial)
     assert [count for count, _ in cells(parallel)[1] if count][0] == 1  # numbered from 1, as a fresh kernel does
+    assert not interrupted
     logs = capfd.readouterr()
     assert "KeyboardInterrupt" not in logs.err + logs.out
 

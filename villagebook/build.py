@@ -59,6 +59,13 @@ class IPCKernelManager(AsyncKernelManager):
         self.transport = "ipc"
         self.ip = str(_socket_dir() / "kernel")
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts a kernel (SIGINT) before asking it to shut down; an idle
+        # kernel then logs "KeyboardInterrupt caught in kernel". The shutdown request alone
+        # ends it (and a kernel that does not end is terminated after the wait).
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
+
 
 class WarmClient(AsyncKernelClient):
     """A warm kernel's one client, kept from notebook to notebook: its channels start once and it
@@ -167,6 +174,17 @@ def _kernel(cwd: Path, warm: bool) -> IPCKernelManager | None:
         reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
         NotebookClient(reset, km=km, kernel_name="python3").execute()
     return km
+
+
+# Warm kernels of the process a pool worker was forked from: never used or cleaned up there.
+_INHERITED: list[IPCKernelManager] = []
+
+
+def _own_kernel() -> None:
+    """In a pool worker forked from a process that has a warm kernel (a test's, or the goldens'):
+    start a kernel of its own rather than share that one, and leave it to its process."""
+    if "km" in _WARM:
+        _INHERITED.append(_WARM.pop("km"))
 
 
 def _shutdown_warm() -> None:
@@ -310,7 +328,7 @@ def run_jobs(jobs: list[Job], *, use_cache: bool = True, workers: int | None = N
             return [_run_job(job, use_cache, warm) for job in jobs]
         finally:
             _shutdown_warm()
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_own_kernel) as pool:
         futures = [pool.submit(_run_job, job, use_cache, warm) for job in jobs]
         try:
             return [future.result() for future in futures]
