@@ -13,7 +13,7 @@ from villagebook.build import BuildError, compare_with_goldens, GOLDENS, build, 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from notebook_runs import NOTEBOOKS, run
-from villagebook import build, cache
+from villagebook import build as pipeline, cache
 from villagebook.cache import execution_key
 
 LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
@@ -85,9 +85,9 @@ def test_warm_kernels_give_a_fresh_kernels_outputs_and_shut_down_cleanly(tmp_pat
     fresh = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "a")[:4], use_cache=False, workers=1, warm=False)
     # This process has a warm kernel of its own (as the tests' notebook runs do): the worker
     # processes forked from it start their own and leave this one alone.
-    ours = run(NOTEBOOKS[5], tmp_path / "ours.ipynb") and build._WARM["km"]
+    ours = run(NOTEBOOKS[5], tmp_path / "ours.ipynb") and pipeline._WARM["km"]
     parallel = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "b")[:4], use_cache=False, workers=2, warm=True)
-    assert build._WARM["km"] is ours and run_sync(ours.is_alive)() and Path(ours.connection_file).exists()
+    assert pipeline._WARM["km"] is ours and run_sync(ours.is_alive)() and Path(ours.connection_file).exists()
     serial = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "c")[:4], use_cache=False, workers=1, warm=True)
     assert cells(fresh) == cells(parallel) == cells(serial)
     assert [count for count, _ in cells(parallel)[1] if count][0] == 1  # numbered from 1, as a fresh kernel does
