@@ -62,10 +62,19 @@ atexit.register(shutil.rmtree, os.environ["VILLAGEBOOK_CACHE"], True)
 # Tests that build a site or start kernels; `pytest -m "not slow"` is the quick loop.
 SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py"}
 SLOW_FIXTURES = {"built_site", "executed", "published", "hostile_site"}
-# pytest-xdist runs the tests on one worker per core. Each module that builds a site of its own
-# (module-scoped) and each golden (nbval runs its cells in order in one kernel) goes to one worker
-# whole; every other test goes wherever a worker is free.
-WHOLE_MODULES = {"test_browser.py", "test_editions.py", "test_hostile.py", "test_pipeline.py", "test_speed.py"}
+# pytest-xdist runs the tests on one worker per core. The pipeline's module (its tests publish
+# to one site in turn) and each golden (nbval runs its cells in order in one kernel) go to one
+# worker whole; every other test goes wherever a worker is free, the longest first (sites
+# they share are built once: shared_site).
+WHOLE_MODULES = {"test_pipeline.py"}
+LONGEST_FIRST = ["test_hostile.py", "test_editions.py", "test_browser.py", "test_speed.py", "test_shapes.py",
+                 "test_pipeline.py", "test_classroom.py", ".ipynb", "test_notebooks.py"]
+
+
+def _order(item) -> int:  # type: ignore[no-untyped-def]
+    path = Path(str(item.fspath))
+    key = ".ipynb" if path.suffix == ".ipynb" else path.name
+    return LONGEST_FIRST.index(key) if key in LONGEST_FIRST else len(LONGEST_FIRST)
 
 
 def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
@@ -74,14 +83,18 @@ def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
         if (path.suffix == ".ipynb" or path.name in SLOW_MODULES
                 or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("kernels")):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=_order)  # stable: a module's tests, and a golden's cells, keep their order
 
 
 class _Scheduler:
-    """pytest-xdist's loadscope with the units above: whole modules where needed, else single tests."""
+    """pytest-xdist's loadscope with the units above: whole modules where needed, else single
+    tests, handed out in collection order (longest first), not by how many tests a unit holds."""
 
     @staticmethod
     def pytest_xdist_make_scheduler(config, log):  # type: ignore[no-untyped-def]
         from xdist.scheduler import LoadScopeScheduling
+
+        config.option.loadscopereorder = False
 
         class ByModuleWhereNeeded(LoadScopeScheduling):
             def _split_scope(self, nodeid: str) -> str:
@@ -96,23 +109,26 @@ def pytest_configure(config):  # type: ignore[no-untyped-def]
         config.pluginmanager.register(_Scheduler())
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The book as the pipeline publishes it, both editions, built once per test session and
-    shared by every pytest-xdist worker (the first to need it builds it, the others wait).
-
-    The gate is left to test_pipeline.py, which builds with it.
-    """
+def shared_site(tmp_path_factory, name: str, reports: list[Path], langs: list[str]) -> Path:  # type: ignore[no-untyped-def]
+    """A site built once per test session and shared by every pytest-xdist worker: the first
+    to need it builds it, the others wait for it."""
     from villagebook.build import build
 
     # Each worker's base folder sits in the session's; without xdist the base folder is the session's.
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent
-    target, done = shared / "built-site", shared / "built-site.done"
-    with open(shared / "built-site.lock", "w") as lock:
+    target, done = shared / name / "html", shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists():
-            build([DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"], target, run_gate=False)
+            build(reports, langs, target, run_gate=False)
             done.touch()
     return target
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The book as the pipeline publishes it, both editions. The gate is left to
+    test_pipeline.py, which builds with it."""
+    return shared_site(tmp_path_factory, "built-site", [DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"])

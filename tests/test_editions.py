@@ -12,9 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import DATA, FIXTURES, ROOT
+from conftest import DATA, FIXTURES, ROOT, shared_site
 from villagereport import load_report
-from villagebook.build import build
 from villagereport.wording import strings
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -92,19 +91,15 @@ TONGGUAN = DATA / "reports" / "tongguan-2021.yaml"
 JIAXIANG = DATA / "reports" / "jiaxiang-2021.yaml"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tongguan_compared(tmp_path_factory):
     """Tongguan's book, both editions, with Linjiang and Jiaxiang on a comparison page."""
-    target = tmp_path_factory.mktemp("tongguan") / "html"
-    build([TONGGUAN, LINJIANG, JIAXIANG], ["zh", "en"], target, run_gate=False)
-    return target
+    return shared_site(tmp_path_factory, "tongguan", [TONGGUAN, LINJIANG, JIAXIANG], ["zh", "en"])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def jiaxiang_site(tmp_path_factory):
-    target = tmp_path_factory.mktemp("jiaxiang") / "html"
-    build([JIAXIANG], ["zh", "en"], target, run_gate=False)
-    return target
+    return shared_site(tmp_path_factory, "jiaxiang", [JIAXIANG], ["zh", "en"])
 
 
 def test_both_editions_are_published_with_a_page_to_choose(built_site):
@@ -114,14 +109,13 @@ def test_both_editions_are_published_with_a_page_to_choose(built_site):
         assert len(list((built_site / lang / "book").glob("*.html"))) == 9  # 8 notebooks, the teacher's guide
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def own_county(tmp_path_factory):
     """A county's own book: a report file the package does not ship, of every shape."""
     folder = tmp_path_factory.mktemp("own")
     report = folder / "shapes.yaml"
     report.write_bytes((FIXTURES / "shapes.yaml").read_bytes())
-    build([report], ["zh", "en"], folder / "html", run_gate=False)
-    return folder / "html"
+    return shared_site(tmp_path_factory, "own-county", [report], ["zh", "en"])
 
 
 def test_a_countys_own_book_offers_notebooks_that_open_its_report_and_language(own_county):
