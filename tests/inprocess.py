@@ -15,8 +15,13 @@ import warnings
 from functools import cache
 from pathlib import Path
 
+from unittest import mock
+
 import nbformat
 from IPython.core.formatters import DisplayFormatter
+
+from villagereport import notebook
+from villagereport.report import Report, load_report
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
@@ -29,8 +34,16 @@ def _cells(stem: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((c.source, tuple(c.metadata.get("tags", []))) for c in nb.cells if c.cell_type == "code")
 
 
-def run(section: str, report: str | Path | None, lang: str) -> list[tuple[str, object]]:
-    """Each output of the section's notebook as (the source of the cell that showed it, output)."""
+def run(section: str, report: str | Path | None, lang: str, loaded: Report | None = None) -> list[tuple[str, object]]:
+    """Each output of the section's notebook as (the source of the cell that showed it, output).
+
+    ``loaded``: the report at ``report`` already loaded, which the page then uses instead of
+    reading the file again (the scan reads every page of a report; the file does not change).
+    """
+    if loaded is not None:
+        with mock.patch.object(notebook, "load_report", lambda path: loaded if Path(path) == loaded.path
+                               else load_report(path)):
+            return run(section, report, lang)
     shown: list[tuple[str, object]] = []
     namespace: dict = {"__name__": "__main__"}
     for source, tags in _cells(STEMS[section]):

@@ -50,7 +50,7 @@ def page_parts(report: Report, section: str, lang: str) -> dict[str, str]:
     """The page's text by part (intro, narrative, charts, tables, exercises), from running the
     section's notebook cells in-process on ``report``."""
     parts: dict[str, list[str]] = {"intro": [], "narrative": [], "charts": [], "tables": [], "exercises": []}
-    for source, output in run(section, report.path, lang):
+    for source, output in run(section, report.path, lang, loaded=report):
         if "page.intro()" in source:
             part = "intro"
         elif source.startswith("page.narrative"):

@@ -63,23 +63,71 @@ def test_the_site_has_the_pages_to_check(built_site):
     assert len(_book_pages(built_site)) == 2 * 9
 
 
-def test_every_page_renders_every_chart_with_no_error_and_nothing_from_outside(browser, server, built_site):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    problems = {}
-    charts_per_page = {}
-    for path in _pages(built_site):
-        context, page, watch = _open(browser, server, path)
-        for chart in page.locator(".vb-chart").all():
-            assert chart.locator("svg.marks").count() == 1, f"{path}: a chart drew no SVG"
-            assert chart.locator(MARKS).count() > 0, f"{path}: a chart drew no marks"
-            charts_per_page[path] = charts_per_page.get(path, 0) + 1
-        page.screenshot(path=str(SCREENSHOTS / (path.replace("/", "_") + ".png")), full_page=True)
-        if watch.problems():
-            problems[path] = watch.problems()
-        context.close()
-    assert not problems
+EDITION_LINK = """el => {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height) return 'not shown';
+    if (box.left < 0 || box.right > innerWidth || box.top < 0 || box.bottom > innerHeight) return 'off screen';
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return el.contains(top) ? 'ok' : 'covered by ' + (top ? top.tagName + '.' + top.className : 'nothing');
+}"""
+
+
+@pytest.fixture(scope="module")
+def visits(browser, server, built_site):
+    """Every page of both editions opened once per window width, and what the tests below
+    check read from it: charts drawn, console errors and requests, axe-core's serious and
+    critical violations, and whether the link to the other edition can be seen."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()  # axe-core's own axe.min.js, carried by the package: nothing is fetched
+    seen: dict[int, dict[str, dict]] = {}
+
+    def visit(width: int) -> dict[str, dict]:
+        if width in seen:
+            return seen[width]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        records = seen[width] = {}
+        for path in _pages(built_site):
+            context, page, watch = _open(browser, server, path, viewport={"width": width, "height": 900})
+            charts = [(chart.locator("svg.marks").count(), chart.locator(MARKS).count())
+                      for chart in page.locator(".vb-chart").all()]
+            link = page.locator("a.vb-edition")
+            problems = watch.problems()
+            # preload off: axe would fetch the stylesheets' @imports itself, relative to the page.
+            violations = axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
+            records[path] = {
+                "charts": charts, "problems": problems,
+                "edition_link": [link.nth(i).evaluate(EDITION_LINK) for i in range(link.count())],
+                "axe": [f"{v['id']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in violations
+                        if v["impact"] in ("serious", "critical")],
+            }
+            page.screenshot(path=str(SCREENSHOTS / f"{width}-{path.replace('/', '_')}.png"), full_page=width > 400)
+            context.close()
+        return records
+
+    return visit
+
+
+def test_every_page_renders_every_chart_with_no_error_and_nothing_from_outside(visits, built_site):
+    records = visits(1280)
+    assert all(svgs == 1 for r in records.values() for svgs, _ in r["charts"]), "a chart drew no SVG"
+    assert all(marks > 0 for r in records.values() for _, marks in r["charts"]), "a chart drew no marks"
+    assert not {path: r["problems"] for path, r in records.items() if r["problems"]}
     section_pages = [p for p in _book_pages(built_site) if re.search(r"/0[1-7]_", p)]
-    assert all(charts_per_page.get(p, 0) >= 1 for p in section_pages), charts_per_page
+    assert all(records[p]["charts"] for p in section_pages)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(visits, width):
+    assert not {path: r["axe"] for path, r in visits(width).items() if r["axe"]}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_link_to_the_other_edition_is_visible_and_not_covered_on_every_page(visits, width):
+    # The site's root page is itself the choice between editions; every other page has one
+    # link, and what a reader sees at its middle is the link, inside the window.
+    links = {path: r["edition_link"] for path, r in visits(width).items() if "/" in path}
+    assert {path: link for path, link in links.items() if link != ["ok"]} == {}
 
 
 def test_the_csv_link_downloads_exactly_the_charts_data(browser, server, built_site):
@@ -197,3 +245,4 @@ def test_no_page_links_a_script_or_stylesheet_outside_the_site(built_site):
     for asset in (built_site / "zh" / "_static").rglob("*"):
         if asset.suffix in (".css",):
             assert not re.search(r"@import\s+url\((?:https?:)?//|url\((?:https?:)?//", asset.read_text(errors="ignore")), asset
+

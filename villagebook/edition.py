@@ -128,12 +128,14 @@ def chooser_page(editions: list[str], report: Report) -> str:
         links.append(f'<li><a href="{lang}/INDEX.html" hreflang="{lang}" lang="{lang}">'
                      f'{html.escape(strings(lang)["book"]["edition"])}: {html.escape(title)}</a></li>')
     heading = html.escape(strings(editions[0])["book"]["chooser_title"])
+    # The page is in its first edition's language (zh_CN is written zh-CN in HTML).
+    page_lang = strings(editions[0])["book"]["sphinx_language"].replace("_", "-")
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{page_lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{heading}</title>\n"
         "<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;"
         "max-width:40em;margin:3em auto;padding:0 1em;line-height:1.6}a{color:#0072B2}"
         "li{margin:.6em 0;font-size:1.2em}</style>\n</head>\n<body>\n"
-        f"<h1>{heading}</h1>\n<ul>\n" + "\n".join(links) + "\n</ul>\n</body>\n</html>\n"
+        f"<main>\n<h1>{heading}</h1>\n<ul>\n" + "\n".join(links) + "\n</ul>\n</main>\n</body>\n</html>\n"
     )

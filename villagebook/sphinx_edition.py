@@ -22,6 +22,9 @@ def _config_inited(app, config) -> None:  # type: ignore[no-untyped-def]
     header = options.get("article_header_end", ["article-header-buttons.html"])
     header = [header] if isinstance(header, str) else list(header)
     options["article_header_end"] = ["edition-switch.html", *header]
+    # One search box: the sidebar's (and the search button in the article header on a phone),
+    # not a second one in a page header of its own.
+    options["navbar_persistent"] = []
     config.html_theme_options = options
 
 

@@ -407,7 +407,8 @@ class Page:
             items = self.report.items(ind, self.lang)
             if not items:
                 missing = page["items_not_stated"].format(count=count) if count else page["items_not_listed"]
-                blocks.append(f"<p><em>{caption}</em>: {html.escape(missing)}</p>")
+                colon = "：" if self.lang == "zh" else ": "
+                blocks.append(f"<p><strong>{caption}</strong>{colon}{html.escape(missing)}</p>")
                 continue
             table = pd.DataFrame({"#": range(1, len(items) + 1), page["item_header"]: items})
             original = self.report.items(ind)
@@ -415,7 +416,8 @@ class Page:
                 # The English edition gives each item in English, with the article's words quoted.
                 table[page["column"]["quote"]] = [f"「{item}」" for item in original]
             body = table.to_html(index=False, escape=True, border=0, classes="vb-table vb-list", justify="left")
-            blocks.append(f"<p><em>{caption}</em></p>\n" + body.replace("<table", f"<table aria-label=\"{caption}\"", 1))
+            # A label in bold, not italics: Chinese type has no italic.
+            blocks.append(f"<p><strong>{caption}</strong></p>\n" + body.replace("<table", f"<table aria-label=\"{caption}\"", 1))
         return HTML("\n".join(blocks))
 
     def figures(self) -> HTML | None:

@@ -20,8 +20,10 @@ import altair as alt
 RENDERER = "villagebook"
 VEGALITE_MIME = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.split('.')[0].lstrip('v')}+json"
 
-# Embed options shared by every chart: SVG (crisp, searchable text), export menu only.
-EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+# Embed options shared by every chart: SVG (crisp, searchable text), and no vega-embed menu:
+# the PNG/SVG/CSV buttons under each chart replace it, and its menu (a <details> inside the
+# chart's role="img" element) is a control nested in an image, with an unnamed <summary>.
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
 
 
 def json_safe(value: object) -> object:
