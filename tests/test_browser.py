@@ -96,6 +96,8 @@ def visits(browser, server, built_site):
             # preload off: axe would fetch the stylesheets' @imports itself, relative to the page.
             violations = axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
             records[path] = {
+                # Jupyter Book's index.html in each edition only sends the reader on to the landing page.
+                "redirect": 'http-equiv="Refresh"' in (built_site / path).read_text(encoding="utf-8"),
                 "charts": charts, "problems": problems,
                 "edition_link": [link.nth(i).evaluate(EDITION_LINK) for i in range(link.count())],
                 "axe": [f"{v['id']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in violations
@@ -126,7 +128,8 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(visits, width):
 def test_the_link_to_the_other_edition_is_visible_and_not_covered_on_every_page(visits, width):
     # The site's root page is itself the choice between editions; every other page has one
     # link, and what a reader sees at its middle is the link, inside the window.
-    links = {path: r["edition_link"] for path, r in visits(width).items() if "/" in path}
+    links = {path: r["edition_link"] for path, r in visits(width).items()
+             if "/" in path and not r["redirect"]}
     assert {path: link for path, link in links.items() if link != ["ok"]} == {}
 
 

@@ -12,12 +12,14 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # The chart library: loaded only by pages that draw charts, deferred so the text comes first.
 VEGA = "vendor/vega-bundle.min.js"
+# Makes a table or code block that scrolls sideways reachable with the keyboard.
+SCROLL = "vb-scroll.js"
 
 
 def _config_inited(app, config) -> None:  # type: ignore[no-untyped-def]
     config.templates_path = [*config.templates_path, str(TEMPLATES)]
     # Jupyter Book puts every script in _static on every page; the chart library is added per page.
-    config.html_js_files = [f for f in config.html_js_files if (f[0] if isinstance(f, tuple) else f) != VEGA]
+    config.html_js_files = [f for f in config.html_js_files if (f[0] if isinstance(f, tuple) else f) not in (VEGA, SCROLL)]
     options = dict(config.html_theme_options or {})
     header = options.get("article_header_end", ["article-header-buttons.html"])
     header = [header] if isinstance(header, str) else list(header)
@@ -29,6 +31,8 @@ def _config_inited(app, config) -> None:  # type: ignore[no-untyped-def]
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:  # type: ignore[no-untyped-def]
+    if "<table" in context.get("body", "") or "<pre" in context.get("body", ""):
+        app.add_js_file(SCROLL, loading_method="defer")
     if 'class="vb-chart"' in context.get("body", ""):
         app.add_js_file(VEGA, loading_method="defer")
     lang = app.config.villagebook_lang
