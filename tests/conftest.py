@@ -99,7 +99,13 @@ class _Scheduler:
         class ByModuleWhereNeeded(LoadScopeScheduling):
             def _split_scope(self, nodeid: str) -> str:
                 file = nodeid.split("::", 1)[0]
-                return file if file.endswith(".ipynb") or Path(file).name in WHOLE_MODULES else nodeid
+                if file.endswith(".ipynb") or Path(file).name in WHOLE_MODULES:
+                    return file
+                # The browser tests of one window width read one visit of every page: one worker.
+                width = re.search(r"\[(\d{3,4})\]$", nodeid)
+                if Path(file).name == "test_browser.py" and width:
+                    return f"{file}::width={width.group(1)}"
+                return nodeid
 
         return ByModuleWhereNeeded(config, log)
 

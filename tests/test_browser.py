@@ -110,8 +110,9 @@ def visits(browser, server, built_site):
     return visit
 
 
-def test_every_page_renders_every_chart_with_no_error_and_nothing_from_outside(visits, built_site):
-    records = visits(1280)
+@pytest.mark.parametrize("width", [1280])
+def test_every_page_renders_every_chart_with_no_error_and_nothing_from_outside(visits, built_site, width):
+    records = visits(width)
     assert all(svgs == 1 for r in records.values() for svgs, _ in r["charts"]), "a chart drew no SVG"
     assert all(marks > 0 for r in records.values() for _, marks in r["charts"]), "a chart drew no marks"
     assert not {path: r["problems"] for path, r in records.items() if r["problems"]}
