@@ -42,8 +42,9 @@ def _pages(site: Path) -> list[str]:
     return sorted(str(p.relative_to(site)) for p in site.rglob("*.html") if not {"_sources", "_static"} & set(p.parts))
 
 
-def _open(browser, server, path: str, **context):
-    context = browser.new_context(accept_downloads=True, **context)
+def _open(browser, server, path: str, *, within=None, **context):
+    """A new page at ``path`` with its charts drawn, in a new browser context (or ``within`` one)."""
+    context = within or browser.new_context(accept_downloads=True, **context)
     page = context.new_page()
     watch = PageWatch(page, server.origin)
     page.goto(f"{server.origin}/{path}", wait_until="load")
@@ -87,8 +88,10 @@ def visits(browser, server, built_site):
             return seen[width]
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         records = seen[width] = {}
+        # One context for the width (cookies and storage are not what is tested); a page per path.
+        context = browser.new_context(viewport={"width": width, "height": 900})
         for path in _pages(built_site):
-            context, page, watch = _open(browser, server, path, viewport={"width": width, "height": 900})
+            _, page, watch = _open(browser, server, path, within=context)
             charts = [(chart.locator("svg.marks").count(), chart.locator(MARKS).count())
                       for chart in page.locator(".vb-chart").all()]
             link = page.locator("a.vb-edition")
@@ -104,7 +107,8 @@ def visits(browser, server, built_site):
                         if v["impact"] in ("serious", "critical")],
             }
             page.screenshot(path=str(SCREENSHOTS / f"{width}-{path.replace('/', '_')}.png"), full_page=width > 400)
-            context.close()
+            page.close()
+        context.close()
         return records
 
     return visit
