@@ -14,6 +14,7 @@ import pandas as pd
 
 from villagereport.numbers import format_number
 from inprocess import run
+from villagereport.render import title_text
 from villagereport.report import Report
 from villagereport.wording import strings
 
@@ -38,8 +39,7 @@ def _text(output: object) -> str:
         return ""
     if hasattr(output, "to_dict"):
         spec = output.to_dict()
-        title = spec.get("title", {})
-        parts = [title.get("text", "") if isinstance(title, dict) else str(title), spec.get("description", "")]
+        parts = [title_text(spec), spec.get("description", "")]
         return "\n".join(str(p) for p in parts)
     data = getattr(output, "data", output)
     text = re.sub(r"<[^>]+>", " ", str(data))

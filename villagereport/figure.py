@@ -8,10 +8,12 @@ inside it.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
-from villagereport.render import VEGALITE_MIME, chart_html, json_safe
+from villagereport.render import VEGALITE_MIME, chart_html, json_safe, title_text
 
 # d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
 ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
@@ -53,14 +55,34 @@ class Figure:
 
 def _plain_text(spec: dict) -> str:
     """What a plain-text front end shows: the title, the same every run (no memory address)."""
-    title = spec.get("title", {})
-    return f"Figure: {title.get('text', '') if isinstance(title, dict) else title}"
+    return f"Figure: {title_text(spec)}"
+
+
+# A chart's title is drawn on one line unless given as lines, and a line wider than the chart is
+# cut at its edge: titles are broken into lines that fit a phone's width (about 360 px).
+TITLE_LINE = {"zh": 22, "en": 44}  # characters
+_BREAKS = {"zh": re.compile(r"(?<=[，；：、])"), "en": re.compile(r"(?<= )")}
+
+
+def title_lines(title: str, lang: str) -> str | list[str]:
+    """``title`` as lines of at most TITLE_LINE characters where it can be broken (after a
+    Chinese comma or semicolon; at a space in English); as it is when it fits on one."""
+    budget = TITLE_LINE.get(lang, TITLE_LINE["en"])
+    if len(title) <= budget:
+        return title
+    lines = [""]
+    for piece in _BREAKS.get(lang, _BREAKS["en"]).split(title):
+        if lines[-1] and len(lines[-1]) + len(piece) > budget:
+            lines.append("")
+        lines[-1] += piece
+    lines = [line.rstrip() for line in lines]
+    return lines if len(lines) > 1 else title
 
 
 def finish(chart, *, title: str, source: str, description: str, lang: str):  # type: ignore[no-untyped-def]
-    """The chart with its title, the source under it (so a downloaded image keeps it), its
-    description, and the language's number format on its axes."""
-    chart = chart.properties(title=alt.TitleParams(title, subtitle=[source]), description=description)
+    """The chart with its title (in lines that fit a phone), the source under it (so a
+    downloaded image keeps it), its description, and the language's number format on its axes."""
+    chart = chart.properties(title=alt.TitleParams(title_lines(title, lang), subtitle=[source]), description=description)
     if lang == "zh":
         chart = chart.configure(locale={"number": ZH_CN_NUMBERS})
     return chart

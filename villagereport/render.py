@@ -37,6 +37,16 @@ def json_safe(value: object) -> object:
     return value
 
 
+def title_text(spec: dict) -> str:
+    """A chart's title as one string, its lines joined back (a space between English words)."""
+    title = spec.get("title", {})
+    text = title.get("text", "") if isinstance(title, dict) else title
+    if isinstance(text, list):
+        return "".join(line if line.endswith(("，", "；", "：", "、")) or i == len(text) - 1 else line + " "
+                       for i, line in enumerate(text))
+    return str(text)
+
+
 def spec_json(spec: dict) -> str:
     """The spec as canonical JSON, one value a line so that recorded outputs diff readably."""
     text = json.dumps(json_safe(spec), sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False)
@@ -100,8 +110,7 @@ def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | N
     ui = ui or {}
     table = table or {"columns": [], "rows": []}
     options = json.dumps({**EMBED_OPTIONS, **(embed_options or {})}, sort_keys=True, separators=(",", ":"))
-    title = spec.get("title", {})
-    label = html.escape(str(title.get("text", "") if isinstance(title, dict) else title), quote=True)
+    label = html.escape(title_text(spec), quote=True)
     description = html.escape(str(spec.get("description", "")))
     csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(_csv(table["columns"], table["rows"]))
     script = _SCRIPT % {"id": element, "options": options,
