@@ -3,7 +3,7 @@
 Run with `make benchmark` (or `.venv/bin/python benchmarks/build_speed.py`). It prints:
 
 (a) the plain way: `jupyter-book build` with `execute_notebooks: force`, one edition;
-(b) our build, cold (empty caches): both editions, the nbval gate included;
+(b) our build, cold (empty caches): both editions, the regression gate included (every golden compared);
 (c) our build, warm, nothing changed;
 (d) our build after one figure changed in one report (a copy of Jiaxiang's, compared with
     Linjiang's), with the notebooks it re-executed;
@@ -118,7 +118,7 @@ def main() -> None:
     print()
     print(f"{'run':<58} {'seconds':>8} {'/ (a)':>7} {'executed':>9}")
     print(f"{'(a) plain: jupyter-book, execute_notebooks: force, 1 edition':<58} {a:>8.1f} {1:>7.2f} {'8':>9}")
-    print(f"{'(b) ours, cold: 2 editions + nbval gate':<58} {b:>8.1f} {b / a:>7.2f} {executed(cold):>9}")
+    print(f"{'(b) ours, cold: 2 editions + gate':<58} {b:>8.1f} {b / a:>7.2f} {executed(cold):>9}")
     print(f"{'(c) ours, warm: nothing changed':<58} {c:>8.1f} {c / a:>7.2f} {executed(warm):>9}")
     print(f"{'(d) ours, one figure changed in one report':<58} {d:>8.1f} {d / a:>7.2f} {executed(changed):>9}")
     print(f"    re-executed in (d): {', '.join(rerun) or 'nothing'}")
