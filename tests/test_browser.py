@@ -73,11 +73,52 @@ EDITION_LINK = """el => {
 }"""
 
 
+def _csv_checks(page, path: str) -> list[str]:
+    """Each chart's CSV link against its table view and its drawn data; what differs."""
+    found = []
+    for figure in page.locator("figure.vb-figure").all():
+        spec = json.loads(figure.locator("script[type='application/json']").text_content())
+        # The table view under the chart is what the CSV must hold, cell for cell.
+        view = figure.locator("details.vb-table-view table")
+        table = {"columns": view.locator("th").all_text_contents(),
+                 "rows": [row.locator("td").all_text_contents() for row in view.locator("tbody tr").all()]}
+        with page.expect_download() as download:
+            figure.locator("a.vb-csv").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        if rows[0] != table["columns"]:
+            found.append(f"{path}: CSV header {rows[0]} is not the table's {table['columns']}")
+        if rows[1:] != [[str(v) for v in row] for row in table["rows"]]:
+            found.append(f"{path}: CSV rows are not the table's")
+        # ...and those rows are the chart's own: every first-column value is drawn.
+        drawn = {str(v) for values in spec["datasets"].values() for row in values for v in row.values()}
+        if not {r[0] for r in rows[1:]} <= drawn:
+            found.append(f"{path}: CSV rows the chart does not draw: {({r[0] for r in rows[1:]} - drawn)}")
+    return found
+
+
+def _tooltips(page) -> list[str]:
+    """Hover a mark of each chart; the text of each tooltip shown ('' when it is empty)."""
+    texts = []
+    for figure in page.locator("figure.vb-figure").all():
+        mark = figure.locator("g.mark-rect path, g.mark-symbol path").first
+        figure.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tooltip = page.locator("#vg-tooltip-element.visible")
+        tooltip.wait_for(timeout=5000)
+        texts.append(tooltip.inner_text().strip())
+        page.mouse.move(0, 0)
+    return texts
+
+
 @pytest.fixture(scope="module")
 def visits(browser, server, built_site):
     """Every page of both editions opened once per window width, and what the tests below
     check read from it: charts drawn, console errors and requests, axe-core's serious and
-    critical violations, and whether the link to the other edition can be seen."""
+    critical violations, whether the link to the other edition can be seen; at 1280 px also
+    each chart's CSV download and, in one edition, its tooltip (the other draws the same marks
+    with other words)."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()  # axe-core's own axe.min.js, carried by the package: nothing is fetched
@@ -89,7 +130,7 @@ def visits(browser, server, built_site):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         records = seen[width] = {}
         # One context for the width (cookies and storage are not what is tested); a page per path.
-        context = browser.new_context(viewport={"width": width, "height": 900})
+        context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
         for path in _pages(built_site):
             _, page, watch = _open(browser, server, path, within=context)
             charts = [(chart.locator("svg.marks").count(), chart.locator(MARKS).count())
@@ -107,6 +148,11 @@ def visits(browser, server, built_site):
                         if v["impact"] in ("serious", "critical")],
             }
             page.screenshot(path=str(SCREENSHOTS / f"{width}-{path.replace('/', '_')}.png"), full_page=width > 400)
+            if width == 1280 and "/book/" in path:
+                records[path]["csv"] = _csv_checks(page, path)
+                records[path]["figures"] = page.locator("figure.vb-figure").count()
+                if path.startswith("en/"):
+                    records[path]["tooltips"] = _tooltips(page)
             page.close()
         context.close()
         return records
@@ -138,25 +184,19 @@ def test_the_link_to_the_other_edition_is_visible_and_not_covered_on_every_page(
     assert {path: link for path, link in links.items() if link != ["ok"]} == {}
 
 
-def test_the_csv_link_downloads_exactly_the_charts_data(browser, server, built_site):
-    for path in _book_pages(built_site):
-        context, page, _ = _open(browser, server, path)
-        for figure in page.locator("figure.vb-figure").all():
-            spec = json.loads(figure.locator("script[type='application/json']").text_content())
-            # The table view under the chart is what the CSV must hold, cell for cell.
-            view = figure.locator("details.vb-table-view table")
-            table = {"columns": view.locator("th").all_text_contents(),
-                     "rows": [row.locator("td").all_text_contents() for row in view.locator("tbody tr").all()]}
-            with page.expect_download() as download:
-                figure.locator("a.vb-csv").click()
-            text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-            rows = list(csv.reader(io.StringIO(text)))
-            assert rows[0] == table["columns"]
-            assert rows[1:] == [[str(v) for v in row] for row in table["rows"]]
-            # ...and those rows are the chart's own: every first-column value is drawn.
-            drawn = {str(v) for values in spec["datasets"].values() for row in values for v in row.values()}
-            assert {r[0] for r in rows[1:]} <= drawn, path
-        context.close()
+@pytest.mark.parametrize("width", [1280])
+def test_the_csv_link_downloads_exactly_the_charts_data(visits, width):
+    records = visits(width)
+    assert sum(r.get("figures", 0) for r in records.values()) >= 20
+    assert [problem for r in records.values() for problem in r.get("csv", [])] == []
+
+
+@pytest.mark.parametrize("width", [1280])
+def test_hovering_a_mark_shows_its_tooltip_on_every_chart(visits, width):
+    tooltips = {path: r["tooltips"] for path, r in visits(width).items() if "tooltips" in r}
+    assert {path: texts for path, texts in tooltips.items() if not all(texts)} == {}, "an empty tooltip"
+    # ages, shares, counts, people, steps, tiles, checks, readings, comparison...
+    assert sum(len(texts) for texts in tooltips.values()) >= 10
 
 
 def test_png_and_svg_downloads_work_offline(browser, server):
@@ -169,25 +209,6 @@ def test_png_and_svg_downloads_work_offline(browser, server):
         assert download.value.suggested_filename.endswith("." + fmt)
     assert not watch.problems()
     context.close()
-
-
-def test_hovering_a_mark_shows_its_tooltip_on_every_chart(browser, server, built_site):
-    hovered = 0
-    # Every chart of one edition (the other draws the same marks with other words).
-    for path in [p for p in _book_pages(built_site) if p.startswith("en/")]:
-        context, page, _ = _open(browser, server, path)
-        for figure in page.locator("figure.vb-figure").all():
-            mark = figure.locator("g.mark-rect path, g.mark-symbol path").first
-            figure.scroll_into_view_if_needed()
-            box = mark.bounding_box()
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            tooltip = page.locator("#vg-tooltip-element.visible")
-            tooltip.wait_for(timeout=5000)
-            assert tooltip.inner_text().strip(), f"{path}: empty tooltip"
-            page.mouse.move(0, 0)
-            hovered += 1
-        context.close()
-    assert hovered >= 10  # ages, shares, counts, people, steps, tiles, checks, readings, comparison...
 
 
 def test_charts_have_a_description_and_a_collapsed_table_in_the_pages_language(browser, server):
