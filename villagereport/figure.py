@@ -13,7 +13,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from villagereport.render import VEGALITE_MIME, chart_html, json_safe, title_text
+from villagereport.render import TITLE_BREAKS, VEGALITE_MIME, chart_html, json_safe, title_text
 
 # d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
 ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
@@ -61,7 +61,7 @@ def _plain_text(spec: dict) -> str:
 # A chart's title is drawn on one line unless given as lines, and a line wider than the chart is
 # cut at its edge: titles are broken into lines that fit a phone's width (about 360 px).
 TITLE_LINE = {"zh": 22, "en": 44}  # characters
-_BREAKS = {"zh": re.compile(r"(?<=[，；：、])"), "en": re.compile(r"(?<= )")}
+_BREAKS = {"zh": re.compile(f"(?<=[{TITLE_BREAKS}])"), "en": re.compile(r"(?<= )")}
 
 
 def title_lines(title: str, lang: str) -> str | list[str]:

@@ -37,12 +37,16 @@ def json_safe(value: object) -> object:
     return value
 
 
+# Where a Chinese chart title may be broken into lines: after these (figure.title_lines).
+TITLE_BREAKS = "，；：、"
+
+
 def title_text(spec: dict) -> str:
     """A chart's title as one string, its lines joined back (a space between English words)."""
     title = spec.get("title", {})
     text = title.get("text", "") if isinstance(title, dict) else title
     if isinstance(text, list):
-        return "".join(line if line.endswith(("，", "；", "：", "、")) or i == len(text) - 1 else line + " "
+        return "".join(line if line.endswith(tuple(TITLE_BREAKS)) or i == len(text) - 1 else line + " "
                        for i, line in enumerate(text))
     return str(text)
 
