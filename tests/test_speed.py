@@ -85,7 +85,8 @@ def test_warm_kernels_give_a_fresh_kernels_outputs_and_shut_down_cleanly(tmp_pat
     fresh = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "a")[:4], use_cache=False, workers=1, warm=False)
     # This process has a warm kernel of its own (as the tests' notebook runs do): the worker
     # processes forked from it start their own and leave this one alone.
-    ours = run(NOTEBOOKS[5], tmp_path / "ours.ipynb") and pipeline._WARM["km"]
+    run(NOTEBOOKS[5], tmp_path / "ours.ipynb")
+    ours = pipeline._WARM["km"]
     parallel = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "b")[:4], use_cache=False, workers=2, warm=True)
     assert pipeline._WARM["km"] is ours and run_sync(ours.is_alive)() and Path(ours.connection_file).exists()
     serial = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "c")[:4], use_cache=False, workers=1, warm=True)
