@@ -407,8 +407,7 @@ class Page:
             items = self.report.items(ind, self.lang)
             if not items:
                 missing = page["items_not_stated"].format(count=count) if count else page["items_not_listed"]
-                colon = "：" if self.lang == "zh" else ": "
-                blocks.append(f"<p><strong>{caption}</strong>{colon}{html.escape(missing)}</p>")
+                blocks.append(f"<p><strong>{caption}</strong>{html.escape(page['label_colon'])}{html.escape(missing)}</p>")
                 continue
             table = pd.DataFrame({"#": range(1, len(items) + 1), page["item_header"]: items})
             original = self.report.items(ind)
