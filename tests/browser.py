@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -62,15 +63,13 @@ class PageWatch:
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
         page.on("response", lambda r: self.bad_status.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
-        def route(request_route):  # type: ignore[no-untyped-def]
-            url = request_route.request.url
-            if url.startswith(origin + "/") or url.startswith(("file://", "data:", "blob:")):
-                request_route.continue_()
-            else:
-                self.blocked.append(url)
-                request_route.abort()
+        def block(request_route):  # type: ignore[no-untyped-def]
+            self.blocked.append(request_route.request.url)
+            request_route.abort()
 
-        page.route("**/*", route)
+        # Only what is not the site's own reaches Python (the browser matches the pattern):
+        # routing every request through a handler cost a tenth of a second a page.
+        page.route(re.compile(r"^(?!" + re.escape(origin + "/") + r"|file://|data:|blob:)"), block)
 
     def problems(self) -> list[str]:
         # An aborted outside request also shows as failed; report it once, as blocked.

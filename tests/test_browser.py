@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -15,6 +16,8 @@ from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, Server, require_chromium
 from conftest import ROOT
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+# VILLAGEBOOK_SCREENSHOTS=full keeps whole-page screenshots for a review by eye.
+FULL_PAGE = os.environ.get("VILLAGEBOOK_SCREENSHOTS") == "full"
 MARKS = ("g.mark-rect path, g.mark-symbol path, g.mark-text text, g.mark-line path, g.mark-rule line, "
          "g.mark-arc path, g.mark-area path")
 
@@ -147,7 +150,8 @@ def visits(browser, server, built_site):
                 "axe": [f"{v['id']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in violations
                         if v["impact"] in ("serious", "critical")],
             }
-            page.screenshot(path=str(SCREENSHOTS / f"{width}-{path.replace('/', '_')}.png"), full_page=width > 400)
+            # What a reader first sees; whole pages (slow: tall pages) when asked for.
+            page.screenshot(path=str(SCREENSHOTS / f"{width}-{path.replace('/', '_')}.png"), full_page=FULL_PAGE)
             if width == 1280 and "/book/" in path:
                 records[path]["csv"] = _csv_checks(page, path)
                 records[path]["figures"] = page.locator("figure.vb-figure").count()

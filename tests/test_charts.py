@@ -234,3 +234,22 @@ def test_the_check_itself_catches_a_red_green_pair():
         return sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
 
     assert distance(None) > 100 and distance("deuteranopia") < 10
+
+
+def test_altairs_shorthand_channels_are_wrapped_once_per_class_set_and_the_same_as_altairs_own():
+    from altair.utils import schemapi
+
+    from villagereport import altair_speed
+
+    # Applied on import (a second call is refused): an Altair whose internals moved shows here.
+    assert getattr(schemapi._FromDict.__init__, "_villagereport", False)
+    assert altair_speed.apply() is False
+    chart = alt.Chart(alt.Data(values=[{"name": "甲", "value": 1}])).mark_bar().encode(
+        x="value:Q", y=alt.Y("name:N", sort=None), tooltip=["name:N", "value:Q"], text="name:N")
+    shared = chart.to_dict()
+    # Altair's own classes from its own, unshared table: the same spec, channel by channel.
+    fresh = schemapi._FromDict.__new__(schemapi._FromDict)
+    schemapi._FromDict.__init__.__wrapped_original__(fresh, alt.X._default_wrapper_classes())
+    for channel, value in {"x": "value:Q", "text": "name:N"}.items():
+        cls = type(chart.encoding[channel])
+        assert fresh.from_dict({"shorthand": value}, cls).to_dict() == shared["encoding"][channel]
