@@ -12,6 +12,7 @@ from conftest import DATA
 from villagereport.catalogue import load_catalogue
 from villagereport import charts, render
 from villagereport.figure import TITLE_LINE
+from villagereport.wording import strings
 from villagereport.render import TITLE_BREAKS, title_text
 from inprocess import run
 from page_scan import SECTIONS
@@ -66,7 +67,7 @@ def test_every_chart_has_a_finding_title_the_source_and_a_description(linjiang_c
         assert spec["description"].startswith(title_text(spec)), (section, name)
         # In lines a phone's width can show (a line wider than the chart is cut at its edge).
         lines = title["text"] if isinstance(title["text"], list) else [title["text"]]
-        assert all(len(line) <= TITLE_LINE[lang] or not re.search(f"[{TITLE_BREAKS} ].", line) for line in lines), (section, lines)
+        assert all(len(line) <= TITLE_LINE[strings(lang)['writing']['system']] or not re.search(f"[{TITLE_BREAKS} ].", line) for line in lines), (section, lines)
 
 
 def test_every_drawn_mark_has_a_tooltip(linjiang_charts):

@@ -38,7 +38,7 @@ from villagereport.exercises import solution_codes
 from villagereport.pages import PAGE_STEMS, Page
 from villagebook import DEFAULT_REPORT, ROOT
 from villagereport.report import load_report
-from villagereport.wording import LANGUAGES, strings
+from villagereport.wording import check_language, strings
 
 BOOK = ROOT / "book"
 BUILD = ROOT / "_build"
@@ -410,8 +410,7 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
     for report in reports:
         load_report(report)
     for lang in langs:
-        if lang not in LANGUAGES:
-            raise ReportError("parameters", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+        check_language(lang)
     if not reports or not langs:
         raise ReportError("parameters", "report" if not reports else "lang", "expected at least one, got none")
     reports = [r.resolve() for r in reports]

@@ -12,8 +12,8 @@ import yaml
 
 from villagereport.report import Report
 from villagereport import exercises
-from villagereport.narrative import join_items, outlet_name, place_line, published, romanised
-from villagereport.wording import escape_markdown, strings
+from villagereport.narrative import byline, outlet_name, place_line, published
+from villagereport.wording import escape_markdown, in_language, message, strings
 from villagebook import ROOT
 
 COMPARISON = "book/09_comparison"
@@ -39,7 +39,7 @@ def book_config(lang: str, editions: list[str], report: Report) -> dict:
     """The repository's _config.yml, set for this edition: title, language, its siblings."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     words = strings(lang)["book"]
-    config["title"] = words["title"].format(place=report.place["name"][lang])
+    config["title"] = words["title"].format(place=in_language(report.place["name"], lang))
     config["author"] = words["author"]  # the footer's "By …", in the edition's language
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = words["sphinx_language"]
@@ -62,28 +62,34 @@ def table_of_contents(lang: str, *, comparison: bool) -> dict:
     return toc
 
 
+def _render(template: str, lang: str, context: dict) -> str:
+    """A page template of the project (INDEX.md, book/*.md): its words are messages of the
+    language's catalogue, each written in the template as ``t("id")`` and rendered (they are
+    Jinja too) with the page's context."""
+    context = dict(context, lang=lang)
+    context["t"] = lambda key: _ENV.from_string(message(lang, key)).render(context)
+    return _ENV.from_string(template).render(context)
+
+
 def landing_page(lang: str, report: Report, others: list[Report]) -> str:
     """INDEX.md, rendered for this edition and report: a template, since it names the report."""
     source, place = report.source, report.place
     words = strings(lang)
     glossary = [(escape_markdown(term), escape_markdown(text)) for term, text in words.get("glossary", {}).items()]
     context = {
-        "lang": lang,
-        "place": escape_markdown(place["name"][lang]),
+        "place": escape_markdown(in_language(place["name"], lang)),
         "where": escape_markdown(place_line(report, lang)),
         "outlet": escape_markdown(outlet_name(report, lang) or ""),
         "title": escape_markdown(source.get("title", "")),
         "date": escape_markdown(published(report, lang) or ""),
         "rights": bool(source.get("rights")),
-        "authors": escape_markdown("、".join(source.get("authors", [])) if lang == "zh"
-                                   else join_items([romanised(a) for a in source.get("authors", [])], lang)),
+        "authors": escape_markdown(byline(source.get("authors", []), lang)),
         "report_file": escape_markdown(report.path.name),
         "election_year": report.election_year,
-        "others": [escape_markdown(o.place["name"][lang]) for o in others],
+        "others": [escape_markdown(in_language(o.place["name"], lang)) for o in others],
         "glossary": glossary,
     }
-    template = (ROOT / "INDEX.md").read_text(encoding="utf-8")
-    return _ENV.from_string(template).render(context)
+    return _render((ROOT / "INDEX.md").read_text(encoding="utf-8"), lang, context)
 
 
 PAGE_SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
@@ -94,37 +100,31 @@ def book_page(path: Path, lang: str, report: Report) -> str:
 
     The teacher's guide refers to exercises and asks questions only where the report has them.
     """
-    context = {"lang": lang, "place": escape_markdown(report.place["name"][lang])}
+    words = strings(lang)
+    context = {"place": escape_markdown(in_language(report.place["name"], lang))}
     overview = exercises.for_section(report, "overview")
     context["any_exercises"] = any(exercises.for_section(report, s) for s in PAGE_SECTIONS)
     context["first_exercises"] = None
     if overview:
         numbers = list(range(1, min(len(overview), 2) + 1))
         context["first_exercises"] = {
-            "title": strings("zh")["page_titles"].get("overview") or report.catalogue.sections.at["overview", "title_zh"],
-            "title_en": report.catalogue.sections.at["overview", "title_en"],
-            "numbers": "练习" + "、".join(map(str, numbers)),
-            "numbers_en": "exercise 1" if numbers == [1] else "exercises 1 and 2",
+            "title": words["page_titles"].get("overview") or report.catalogue.sections.at["overview", f"title_{lang}"],
+            "numbers": _ENV.from_string(message(lang, "teacher.exercise_numbers")).render(numbers=numbers),
         }
     ids = [e.id for e in overview]
     context["readings_exercise"] = ids.index("college_readings") + 1 if "college_readings" in ids else None
-    for language in ("zh", "en"):
-        asked = []
-        for question in strings(language)["guide_questions"]:
-            if not all(report.states(i) for i in question.get("needs", [])):
-                continue
-            if not all((report.all_changes["indicator"] == i).any() for i in question.get("changes", [])):
-                continue
-            asked.append(question["text"])
-        context[f"questions_{language}"] = asked
-    return _ENV.from_string(path.read_text(encoding="utf-8")).render(context)
+    context["questions"] = [
+        question["text"] for question in words["guide_questions"]
+        if all(report.states(i) for i in question.get("needs", []))
+        and all((report.all_changes["indicator"] == i).any() for i in question.get("changes", []))]
+    return _render(path.read_text(encoding="utf-8"), lang, context)
 
 
 def chooser_page(editions: list[str], report: Report) -> str:
     """The site's root page: one link per edition, in each edition's own language."""
     links = []
     for lang in editions:
-        title = strings(lang)["book"]["title"].format(place=report.place["name"][lang])
+        title = strings(lang)["book"]["title"].format(place=in_language(report.place["name"], lang))
         links.append(f'<li><a href="{lang}/INDEX.html" hreflang="{lang}" lang="{lang}">'
                      f'{html.escape(strings(lang)["book"]["edition"])}: {html.escape(title)}</a></li>')
     heading = html.escape(strings(editions[0])["book"]["chooser_title"])

@@ -11,6 +11,7 @@ import pandas as pd
 from villagereport.errors import ReportError
 from villagereport.safe_yaml import read_yaml
 from villagereport.schema import validate
+from villagereport.wording import catalogue_words, languages
 
 # The catalogue is the library's own vocabulary, kept beside it (data, not code).
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -19,12 +20,13 @@ CATALOGUE_PATH = DATA_DIR / "indicators.yaml"
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The catalogue's sections, units and indicators, as tables keyed by id."""
+    """The catalogue's sections, units and indicators, as tables keyed by id. Their words in
+    each language come from the language's catalogue of messages (villagereport/text/locale)."""
 
     path: Path
-    sections: pd.DataFrame  # index id; columns title_zh, title_en
-    units: pd.DataFrame  # index id; columns zh, en
-    indicators: pd.DataFrame  # index id; section, kind, unit, name_zh/en, definition_zh/en
+    sections: pd.DataFrame  # index id; columns title_<lang>
+    units: pd.DataFrame  # index id; a column per language
+    indicators: pd.DataFrame  # index id; section, kind, unit, name_<lang>, definition_<lang>
 
     def indicator(self, indicator_id: str) -> pd.Series:
         """Return one indicator's row; KeyError if the id is not catalogued."""
@@ -44,9 +46,11 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
 
     # Process
     sections = pd.DataFrame(
-        [{"id": s["id"], "title_zh": s["title"]["zh"], "title_en": s["title"]["en"]} for s in document["sections"]]
+        [{"id": s["id"], **{f"title_{lang}": catalogue_words(lang, f"section.{s['id']}") for lang in languages()}}
+         for s in document["sections"]]
     ).set_index("id")
-    units = pd.DataFrame.from_dict(document["units"], orient="index")
+    units = pd.DataFrame([{"id": u, **{lang: catalogue_words(lang, f"unit.{u}") for lang in languages()}}
+                          for u in document["units"]]).set_index("id")
     rows = []
     for i, item in enumerate(document["indicators"]):
         where = f"indicators[{i}]({item['id']})"
@@ -56,16 +60,9 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
             raise ReportError(path, f"{where}.unit", f"expected a unit listed under units, got {item['unit']!r}")
         if any(row["id"] == item["id"] for row in rows):
             raise ReportError(path, f"{where}.id", "expected each indicator id once, got it twice")
-        rows.append(
-            {
-                "id": item["id"],
-                "section": item["section"],
-                "kind": item["kind"],
-                "unit": item["unit"],
-                "name_zh": item["name"]["zh"],
-                "name_en": item["name"]["en"],
-                "definition_zh": item["definition"]["zh"],
-                "definition_en": item["definition"]["en"],
-            }
-        )
+        words = {}
+        for lang in languages():
+            words[f"name_{lang}"] = catalogue_words(lang, f"indicator.{item['id']}.name")
+            words[f"definition_{lang}"] = catalogue_words(lang, f"indicator.{item['id']}.definition")
+        rows.append({"id": item["id"], "section": item["section"], "kind": item["kind"], "unit": item["unit"], **words})
     return Catalogue(path=path, sections=sections, units=units, indicators=pd.DataFrame(rows).set_index("id"))

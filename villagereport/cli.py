@@ -1,4 +1,5 @@
-"""The library's command line: ``python -m villagereport validate FILE...``.
+"""The library's command line: ``python -m villagereport validate FILE...`` (and ``pseudo DIR``,
+the pseudo-locale's catalogue for checking that every word comes from a catalogue).
 
 Building the book is the build's command line (``python -m villagebook``), not the library's.
 """
@@ -32,7 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("validate", help="check report files; one line per file, non-zero exit on a fault")
     check.add_argument("reports", nargs="+", metavar="FILE")
+    pseudo = commands.add_parser("pseudo", help="write the pseudo-locale's catalogue (en-XA.po) into DIR")
+    pseudo.add_argument("folder", metavar="DIR")
     args = parser.parse_args(argv)
+    if args.command == "pseudo":
+        from villagereport.pseudo import write_catalogue
+
+        print(write_catalogue(args.folder))
+        return 0
     return validate_files(args.reports)
 
 

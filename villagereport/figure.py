@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from villagereport.render import TITLE_BREAKS, VEGALITE_MIME, chart_html, json_safe, title_text
+from villagereport.wording import strings
 
 # d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
 ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
@@ -60,18 +61,21 @@ def _plain_text(spec: dict) -> str:
 
 # A chart's title is drawn on one line unless given as lines, and a line wider than the chart is
 # cut at its edge: titles are broken into lines that fit a phone's width (about 360 px).
-TITLE_LINE = {"zh": 22, "en": 44}  # characters
-_BREAKS = {"zh": re.compile(f"(?<=[{TITLE_BREAKS}])"), "en": re.compile(r"(?<= )")}
+# By how the language is written (its catalogue's writing.system): a Chinese character is
+# about twice as wide as a Latin letter.
+TITLE_LINE = {"unspaced": 22, "spaced": 44}  # characters
+_BREAKS = {"unspaced": re.compile(f"(?<=[{TITLE_BREAKS}])"), "spaced": re.compile(r"(?<= )")}
 
 
 def title_lines(title: str, lang: str) -> str | list[str]:
     """``title`` as lines of at most TITLE_LINE characters where it can be broken (after a
     Chinese comma or semicolon; at a space in English); as it is when it fits on one."""
-    budget = TITLE_LINE.get(lang, TITLE_LINE["en"])
+    system = strings(lang)["writing"]["system"]
+    budget = TITLE_LINE[system]
     if len(title) <= budget:
         return title
     lines = [""]
-    for piece in _BREAKS.get(lang, _BREAKS["en"]).split(title):
+    for piece in _BREAKS[system].split(title):
         if lines[-1] and len(lines[-1]) + len(piece) > budget:
             lines.append("")
         lines[-1] += piece

@@ -15,7 +15,7 @@ from pypinyin import lazy_pinyin
 from villagereport.derived import derive
 from villagereport.numbers import chinese_numeral, format_figure, format_number
 from villagereport.report import Report
-from villagereport.wording import escape_markdown, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, spaced, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -97,13 +97,10 @@ class FigureText:
 
 
 def _direction(delta: float, unit: str, lang: str) -> str:
-    if lang == "zh":
-        if unit == "person":
-            return "减少" if delta < 0 else "增加"
-        return "下降" if delta < 0 else "提高"
+    words = strings(lang)["generic"]["direction"]
     if unit == "person":
-        return "fewer" if delta < 0 else "more"
-    return "lower" if delta < 0 else "higher"
+        return words["fewer" if delta < 0 else "more"]
+    return words["lower" if delta < 0 else "higher"]
 
 
 class ListText:
@@ -115,9 +112,9 @@ class ListText:
         self.name = meta[f"name_{lang}"]
         self.items = [escape_markdown(i) for i in report.items(indicator, lang)] if self.stated else []
         # Items the report gives no English for stay in Chinese, marked as quotes.
-        shown = [f"“{i}”" if lang == "en" and _CJK.search(i) and not _LATIN.search(i) and not i.startswith("“") else i
+        shown = [f"“{i}”" if lang != REPORT_LANGUAGE and _CJK.search(i) and not _LATIN.search(i) and not i.startswith("“") else i
                  for i in self.items]
-        if lang == "zh" and self.stated:
+        if lang == REPORT_LANGUAGE and self.stated:
             # Titles the article writes in 《》 keep them.
             quote = report.lists.at[indicator, "quote"]
             shown = [f"《{i}》" if f"《{raw}》" in quote else i for i, raw in zip(shown, report.items(indicator), strict=True)]
@@ -128,7 +125,7 @@ class ListText:
         self.count = format_number(count, lang) if self.stated else ""
         stated_as = report.lists.at[indicator, "stated_as"] if self.stated else None
         self.stated_as = "" if stated_as is None or pd.isna(stated_as) else escape_markdown(stated_as)
-        if self.stated and not self.stated_as and lang == "zh":
+        if self.stated and not self.stated_as and lang == REPORT_LANGUAGE:
             self.stated_as = chinese_numeral(count)[0] + "个"
 
     def __bool__(self) -> bool:
@@ -200,7 +197,7 @@ class _Lookup:
 
 def place_name(report: Report, lang: str) -> str:
     """The report's place, escaped for Markdown."""
-    return escape_markdown(report.place["name"][lang])
+    return escape_markdown(in_language(report.place["name"], lang))
 
 
 def section_sentences(report: Report, section: str, lang: str) -> list[str]:
@@ -266,7 +263,7 @@ def note_in(note: object, lang: str, *, any_language: bool = False) -> str:
         return note.get(lang, "")
     if _blank(note):
         return ""
-    if bool(_CJK.search(str(note))) == (lang == "zh"):
+    if bool(_CJK.search(str(note))) == (lang == REPORT_LANGUAGE):
         return str(note)
     if any_language:  # shown as written, marked as the source's words
         return f"「{note}」"
@@ -291,7 +288,7 @@ def counted(value_text: str, unit: str, value: float, lang: str) -> str:
         word = one if value == 1 else other
     if not word:
         return value_text
-    return value_text + word if lang == "zh" else f"{value_text} {word}"
+    return f"{value_text} {word}" if spaced(lang) else value_text + word
 
 
 def change_text(report: Report, key: str, lang: str, positions: list[int] | None = None) -> str:
@@ -387,7 +384,7 @@ def narrative(report: Report, section: str, lang: str) -> str:
     if not told and not plain:
         title = report.catalogue.sections.at[section, f"title_{lang}"]
         return strings(lang)["page"]["section_not_stated"].format(section=title)
-    joiner = "" if lang == "zh" else " "
+    joiner = " " if spaced(lang) else ""
     blocks = [joiner.join(told)] if told else []
     if plain:
         # What no sentence of the section tells is listed, one figure a line: easier to read
@@ -562,8 +559,8 @@ def place_line(report: Report, lang: str) -> str:
     """The place with the places above it that the report gives, as the language writes it:
     吉林省白山市临江市, Linjiang City, Baishan, Jilin. Missing levels are simply left out."""
     place = report.place
-    parts = [place[level][lang] for level in ("province", "prefecture", "county", "name") if level in place]
-    if lang == "zh":
+    parts = [in_language(place[level], lang) for level in ("province", "prefecture", "county", "name") if level in place]
+    if not spaced(lang):
         # A name that repeats its parent ("北京市" in "北京市") is written once.
         return "".join(p for i, p in enumerate(parts) if i == len(parts) - 1 or p != parts[i + 1])
     return ", ".join(dict.fromkeys(reversed(parts)))
@@ -571,8 +568,8 @@ def place_line(report: Report, lang: str) -> str:
 
 def outlet_name(report: Report, lang: str) -> str | None:
     """The outlet's name; in Chinese a newspaper or periodical's title takes 《》."""
-    outlet = report.source.get("outlet", {}).get(lang)
-    if outlet and lang == "zh" and outlet.endswith(("报", "刊", "杂志")) and not outlet.startswith("《"):
+    outlet = in_language(report.source.get("outlet"), lang)
+    if outlet and not spaced(lang) and outlet.endswith(("报", "刊", "杂志")) and not outlet.startswith("《"):
         return f"《{outlet}》"
     return outlet
 
@@ -601,11 +598,16 @@ def source_line(report: Report, lang: str, *, authors: bool = True) -> str:
         line = page["source_url_only"].format(url=src["url"])
     names = src.get("authors", [])
     if authors and names:
-        # A Chinese byline separates names with 、; an English one romanises them.
-        shown = strings(lang)["number"]["list_sep"].join(names) if lang == "zh" else join_items(
-            [romanised(n) for n in names], lang)
-        line += page["authors"].format(authors=shown)
+        line += page["authors"].format(authors=byline(names, lang))
     return line
+
+
+def byline(names: list[str], lang: str) -> str:
+    """Authors' names as ``lang`` lists them: in the reports' language as written, separated
+    as it separates list items (、); in another, romanised and joined as a list."""
+    if lang == REPORT_LANGUAGE:
+        return strings(lang)["number"]["list_sep"].join(names)
+    return join_items([romanised(n) for n in names], lang)
 
 
 def romanised(name: str) -> str:

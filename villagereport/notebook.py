@@ -11,7 +11,7 @@ from villagereport import render
 from villagereport.errors import ReportError
 from villagereport.pages import PAGES, ComparisonPage, GuidePage, Page, PlainText
 from villagereport.report import load_report
-from villagereport.wording import LANGUAGES
+from villagereport.wording import check_language
 
 # The names a notebook's parameters cell defines; papermill may inject only these.
 PARAMETERS = ("report", "lang")
@@ -45,8 +45,7 @@ def _check_parameters(allowed: tuple[str, ...], lang: str) -> None:
         if unknown:
             msg = f"expected only the parameters {', '.join(allowed)}, got unknown {', '.join(unknown)}"
             raise ReportError("parameters", unknown[0], msg)
-    if lang not in LANGUAGES:
-        raise ReportError("parameters", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    check_language(lang)
 
 
 def _check_report(report: object, field: str = "report") -> None:

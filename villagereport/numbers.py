@@ -6,6 +6,10 @@ import math
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from babel.numbers import format_compact_decimal, format_decimal
+
+from villagereport.wording import strings
+
 _DIGITS = "零一二三四五六七八九"
 
 # Words that state 100% exactly ("all"), not a rounded percentage.
@@ -82,7 +86,8 @@ def truncate(value: float, places: int) -> Decimal:
 
 
 def format_number(value: float, lang: str, places: int | None = None) -> str:
-    """Write ``value`` for readers of ``lang``: 6.8万 and 1218 in Chinese, 68,000 in English."""
+    """Write ``value`` for readers of ``lang``: 6.8万 and 1218 in Chinese, 68,000 in English
+    (the language's catalogue says whether it groups thousands and counts in 万)."""
     if places is not None and places > 0:
         text = f"{round_half_up(value, places):f}"
     else:
@@ -90,12 +95,12 @@ def format_number(value: float, lang: str, places: int | None = None) -> str:
     if "." in text or abs(value) < 1000:
         return text
     n = int(text)
-    if lang == "zh":
-        # Chinese writes ten-thousands as 万 when that is exact to two decimals.
-        if abs(n) >= 10000 and (n * 100) % 10000 == 0:
-            return plain(n / 10000) + "万"
-        return str(n)
-    return f"{n:,}"
+    words = strings(lang)["number"]
+    # A language that counts in ten-thousands (万) writes them so when that is exact to two
+    # decimals, below 1亿: Babel's compact form of the language's locale.
+    if words["wan"] and 10000 <= abs(n) < 10**8 and (n * 100) % 10000 == 0:
+        return format_compact_decimal(n, format_type="short", locale=words["locale"], fraction_digits=2)
+    return format_decimal(n, locale=words["locale"], group_separator=bool(words["thousands"]))
 
 
 def format_figure(value: float, unit: str, lang: str, places: int | None = None, qualifier: str = "exact",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import tempfile
-from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,9 +18,9 @@ from villagereport.errors import ReportError
 from villagereport.narrative import (_ENV, FigureText, ListText, _Lookup, check_sentences, narrative, place_line,
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      status_text)
-from villagereport.numbers import format_figure, format_number
+from villagereport.numbers import format_figure, format_number, plain
 from villagereport.report import Report, load_report
-from villagereport.wording import escape_markdown, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, strings
 
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
               "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
@@ -75,8 +74,8 @@ class Page:
         heading = self.report.headings.get(self.section)
         if heading:
             # The article's heading verbatim, with a translation beside it where the report gives one.
-            original = heading["zh"] if isinstance(heading, dict) else heading
-            translated = heading.get(self.lang) if isinstance(heading, dict) and self.lang != "zh" else None
+            original = heading[REPORT_LANGUAGE] if isinstance(heading, dict) else heading
+            translated = heading.get(self.lang) if isinstance(heading, dict) and self.lang != REPORT_LANGUAGE else None
             form = "heading_translated" if translated else "heading_quote"
             lines.append(escape_markdown(self.words["page"][form].format(heading=original, translation=translated)))
         return Markdown("\n\n".join(lines))
@@ -186,8 +185,7 @@ class Page:
         labels = [str(a) for a in data[label]]
         if "term" in data:
             # Two rows of one figure (previous and this term) are told apart by their term.
-            form = "{}（{}）" if self.lang == "zh" else "{} ({})"
-            labels = [form.format(a, t) for a, t in zip(labels, data["term"], strict=True)]
+            labels = [self.words["writing"]["paren"].format(a, t) for a, t in zip(labels, data["term"], strict=True)]
         rows = list(zip(labels, [str(b) for b in data[shown]], strict=True))
         chart = finish(chart, title=title, source=self.chart_source(), description=self._describe(title, rows),
                        lang=self.lang)
@@ -403,7 +401,7 @@ class Page:
                 caption += " " + html.escape(page["non_exhaustive"])
             note = note_in(row["note"], self.lang, any_language=True)
             if note:
-                caption += f" ({html.escape(note)})" if self.lang == "en" else f"（{html.escape(note)}）"
+                caption = self.words["writing"]["paren"].format(caption, html.escape(note))
             items = self.report.items(ind, self.lang)
             if not items:
                 missing = page["items_not_stated"].format(count=count) if count else page["items_not_listed"]
@@ -484,9 +482,10 @@ class GuidePage:
         return self.words["guide"]["title"]
 
     def narrative(self) -> Markdown:
-        """The format field by field and the commands, from villagereport/text/guide.<lang>.md."""
-        text = resources.files("villagereport.text").joinpath(f"guide.{self.lang}.md").read_text("utf-8")
-        return Markdown(text)
+        """The format field by field and the commands: the guide's messages, step by step."""
+        how = self.words["guide"]["how"]
+        steps = [f"## {how[step]['heading']}\n\n{how[step]['body']}" for step in ("write", "check", "make")]
+        return Markdown("\n\n".join([how["intro"], *steps]) + "\n")
 
     def template(self) -> HTML:
         """The blank report file, shown and downloadable (a data: link works offline)."""
@@ -525,7 +524,7 @@ class GuidePage:
                      f"{len(report.lists)} lists</pre>"))
         # Break one figure the way people do (a number written with its unit) and check again.
         members = report.figures.loc["members_total"]
-        stated = format_figure(members["value"], "", "zh")
+        stated = plain(members["value"])  # as the report file writes it
         broken = text.replace(f"value: {stated}\n", f'value: "{stated}人"\n', 1)
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / path.name
@@ -589,7 +588,7 @@ class ComparisonPage:
         return self.words["comparison"]["title"]
 
     def _place(self, report: Report) -> str:
-        return report.place["name"][self.lang]
+        return in_language(report.place["name"], self.lang)
 
     def _label(self, key: tuple) -> str:
         words = self.words["comparison"]

@@ -16,6 +16,7 @@ from villagereport.safe_yaml import read_yaml
 from villagereport.schema import field_path, validate
 from villagereport.shares import INCONSISTENT, counts_within, fitting_counts
 from villagereport.shares import status as share_fit
+from villagereport.wording import languages
 
 
 # Kinds whose value can never be negative, and the one whose value is a percentage.
@@ -41,7 +42,7 @@ class Report:
         One row per stated figure: indicator, section, kind, value, unit, qualifier,
         stated_as (how the quote writes it), places (decimals stated; NA for words),
         count_id, denominator_id (indicators of the share's parts), threshold, quote,
-        name_zh, name_en.
+        name_<lang> for each language.
         Only the whole report's figures that state a level are here, one per indicator.
     changes
         One row per stated change of those figures: indicator, value, unit, reading, stated_as.
@@ -53,7 +54,7 @@ class Report:
         Every stated change, with the ``key`` and ``scope`` of its figure.
     lists
         One row per counted list: indicator, section, stated_count, stated_as, slogan,
-        exhaustive, n_items, quote, name_zh, name_en.
+        exhaustive, n_items, quote, name_<lang> for each language.
     list_items
         One row per item of a list: indicator, position, item, item_en (or None).
     sources
@@ -102,8 +103,8 @@ class Report:
 
 
 FIGURE_COLUMNS = ["key", "indicator", "scope", "section", "kind", "value", "unit", "qualifier", "stated_as", "places",
-                  "count_id", "denominator_id", "threshold", "threshold_bound", "previous", "note", "quote", "name_zh",
-                  "name_en", "_where"]
+                  "count_id", "denominator_id", "threshold", "threshold_bound", "previous", "note", "quote",
+                  *(f"name_{lang}" for lang in languages()), "_where"]
 CHANGE_COLUMNS = ["key", "indicator", "scope", "position", "value", "unit", "reading", "stated_as", "places"]
 
 
@@ -218,8 +219,7 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list
             "previous": None if previous is None else float(previous["value"]),
             "note": fig.get("note"),
             "quote": quote,
-            "name_zh": meta["name_zh"],
-            "name_en": meta["name_en"],
+            **{f"name_{lang}": meta[f"name_{lang}"] for lang in languages()},
             "_where": where,
         })
     return figures, changes
@@ -307,7 +307,7 @@ def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str
         lists.append({
             "indicator": ind_id, "section": lst["section"], "stated_count": count, "stated_as": stated_as,
             "slogan": lst.get("slogan"), "exhaustive": exhaustive, "n_items": len(listed), "quote": quote,
-            "note": lst.get("note"), "name_zh": meta["name_zh"], "name_en": meta["name_en"],
+            "note": lst.get("note"), **{f"name_{lang}": meta[f"name_{lang}"] for lang in languages()},
         })
         items += [{"indicator": ind_id, "position": j + 1, "item": item, "item_en": (english or [None] * len(listed))[j]}
                   for j, item in enumerate(listed)]
@@ -345,7 +345,7 @@ def load_report(path: str | Path, catalogue: Catalogue | None = None) -> Report:
     changes = all_changes[all_changes["key"].isin(main.index)].drop(columns=["key", "scope"]).reset_index(drop=True)
     list_rows, item_rows = _list_rows(path, document, catalogue, set(everything["indicator"]))
     lists = pd.DataFrame(list_rows, columns=["indicator", "section", "stated_count", "stated_as", "slogan", "exhaustive",
-                                             "n_items", "quote", "note", "name_zh", "name_en"]).set_index("indicator", drop=False)
+                                             "n_items", "quote", "note", *(f"name_{lang}" for lang in languages())]).set_index("indicator", drop=False)
     lists.index.name = None
     lists["stated_count"] = lists["stated_count"].astype("Int64")
 

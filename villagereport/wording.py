@@ -1,15 +1,41 @@
-"""The book's words in each language, kept in villagereport/text/<lang>.yaml."""
+"""The book's words in each language: one sentence specification, one gettext catalogue each.
+
+``villagereport/text/sentences.yaml`` says which sentences exist and when each is said, for
+every language; ``villagereport/text/locale/<lang>.po`` holds only one language's messages
+(msgid: the message's id; msgstr: its text), in the format translators' tools read. English
+is the source: every other catalogue must translate each of its messages, and may hold no id
+the English one does not. A language is added by adding its catalogue (with its glossary
+entries, if it keeps terms in Chinese); more catalogue directories may be given in the
+environment variable ``VILLAGEREPORT_CATALOGUES`` (separated like PATH).
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from importlib import resources
+from pathlib import Path
+
+import jinja2
+from babel.messages.pofile import read_po
 
 from villagereport.errors import ReportError
 from villagereport.safe_yaml import parse_yaml
 
-LANGUAGES = ("zh", "en")
+SOURCE_LANGUAGE = "en"
+CATALOGUES_ENV = "VILLAGEREPORT_CATALOGUES"
+_TEXT = resources.files("villagereport.text")
+# Message ids a catalogue may hold beyond the source's: its own glossary.
+_OWN = ("glossary.",)
+# Settings of how a language writes, not words: its Babel and Sphinx locales, whether it
+# groups thousands or counts in 万, whether it spaces words. A language may leave one empty
+# where English does not, and a pseudo-locale copies them.
+SETTINGS = frozenset({"number.locale", "number.decimal", "number.thousands", "number.percent", "number.wan",
+                      "writing.system", "book.sphinx_language"})
+_JINJA = jinja2.Environment()
+# The language the reports are written in: their quotes, items and headings are in it.
+REPORT_LANGUAGE = "zh"
 
 # Characters that Markdown, MyST or HTML read as syntax anywhere in a line.
 _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]<>#|~$&])")
@@ -17,14 +43,155 @@ _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]<>#|~$&])")
 _LINE_START = re.compile(r"^(\s*)([-+=](?=\s|$)|\d{1,9}(?=[.)](?:\s|$)))")
 
 
+def catalogue_paths() -> dict[str, Path]:
+    """Each language's catalogue: the library's own, then those of ``VILLAGEREPORT_CATALOGUES``."""
+    found = {p.stem: Path(str(p)) for p in _TEXT.joinpath("locale").iterdir() if p.name.endswith(".po")}
+    for folder in filter(None, os.environ.get(CATALOGUES_ENV, "").split(os.pathsep)):
+        found.update({p.stem: p for p in sorted(Path(folder).glob("*.po"))})
+    return found
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """The languages there are catalogues for: the reports' own first, then English, then the rest."""
+    return tuple(sorted(catalogue_paths(), key=lambda lang: (lang != REPORT_LANGUAGE, lang != SOURCE_LANGUAGE, lang)))
+
+
+def reload_catalogues() -> None:
+    """Read the catalogues again (after ``VILLAGEREPORT_CATALOGUES`` changed)."""
+    for cached in (languages, _read, messages, sentences, strings):
+        cached.cache_clear()
+
+
+def check_language(lang: object, field: str = "lang", where: str = "parameters") -> str:
+    """``lang`` if a catalogue holds it, else the one-line error naming the languages there are."""
+    if lang not in languages():
+        raise ReportError(where, field, f"expected one of {', '.join(languages())}, got {lang!r}")
+    return str(lang)
+
+
+@cache
+def _read(lang: str) -> dict[str, str]:
+    path = catalogue_paths()[lang]
+    try:
+        with open(path, "rb") as handle:
+            catalog = read_po(handle, abort_invalid=True)
+    except Exception as error:  # noqa: BLE001  (Babel raises its own kinds for a broken file)
+        raise ReportError(path, "catalogue", f"expected a gettext catalogue Babel can read ({error})") from None
+    return {message.id: message.string for message in catalog if message.id}
+
+
+@cache
+def messages(lang: str) -> dict[str, str]:
+    """All messages of ``lang`` by id, checked against the source catalogue."""
+    check_language(lang)
+    own, source = _read(lang), _read(SOURCE_LANGUAGE)
+    path = catalogue_paths()[lang]
+    for key in own:
+        if key not in source and not key.startswith(_OWN):
+            raise ReportError(path, key, "expected a message id of the English catalogue (en.po), got an unknown one")
+    for key, text in source.items():
+        if key.startswith(_OWN):
+            continue
+        if key not in own or (text and not own[key] and key not in SETTINGS):
+            raise ReportError(path, key, f"expected a translation of the English {text!r}, got none")
+    return own
+
+
+@cache
+def sentences() -> dict:
+    """The sentence specification (villagereport/text/sentences.yaml)."""
+    text = _TEXT.joinpath("sentences.yaml").read_text("utf-8")
+    return parse_yaml(text, "villagereport/text/sentences.yaml")
+
+
+def message(lang: str, key: str) -> str:
+    """One message of ``lang`` by its id; an id no catalogue holds stops with one line."""
+    return _message(lang, key)
+
+
+def _message(lang: str, key: str) -> str:
+    found = messages(lang)
+    if key not in found:
+        raise ReportError(catalogue_paths()[lang], key, "expected a message with this id; the catalogue has none")
+    return found[key]
+
+
+def _said(lang: str, part: str, entries: list[dict]) -> list[dict]:
+    return [{**{k: v for k, v in entry.items() if k != "id"}, "text": _message(lang, f"{part}.{entry['id']}")}
+            for entry in entries]
+
+
 @cache
 def strings(lang: str) -> dict:
-    """All strings and templates of ``lang``."""
-    if lang not in LANGUAGES:
-        raise ReportError("parameter", "lang", f"expected one of {', '.join(LANGUAGES)}, got {lang!r}")
-    text = resources.files("villagereport.text").joinpath(f"{lang}.yaml").read_text("utf-8")
-    # Strictly: a key written twice would silently replace the first.
-    return parse_yaml(text, f"villagereport/text/{lang}.yaml")
+    """All strings and templates of ``lang``, as one nested mapping: the catalogue's messages
+    by the parts of their ids, and the specification's sentences with their texts."""
+    words: dict = {"lang": lang}
+    for key, text in messages(lang).items():
+        if key.startswith(("narrative.", "chart_titles.", "guide.questions.", "exercises.items.",
+                           "book.toc_captions.", "catalogue.")):
+            continue  # assembled from the specification below, or read by the catalogue of indicators
+        *parents, last = key.split(".")
+        node = words
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = text
+    spec = sentences()
+    words["narrative"] = {name: _said(lang, f"narrative.{name}", entries) for name, entries in spec["narrative"].items()}
+    words["chart_titles"] = {name: _said(lang, f"chart_titles.{name}", entries)
+                             for name, entries in spec["chart_titles"].items()}
+    words["guide_questions"] = _said(lang, "guide.questions", spec["guide_questions"])
+    words["exercises"]["items"] = {
+        name: {**entry, "question": _message(lang, f"exercises.items.{name}.question"),
+               "solution": _message(lang, f"exercises.items.{name}.solution")}
+        for name, entry in spec["exercises"].items()}
+    words["book"]["toc_captions"] = [_message(lang, f"book.toc_captions.{part}") for part in spec["toc_captions"]]
+    _check_ids(lang, spec)
+    return words
+
+
+def _check_ids(lang: str, spec: dict) -> None:
+    """Every indicator a sentence needs or prints is one the catalogue of indicators holds, and
+    every message is a template Jinja can read: a misspelt id stops the build, naming it,
+    instead of leaving a sentence out on every page."""
+    from villagereport.catalogue import CATALOGUE_PATH, load_catalogue  # the catalogue reads these words
+
+    known = set(load_catalogue().indicators.index)
+    for part in ("narrative", "chart_titles"):
+        for name, entries in spec[part].items():
+            for entry in entries:
+                for kind in ("needs", "lists", "changes"):
+                    for indicator in entry.get(kind, []):
+                        if indicator not in known:
+                            raise ReportError("villagereport/text/sentences.yaml", f"{part}.{name}.{entry['id']}.{kind}",
+                                              f"expected an indicator id of {CATALOGUE_PATH.name}, got {indicator!r}")
+    for key, text in messages(lang).items():
+        try:
+            tree = _JINJA.parse(text)
+        except jinja2.TemplateSyntaxError as error:
+            raise ReportError(catalogue_paths()[lang], key, f"expected a Jinja template ({error.message})") from None
+        for node in tree.find_all(jinja2.nodes.Getattr):
+            if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
+                raise ReportError(catalogue_paths()[lang], key,
+                                  f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
+
+
+def in_language(text: dict | str | None, lang: str) -> str | None:
+    """A report's text given per language ({zh: …, en: …}) in ``lang``, else as the report
+    wrote it: a language the report gives no translation for shows the original."""
+    if not isinstance(text, dict):
+        return text
+    return text.get(lang) or text.get(REPORT_LANGUAGE)
+
+
+def spaced(lang: str) -> bool:
+    """Whether ``lang`` puts spaces between words (English) or not (Chinese)."""
+    return strings(lang)["writing"]["system"] == "spaced"
+
+
+def catalogue_words(lang: str, key: str) -> str:
+    """The name of a section, unit or indicator in ``lang`` (``catalogue.<kind>.<id>...``)."""
+    return _message(lang, f"catalogue.{key}")
 
 
 def escape_markdown(text: str) -> str:
