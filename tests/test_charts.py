@@ -254,3 +254,15 @@ def test_altairs_shorthand_channels_are_wrapped_once_per_class_set_and_the_same_
     for channel, value in {"x": "value:Q", "text": "name:N"}.items():
         cls = type(chart.encoding[channel])
         assert fresh.from_dict({"shorthand": value}, cls).to_dict() == shared["encoding"][channel]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_axes_group_thousands_as_the_pages_text_does(lang):
+    from villagereport.figure import finish
+    from villagereport.numbers import format_number
+
+    chart = finish(alt.Chart(alt.Data(values=[{"v": 1218}])).mark_bar().encode(x="v:Q"), title="t", source="s",
+                   description="d", lang=lang)
+    numbers = chart.to_dict().get("config", {}).get("locale", {}).get("number", {"thousands": ","})  # d3's own: ","
+    # The text writes 1218 in Chinese and 1,218 in English; an axis's ticks must agree.
+    assert format_number(1218, lang) == f"1{numbers['thousands']}218"

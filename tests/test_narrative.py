@@ -78,20 +78,3 @@ def test_check_sentences_cover_every_derived_quantity_for_jiaxiang():
 ])
 def test_text_from_reports_is_escaped_for_markdown(text, shown):
     assert escape_markdown(text) == shown
-
-
-def _keys(node, prefix=""):
-    if isinstance(node, dict):
-        return {k for key, value in node.items() for k in _keys(value, f"{prefix}.{key}")} | {prefix}
-    if isinstance(node, list):
-        return {k for i, value in enumerate(node) for k in _keys(value, f"{prefix}[{i}]")} | {prefix}
-    return {prefix}
-
-
-def test_both_languages_have_the_same_strings_and_templates():
-    zh, en = strings("zh"), strings("en")
-    # The glossary explains Chinese terms to English readers; the Chinese edition needs none.
-    english = {k for k in _keys(en) if not k.startswith(".glossary")}
-    assert _keys(zh) - {".lang"} == english - {".lang"}
-    for section, entries in zh["narrative"].items():
-        assert [e.get("needs") for e in entries] == [e.get("needs") for e in en["narrative"][section]], section

@@ -12,12 +12,22 @@ import re
 
 import altair as alt
 import pandas as pd
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from villagereport.render import TITLE_BREAKS, VEGALITE_MIME, chart_html, json_safe, title_text
 from villagereport.wording import strings
 
-# d3-format's zh-CN locale, so axes in the Chinese edition group and mark numbers as zh-CN does.
-ZH_CN_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["¥", ""]}
+# d3-format's own number locale (en-US), which a chart uses unless configured otherwise.
+D3_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]}
+
+
+def number_locale(lang: str) -> dict:
+    """d3-format's number locale for ``lang``: Babel's decimal and group symbols of the
+    language's locale, grouping only where the language's text does (1218 in Chinese)."""
+    words = strings(lang)["number"]
+    return {"decimal": get_decimal_symbol(words["locale"]),
+            "thousands": get_group_symbol(words["locale"]) if words["thousands"] else "",
+            "grouping": [3], "currency": ["", ""]}
 
 
 def plain(value: object) -> object:
@@ -87,6 +97,7 @@ def finish(chart, *, title: str, source: str, description: str, lang: str):  # t
     """The chart with its title (in lines that fit a phone), the source under it (so a
     downloaded image keeps it), its description, and the language's number format on its axes."""
     chart = chart.properties(title=alt.TitleParams(title_lines(title, lang), subtitle=[source]), description=description)
-    if lang == "zh":
-        chart = chart.configure(locale={"number": ZH_CN_NUMBERS})
+    numbers = number_locale(lang)
+    if {**numbers, "currency": D3_NUMBERS["currency"]} != D3_NUMBERS:  # no config where d3's own does
+        chart = chart.configure(locale={"number": numbers})
     return chart

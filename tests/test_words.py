@@ -1,0 +1,156 @@
+"""The book's words: one sentence specification, a gettext catalogue per language, and a
+pseudo-locale that shows any word not taken from a catalogue."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.dates import get_month_names
+from bs4 import BeautifulSoup
+
+from conftest import DATA, ROOT
+from villagereport import load_report, pseudo, wording
+from villagereport.catalogue import load_catalogue
+from villagereport.errors import ReportError
+from villagereport.narrative import romanised
+
+LOCALE = ROOT / "villagereport" / "text" / "locale"
+
+
+@pytest.fixture
+def catalogues(tmp_path, monkeypatch):
+    """A folder of extra catalogues, read instead of the library's cached ones; the library's
+    state is read afresh again after the test."""
+    monkeypatch.setenv(wording.CATALOGUES_ENV, str(tmp_path))
+
+    def reload() -> None:
+        wording.reload_catalogues()
+        load_catalogue.cache_clear()
+
+    reload()
+    yield tmp_path
+    monkeypatch.undo()
+    reload()
+
+
+def _edited(source: str, old: str, new: str, folder: Path, lang: str = "xx") -> Path:
+    text = (LOCALE / source).read_text(encoding="utf-8")
+    assert old in text
+    path = folder / f"{lang}.po"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    wording.reload_catalogues()
+    load_catalogue.cache_clear()
+    return path
+
+
+def test_every_language_translates_every_message_of_the_english_catalogue():
+    english = wording.messages("en")
+    for lang in wording.languages():
+        words = wording.messages(lang)
+        # A glossary is the language's own: the terms it keeps in Chinese.
+        assert {k for k in set(english) - set(words) if not k.startswith("glossary.")} == set(), lang
+        # Settings aside, no message is left empty where English has words.
+        assert [k for k, v in english.items() if v and k in words and not words[k] and k not in wording.SETTINGS] == [], lang
+    # Both editions' sentences come from one specification, in its order.
+    assert [e["needs"] for e in wording.strings("zh")["narrative"]["overview"]] == \
+        [e["needs"] for e in wording.strings("en")["narrative"]["overview"]]
+
+
+def test_a_catalogue_missing_a_message_stops_with_one_line_naming_it(catalogues):
+    path = _edited("zh.po", 'msgid "page.not_stated"\nmsgstr "', 'msgid "page.not_stated_gone"\nmsgstr "', catalogues)
+    with pytest.raises(ReportError) as error:
+        wording.strings("xx")
+    message = str(error.value)
+    assert "\n" not in message and str(path) in message
+    # The first problem found is named: here the id English has no message for.
+    assert "page.not_stated_gone" in message and "unknown" in message
+
+
+def test_an_untranslated_message_is_named(catalogues):
+    _edited("zh.po", 'msgid "page.not_stated"\nmsgstr "本报道', 'msgid "page.not_stated"\nmsgstr "" "', catalogues)
+    text = (catalogues / "xx.po").read_text(encoding="utf-8")
+    (catalogues / "xx.po").write_text(re.sub(r'msgstr "" "[^\n]*', 'msgstr ""', text, count=1), encoding="utf-8")
+    wording.reload_catalogues()
+    with pytest.raises(ReportError, match=r"page\.not_stated: expected a translation"):
+        wording.strings("xx")
+
+
+def test_a_misspelt_figure_id_in_a_message_stops_the_build(catalogues):
+    _edited("en.po", "{{ f.villages_completed }} villages elected", "{{ f.villages_complted }} villages elected",
+            catalogues)
+    with pytest.raises(ReportError, match=r"narrative\.overview\.villages_completed: expected an indicator id .*"
+                                          r"f\.villages_complted"):
+        wording.strings("xx")
+
+
+def test_a_broken_template_in_a_message_is_named(catalogues):
+    _edited("en.po", "{% if f.communities_completed %}", "{% if f.communities_completed %", catalogues)
+    with pytest.raises(ReportError, match=r"villages_completed: expected a Jinja template"):
+        wording.strings("xx")
+
+
+def test_an_unknown_message_id_asked_for_is_named():
+    with pytest.raises(ReportError, match=r"en\.po: index\.titel: expected a message with this id"):
+        wording.message("en", "index.titel")
+
+
+def test_a_language_with_no_catalogue_is_refused_in_one_line():
+    with pytest.raises(ReportError, match=r"lang: expected one of zh, en, got 'fr'"):
+        wording.check_language("fr")
+
+
+def test_the_pseudo_locale_accents_words_and_keeps_what_is_not_words():
+    text = "Read {{ f.x }} in {name}: `make book` and {% if a %}**more**{% endif %} <br>"
+    shown = pseudo.accent(text)
+    assert shown == "Ŕéáđ {{ f.x }} íñ {name}: `make book` áñđ {% if a %}**ɱóŕé**{% endif %} <br>"
+
+
+# Words a page may show in the pseudo-locale that are not the catalogue's: what Babel's
+# English locale data writes (month names, "and" in a list), people's names in pinyin,
+# the indicator ids (identifiers, not words) and the software on the status page.
+def _not_catalogue_words() -> set[str]:
+    report = load_report(DATA / "reports" / "linjiang-2021.yaml")
+    names = {w for a in report.source.get("authors", []) for w in re.findall(r"[A-Za-z]+", romanised(a))}
+    software = {"python", "papermill", "nbval", "nbclient", "ipykernel", "sphinx", "altair", "pandas", "jsonschema",
+                "vega", "jupyter", "book", "babel"}
+    return set(get_month_names("wide", locale="en").values()) | {"and"} | names | software | \
+        set(load_catalogue().indicators.index)
+
+
+QUOTED = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|‘[^’]*’|\"[^\"]*\"")
+WORD = re.compile(r"(?<![\w./-])[A-Za-z][A-Za-z']{2,}(?![\w/-])")
+
+
+@pytest.mark.slow
+def test_a_book_in_the_pseudo_locale_shows_no_english_word_outside_quotes(tmp_path):
+    folder = tmp_path / "catalogues"
+    pseudo.write_catalogue(folder)
+    env = dict(os.environ, **{wording.CATALOGUES_ENV: str(folder)})
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "villagebook", "build", "--lang", pseudo.LANGUAGE, "--no-gate",
+                    "--out", str(site)], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    allowed = _not_catalogue_words()
+    pages = sorted(p for p in (site / pseudo.LANGUAGE).rglob("*.html")
+                   if not {"_static", "_sources"} & set(p.parts) and p.name not in ("search.html", "genindex.html"))
+    assert len(pages) >= 10
+    leaks, accented = {}, 0
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        if soup.select_one('meta[http-equiv="Refresh"]'):
+            continue  # index.html only sends the reader on to the landing page
+        article = soup.select_one("article.bd-article")
+        # Code is code (Python, YAML, commands), in any edition.
+        for tag in article.select("pre, code, script, style, .cell_input"):
+            tag.decompose()
+        text = QUOTED.sub(" ", article.get_text(" "))
+        accented += len(re.findall(r"[áéíóúŕšţ]", text))
+        found = sorted({w for w in WORD.findall(text) if w not in allowed and w.lower() not in allowed})
+        if found:
+            leaks[page.name] = found
+    assert leaks == {}
+    assert accented > 1000  # the pages are in the pseudo-locale, not empty
