@@ -10,11 +10,11 @@ STAMP  := $(VENV)/.installed
 REPORT ?=
 OUT    ?= _build/html
 # LANG is also the locale variable every shell exports: only a LANG given on make's command
-# line chooses the edition; otherwise both are built.
+# line chooses the edition; otherwise every language with a catalogue is built (zh and en).
 ifeq ($(origin LANG),command line)
 EDITIONS := $(LANG)
 else
-EDITIONS := zh en
+EDITIONS :=
 endif
 # ...and the commands below run with a real locale, whatever LANG was given.
 override LANG := C.UTF-8
@@ -31,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 book: venv
-	$(BIN)/python -m villagebook build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS))) --out $(OUT)
+	$(BIN)/python -m villagebook build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS)) --out $(OUT))
 
 test: venv system-packages
 	$(BIN)/python -m pytest

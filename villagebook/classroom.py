@@ -150,8 +150,9 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
     return written
 
 
-def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] = ("zh", "en")) -> list[Path]:
-    """Print each section page of ``site`` to a PDF with headless chromium, as the browser tests drive it."""
+def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] | None = None) -> list[Path]:
+    """Print each section page of ``site`` to a PDF with headless chromium, as the browser tests
+    drive it: of ``langs``' editions, or of every edition the site has."""
     from playwright.sync_api import sync_playwright
 
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -162,7 +163,7 @@ def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] =
         page = browser.new_page()
         # A handout needs nothing from the network; refuse anything that is not the site itself.
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
-        for lang in langs:
+        for lang in langs or sorted(p.parent.name for p in site.glob("*/INDEX.html")):
             for html_page in sorted((site / lang / "book").glob("0[1-7]_*.html")):
                 page.goto(html_page.resolve().as_uri(), wait_until="load")
                 page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"

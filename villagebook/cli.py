@@ -9,6 +9,7 @@ from pathlib import Path
 from villagebook import DEFAULT_REPORT
 from villagereport.cli import validate_files as _validate
 from villagereport.errors import ReportError
+from villagereport.wording import languages
 
 
 def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True, cache: bool = True) -> int:
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     make = commands.add_parser("build", help="execute the notebooks and publish the book")
     make.add_argument("--report", action="append", metavar="FILE",
                       help="report file; give several for a comparison page (default: Linjiang 2021)")
-    make.add_argument("--lang", action="append", metavar="LANG", help="zh or en; repeat for both (default: both)")
+    make.add_argument("--lang", action="append", metavar="LANG", help="an edition's language (zh, en, or one a catalogue adds); repeat for more (default: every one)")
     make.add_argument("--out", default="_build/html", help="where the site is published")
     make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
     make.add_argument("--no-cache", action="store_true", help="execute every notebook even if nothing changed")
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(args.reports)
     if args.command == "build":
-        return _build(args.report or [str(DEFAULT_REPORT)], args.lang or ["zh", "en"], args.out, gate=not args.no_gate,
+        return _build(args.report or [str(DEFAULT_REPORT)], args.lang or list(languages()), args.out, gate=not args.no_gate,
                       cache=not args.no_cache)
     return 2
 

@@ -2,7 +2,7 @@
 
 Each exercise names the figures it needs; for a report that lacks one, the exercise is left
 out. ``answer`` returns the numbers the solution states; the words are in the language's
-text file (``exercises`` in villagereport/text/<lang>.yaml).
+text file (``exercises.items.*`` in villagereport/text/locale/<lang>.po).
 """
 
 from __future__ import annotations

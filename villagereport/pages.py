@@ -162,7 +162,7 @@ class Page:
         for group in ("chart_words", "chart"):
             if key in self.words[group]:
                 return self.words[group][key]
-        raise KeyError(f"no chart word {key!r} in villagereport/text/{self.lang}.yaml")
+        raise KeyError(f"no chart word {key!r} in villagereport/text/locale/{self.lang}.po")
 
     def unit_name(self, unit: str) -> str:
         return self.report.catalogue.units.at[unit, self.lang]
@@ -170,7 +170,7 @@ class Page:
     def chart_title(self, chart: str, **context: object) -> str:
         """The chart's title: the first of its titles in the words whose figures the report has."""
         if chart not in self.words["chart_titles"]:
-            raise KeyError(f"no chart title {chart!r} under chart_titles in villagereport/text/{self.lang}.yaml")
+            raise KeyError(f"no chart title {chart!r} under chart_titles in villagereport/text/sentences.yaml")
         return self._title(chart, **context)
 
     # Column names the notebooks use, and the word each is headed with in a chart's table.
