@@ -279,3 +279,49 @@ def test_no_page_links_a_script_or_stylesheet_outside_the_site(built_site):
         if asset.suffix in (".css",):
             assert not re.search(r"@import\s+url\((?:https?:)?//|url\((?:https?:)?//", asset.read_text(errors="ignore")), asset
 
+
+
+# Every control a reader uses on a page: code and table toggles, solutions, the CSV, PNG and
+# SVG downloads and the notebook downloads.
+CONTROLS = "article summary, article a.vb-csv, article button.vb-export, article a.vb-notebook"
+FOCUSED = """() => { const el = document.activeElement;
+    return el && el.closest('article') ? el.dataset.vbKey || null : 'outside'; }"""
+
+
+@pytest.mark.parametrize("path", ["en/book/05_discipline.html", "zh/book/01_overview.html"])
+def test_every_toggle_download_and_chart_table_is_reached_and_used_with_the_keyboard(browser, server, path):
+    context, page, watch = _open(browser, server, path)
+    controls = page.locator(CONTROLS)
+    count = controls.count()
+    assert count >= 8
+    controls.evaluate_all("els => els.forEach((el, i) => el.dataset.vbKey = String(i))")
+    # Tab from the top of the page, as a keyboard user does, until past the article's last control.
+    page.locator("body").focus()
+    reached, presses = [], 0
+    while len(set(reached)) < count and presses < 40 * count:
+        page.keyboard.press("Tab")
+        presses += 1
+        key = page.evaluate(FOCUSED)
+        if key not in (None, "outside"):
+            reached.append(key)
+    assert sorted(set(reached), key=int) == [str(i) for i in range(count)], "a control the Tab key never reaches"
+    # Each works from the keyboard: Enter opens a toggle; Enter on a download downloads.
+    for i in range(count):
+        control = controls.nth(i)
+        control.focus()
+        tag = control.evaluate("el => el.tagName")
+        if tag == "SUMMARY":
+            page.keyboard.press("Enter")
+            assert control.evaluate("el => el.parentElement.open"), f"{path}: toggle {i} did not open"
+            page.keyboard.press("Enter")  # and closes again, as it was
+        else:
+            with page.expect_download() as download:
+                page.keyboard.press("Enter")
+            assert download.value.suggested_filename.endswith((".csv", ".png", ".svg", ".ipynb", ".yaml")), path
+    # A focused control shows that it has the focus (an outline or a ring).
+    controls.first.focus()
+    ring = controls.first.evaluate("el => { const s = getComputedStyle(el); "
+                                   "return s.outlineStyle !== 'none' && s.outlineWidth !== '0px' || s.boxShadow !== 'none'; }")
+    assert ring, f"{path}: the focused control shows no focus ring"
+    assert not watch.problems()
+    context.close()
