@@ -61,6 +61,33 @@ def test_every_language_translates_every_message_of_the_english_catalogue():
         [e["needs"] for e in wording.strings("en")["narrative"]["overview"]]
 
 
+def test_conditions_are_the_specifications_and_no_catalogues():
+    # A catalogue holds only words: every "when" is in sentences.yaml, once for all languages.
+    for lang in wording.languages():
+        assert {k for k, v in wording.messages(lang).items() if "{%" in v} == set(), lang
+    assert len(wording.sentences()["parts"]) >= 30
+
+
+@pytest.mark.parametrize(("lang", "all_fit", "some_fit"), [
+    ("en", "Every checkable percentage fits its count and whole", "2 of 3 checkable percentages fit"),
+    ("zh", None, None)])
+def test_a_clause_follows_its_condition_in_every_language(lang, all_fit, some_fit):
+    title = wording.strings(lang)["chart_titles"]["share_checks"][0]["text"]
+    every, some = wording.render(title, {"fitting": 3, "total": 3}), wording.render(title, {"fitting": 2, "total": 3})
+    assert every != some and "2" in some and "3" in some and "2" not in every
+    if all_fit:
+        assert every.startswith(all_fit) and some.startswith(some_fit)
+
+
+def test_a_condition_naming_an_unknown_indicator_is_named(monkeypatch):
+    spec = {**wording.sentences(), "parts": {"narrative.overview.villages_completed": {
+        "communities_completed": {"when": "f.communities_complted"}}}}
+    monkeypatch.setattr(wording, "sentences", lambda: spec)
+    with pytest.raises(ReportError, match=r"sentences\.yaml: parts\.narrative\.overview\.villages_completed\."
+                                          r"communities_completed: expected an indicator id .*f\.communities_complted"):
+        wording._check_ids("en", spec)
+
+
 def test_a_catalogue_missing_a_message_stops_with_one_line_naming_it(catalogues):
     path = _edited("zh.po", 'msgid "page.not_stated"\nmsgstr "', 'msgid "page.not_stated_gone"\nmsgstr "', catalogues)
     with pytest.raises(ReportError) as error:
@@ -89,8 +116,8 @@ def test_a_misspelt_figure_id_in_a_message_stops_the_build(catalogues):
 
 
 def test_a_broken_template_in_a_message_is_named(catalogues):
-    _edited("en.po", "{% if f.communities_completed %}", "{% if f.communities_completed %", catalogues)
-    with pytest.raises(ReportError, match=r"villages_completed: expected a Jinja template"):
+    _edited("en.po", ", as did {{ f.communities_completed }} urban", ", as did {{ f.communities_completed } urban", catalogues)
+    with pytest.raises(ReportError, match=r"villages_completed\.communities_completed: expected a Jinja template"):
         wording.strings("xx")
 
 

@@ -13,7 +13,7 @@ import yaml
 from villagereport.report import Report
 from villagereport import exercises
 from villagereport.narrative import byline, outlet_name, place_line, published
-from villagereport.wording import escape_markdown, in_language, message, strings
+from villagereport.wording import escape_markdown, in_language, message, render, strings
 from villagebook import ROOT
 
 COMPARISON = "book/09_comparison"
@@ -67,7 +67,7 @@ def _render(template: str, lang: str, context: dict) -> str:
     language's catalogue, each written in the template as ``t("id")`` and rendered (they are
     Jinja too) with the page's context."""
     context = dict(context, lang=lang)
-    context["t"] = lambda key: _ENV.from_string(message(lang, key)).render(context)
+    context["t"] = lambda key: render(message(lang, key), context)
     return _ENV.from_string(template).render(context)
 
 
@@ -109,7 +109,7 @@ def book_page(path: Path, lang: str, report: Report) -> str:
         numbers = list(range(1, min(len(overview), 2) + 1))
         context["first_exercises"] = {
             "title": words["page_titles"].get("overview") or report.catalogue.sections.at["overview", f"title_{lang}"],
-            "numbers": _ENV.from_string(message(lang, "teacher.exercise_numbers")).render(numbers=numbers),
+            "numbers": render(message(lang, "teacher.exercise_numbers"), {"numbers": numbers}),
         }
     ids = [e.id for e in overview]
     context["readings_exercise"] = ids.index("college_readings") + 1 if "college_readings" in ids else None

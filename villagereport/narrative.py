@@ -6,7 +6,6 @@ import datetime as dt
 import math
 import re
 
-import jinja2
 import pandas as pd
 from babel.dates import format_date
 from babel.lists import format_list
@@ -15,11 +14,10 @@ from pypinyin import lazy_pinyin
 from villagereport.derived import derive
 from villagereport.numbers import chinese_numeral, format_figure, format_number
 from villagereport.report import Report
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, spaced, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, render, spaced, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 class MissingFigure(Exception):
@@ -229,7 +227,7 @@ def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], l
         listed = set(entry.get("lists", []))
         context["l"] = _Lookup(lambda i, listed=listed: listed.add(i) or ListText(report, i, lang))
         try:
-            sentence = _ENV.from_string(entry["text"]).render(context)
+            sentence = render(entry["text"], context)
         except MissingFigure:
             continue  # a slot the report cannot fill: the figures it did fill are told below
         said |= told

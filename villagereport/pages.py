@@ -15,12 +15,12 @@ from villagereport.figure import Figure, finish
 from villagereport.catalogue import DATA_DIR, load_catalogue
 from villagereport.derived import derive
 from villagereport.errors import ReportError
-from villagereport.narrative import (_ENV, FigureText, ListText, _Lookup, check_sentences, narrative, place_line,
+from villagereport.narrative import (FigureText, ListText, _Lookup, check_sentences, narrative, place_line,
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      status_text)
 from villagereport.numbers import format_figure, format_number, plain
 from villagereport.report import Report, load_report
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, render, strings
 
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
               "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
@@ -93,7 +93,7 @@ class Page:
                   "l": _Lookup(lambda i: ListText(self.report, i, self.lang)), **context}
         for entry in self.words["chart_titles"][chart]:
             if all(self.report.has(i) for i in entry.get("needs", [])):
-                return _ENV.from_string(entry["text"]).render(lookup)
+                return render(entry["text"], lookup)
         return ""
 
     def _describe(self, title: str, rows: list[tuple[str, str]]) -> str:
@@ -345,7 +345,7 @@ class Page:
         def n(value: float, places: int = 0) -> str:
             return format_number(value, self.lang, places)
 
-        return _ENV.from_string(words[part]).render(context, n=n)
+        return render(words[part], {**context, "n": n})
 
     def exercise(self, number: int) -> HTML | None:
         """The section's ``number``-th exercise, or nothing when the report lacks its figures."""

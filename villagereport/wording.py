@@ -34,6 +34,8 @@ _OWN = ("glossary.",)
 SETTINGS = frozenset({"number.locale", "number.decimal", "number.thousands", "number.percent", "number.wan",
                       "writing.system", "book.sphinx_language"})
 _JINJA = jinja2.Environment()
+# How messages are rendered: a name a message uses that its page does not give is an error.
+_RENDER = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 # The language the reports are written in: their quotes, items and headings are in it.
 REPORT_LANGUAGE = "zh"
 
@@ -105,16 +107,58 @@ def sentences() -> dict:
     return parse_yaml(text, "villagereport/text/sentences.yaml")
 
 
-def message(lang: str, key: str) -> str:
+class Message(str):
+    """A message's text that knows its id and language, so that rendering finds its parts."""
+
+    key: str
+    lang: str
+
+    def __new__(cls, text: str, key: str, lang: str) -> Message:
+        obj = super().__new__(cls, text)
+        obj.key, obj.lang = key, lang
+        return obj
+
+
+def message(lang: str, key: str) -> Message:
     """One message of ``lang`` by its id; an id no catalogue holds stops with one line."""
     return _message(lang, key)
 
 
-def _message(lang: str, key: str) -> str:
+def _message(lang: str, key: str) -> Message:
     found = messages(lang)
     if key not in found:
         raise ReportError(catalogue_paths()[lang], key, "expected a message with this id; the catalogue has none")
-    return found[key]
+    return Message(found[key], key, lang)
+
+
+def parts_of(key: str | None) -> dict:
+    """The clauses (``parts`` in sentences.yaml) of the message ``key``: name -> when, otherwise."""
+    return sentences().get("parts", {}).get(key, {}) if key else {}
+
+
+def render(text: str, context: dict) -> str:
+    """A message rendered with ``context``: first each of its parts (by the specification's
+    condition, the same in every language), then the message with the parts' texts."""
+    key, lang = getattr(text, "key", None), getattr(text, "lang", None)
+    clauses = {}
+    for name, part in parts_of(key).items():
+        if _RENDER.compile_expression(part["when"], undefined_to_none=False)(**context):
+            clauses[name] = render(_message(lang, f"{key}.{name}"), context)
+        elif part.get("otherwise"):
+            clauses[name] = render(_message(lang, f"{key}.{name}.otherwise"), context)
+        else:
+            clauses[name] = ""
+    return _RENDER.from_string(text).render({**context, **clauses})
+
+
+def _part_ids() -> set[str]:
+    ids = set()
+    for key, parts in sentences().get("parts", {}).items():
+        for name, part in parts.items():
+            ids.add(f"{key}.{name}")
+            if part.get("otherwise"):
+                ids.add(f"{key}.{name}.otherwise")
+    return ids
 
 
 def _said(lang: str, part: str, entries: list[dict]) -> list[dict]:
@@ -127,15 +171,16 @@ def strings(lang: str) -> dict:
     """All strings and templates of ``lang``, as one nested mapping: the catalogue's messages
     by the parts of their ids, and the specification's sentences with their texts."""
     words: dict = {"lang": lang}
+    clauses = _part_ids()
     for key, text in messages(lang).items():
         if key.startswith(("narrative.", "chart_titles.", "guide.questions.", "exercises.items.",
-                           "book.toc_captions.", "catalogue.")):
-            continue  # assembled from the specification below, or read by the catalogue of indicators
+                           "book.toc_captions.", "catalogue.")) or key in clauses:
+            continue  # assembled from the specification below, read by the catalogue of indicators, or a clause
         *parents, last = key.split(".")
         node = words
         for part in parents:
             node = node.setdefault(part, {})
-        node[last] = text
+        node[last] = Message(text, key, lang)
     spec = sentences()
     words["narrative"] = {name: _said(lang, f"narrative.{name}", entries) for name, entries in spec["narrative"].items()}
     words["chart_titles"] = {name: _said(lang, f"chart_titles.{name}", entries)
@@ -157,6 +202,20 @@ def _check_ids(lang: str, spec: dict) -> None:
     from villagereport.catalogue import CATALOGUE_PATH, load_catalogue  # the catalogue reads these words
 
     known = set(load_catalogue().indicators.index)
+    for key, parts in spec.get("parts", {}).items():
+        for name, part in parts.items():
+            where = f"parts.{key}.{name}"
+            try:
+                tree = _JINJA.parse("{{ " + part["when"] + " }}")
+            except jinja2.TemplateSyntaxError as error:
+                raise ReportError("villagereport/text/sentences.yaml", where,
+                                  f"expected a Jinja expression ({error.message})") from None
+            for node in tree.find_all(jinja2.nodes.Getattr):
+                if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
+                    raise ReportError("villagereport/text/sentences.yaml", where,
+                                      f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
+            for clause in [f"{key}.{name}"] + ([f"{key}.{name}.otherwise"] if part.get("otherwise") else []):
+                _message(lang, clause)  # every clause has its message in every language
     for part in ("narrative", "chart_titles"):
         for name, entries in spec[part].items():
             for entry in entries:
