@@ -6,6 +6,7 @@ import math
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from babel import Locale
 from babel.numbers import format_compact_decimal, format_decimal
 
 from villagereport.wording import strings
@@ -108,7 +109,10 @@ def format_figure(value: float, unit: str, lang: str, places: int | None = None,
     """A figure with its percent sign and qualifier (至少30, at least 30) for ``lang``."""
     text = format_number(value, lang, places)
     if unit == "percent":
-        text += "%"
+        # Where the language puts its percent sign, and which (Babel's percent pattern: 12.9%,
+        # %12,9 in Turkish); the number itself is formatted above, with the report's decimals.
+        pattern = Locale.parse(strings(lang)["number"]["locale"]).percent_formats[None]
+        text = f"{pattern.prefix[0]}{text}{pattern.suffix[0]}"
     if qualifier != "exact" and qualifier_forms:
         # 30余名 is written after the number in Chinese; a share keeps 超过30%.
         form = f"{qualifier}_count" if unit != "percent" and f"{qualifier}_count" in qualifier_forms else qualifier

@@ -31,7 +31,7 @@ _OWN = ("glossary.",)
 # Settings of how a language writes, not words: its Babel and Sphinx locales, whether it
 # groups thousands or counts in 万, whether it spaces words. A language may leave one empty
 # where English does not, and a pseudo-locale copies them.
-SETTINGS = frozenset({"number.locale", "number.decimal", "number.thousands", "number.percent", "number.wan",
+SETTINGS = frozenset({"number.locale", "number.thousands", "number.wan",
                       "writing.system", "book.sphinx_language"})
 _JINJA = jinja2.Environment()
 # How messages are rendered: a name a message uses that its page does not give is an error.
