@@ -180,7 +180,7 @@ def strings(lang: str) -> dict:
         node = words
         for part in parents:
             node = node.setdefault(part, {})
-        node[last] = Message(text, key, lang)
+        node[last] = text  # plain words (a Message only where it is rendered with its clauses)
     spec = sentences()
     words["narrative"] = {name: _said(lang, f"narrative.{name}", entries) for name, entries in spec["narrative"].items()}
     words["chart_titles"] = {name: _said(lang, f"chart_titles.{name}", entries)
@@ -190,7 +190,7 @@ def strings(lang: str) -> dict:
         name: {**entry, "question": _message(lang, f"exercises.items.{name}.question"),
                "solution": _message(lang, f"exercises.items.{name}.solution")}
         for name, entry in spec["exercises"].items()}
-    words["book"]["toc_captions"] = [_message(lang, f"book.toc_captions.{part}") for part in spec["toc_captions"]]
+    words["book"]["toc_captions"] = [str(_message(lang, f"book.toc_captions.{part}")) for part in spec["toc_captions"]]
     _check_ids(lang, spec)
     return words
 
