@@ -20,7 +20,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: book test test-quick test-page validate goldens handouts benchmark venv system-packages requirements clean
+.PHONY: book test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ test-quick: venv
 # chromium and CJK fonts for the browser tests (installed with apt-get when missing).
 system-packages:
 	bash .ci/system-packages
+
+# Draft a report file from an article for you to review: `make draft ARTICLE=article.txt
+# OUT=draft.yaml` (the article as UTF-8 text or a saved web page; OUT defaults to draft.yaml).
+draft: venv
+	$(BIN)/python -m villagereport draft $(ARTICLE) --out $(if $(filter command line,$(origin OUT)),$(OUT),draft.yaml)
+
+# How well the drafts match the hand-made report files of every article in the repository.
+draft-eval: venv
+	$(BIN)/python -m villagebook.draft_eval
 
 # Re-record the notebooks' expected outputs after a deliberate change; review the diff.
 # `make goldens REPORT=my-county.yaml` records that report's own, in tests/goldens/<id>/.

@@ -64,5 +64,6 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
         for lang in languages():
             words[f"name_{lang}"] = catalogue_words(lang, f"indicator.{item['id']}.name")
             words[f"definition_{lang}"] = catalogue_words(lang, f"indicator.{item['id']}.definition")
-        rows.append({"id": item["id"], "section": item["section"], "kind": item["kind"], "unit": item["unit"], **words})
+        rows.append({"id": item["id"], "section": item["section"], "kind": item["kind"], "unit": item["unit"],
+                     "cues": item.get("cues"), **words})
     return Catalogue(path=path, sections=sections, units=units, indicators=pd.DataFrame(rows).set_index("id"))

@@ -1,5 +1,6 @@
 """The library's command line: ``python -m villagereport validate FILE...`` (and ``pseudo DIR``,
-the pseudo-locale's catalogue for checking that every word comes from a catalogue).
+the pseudo-locale's catalogue for checking that every word comes from a catalogue, and
+``draft ARTICLE --out FILE``, a report file drafted from an article for a person to review).
 
 Building the book is the build's command line (``python -m villagebook``), not the library's.
 """
@@ -35,7 +36,32 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("reports", nargs="+", metavar="FILE")
     pseudo = commands.add_parser("pseudo", help="write the pseudo-locale's catalogue (en-XA.po) into DIR")
     pseudo.add_argument("folder", metavar="DIR")
+    sync = commands.add_parser("sync", help="bring a language's catalogue in step with the English one")
+    sync.add_argument("lang", metavar="LANG")
+    drafting = commands.add_parser("draft", help="draft a report file from an article (text or saved web page)")
+    drafting.add_argument("article", metavar="ARTICLE")
+    drafting.add_argument("--out", required=True, metavar="FILE", help="the report file to write")
     args = parser.parse_args(argv)
+    if args.command == "sync":
+        from villagereport.wording import check_language, sync_catalogue
+
+        try:
+            added = sync_catalogue(check_language(args.lang))
+        except ReportError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        print(f"{args.lang}: {len(added)} message(s) to translate" + (f": {', '.join(added)}" if added else ""))
+        return 0
+    if args.command == "draft":
+        from villagereport.draft import write_draft
+
+        try:
+            out = write_draft(args.article, args.out)
+        except ReportError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        print(f"drafted: {out} (review it, fill in its TODOs, then: make validate REPORT={out})")
+        return 0
     if args.command == "pseudo":
         from villagereport.pseudo import write_catalogue
 

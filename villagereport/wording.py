@@ -265,3 +265,29 @@ def escape_markdown(text: str) -> str:
         end = match.end()
         text = text[:end] + "\\" + text[end:]
     return text
+
+
+def sync_catalogue(lang: str) -> list[str]:
+    """Bring ``lang``'s catalogue in step with the English one, as translators' tools expect:
+    each message's English text above it (``#. en:``), an empty message for each id it lacks
+    (the build then names it until it is translated). Returns the ids added."""
+    from babel.messages.catalog import Message
+    from babel.messages.pofile import write_po
+
+    path = catalogue_paths()[lang]
+    with open(catalogue_paths()[SOURCE_LANGUAGE], "rb") as handle:
+        source = read_po(handle)
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    added = []
+    for message in source:
+        if not message.id or message.id.startswith(_OWN):
+            continue
+        if message.id not in catalog:
+            catalog[message.id] = Message(message.id, "")
+            added.append(message.id)
+        catalog[message.id].auto_comments = ["en: " + line for line in message.string.split("\n")]
+    with open(path, "wb") as handle:
+        write_po(handle, catalog, width=0, sort_output=False, include_previous=False, no_location=True)
+    reload_catalogues()
+    return added
