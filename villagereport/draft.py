@@ -25,6 +25,8 @@ from villagereport.safe_yaml import read_yaml
 
 CLAUSE_END = "，,；;。！？!?\n"
 SENTENCE_END = "；;。！？!?\n"
+# An aside in brackets ("(其中,全日制大专及以上5人)") names another figure, not this one.
+_ASIDE = re.compile(r"[(（]其中[^)）]*[)）]")
 # What a number's counter says of its unit (the catalogue's units), longest first.
 COUNTERS = {
     "percent": ["%"], "year": ["周岁", "岁"], "person_time": ["人次"], "person": ["人", "名"],
@@ -176,12 +178,14 @@ def tokens(simple: str) -> list[Token]:
             token.qualifier = "more_than"
         elif token.after.startswith(("以上", "及以上")) and unit not in ("year",):
             token.qualifier = "at_least"
+        if "将" in clause_before[-6:]:
+            continue  # "将达到95%以上": a target, not a result the report states
         change = _CHANGE.search(clause_before)
         if change:
             token.change = -1 if change.group(1) in DOWN else 1
             token.relative = change.group(1) in ("降幅", "增幅")
         found.append(token)
-    for m in re.finditer(r"零(?=发生|起|件|上访|事件)", simple):
+    for m in re.finditer(r"零(?=”?(发生|起|件|上访|事件))", simple):
         found.append(Token(m.start(), m.end(), 0.0, "起", simple[m.end():m.end() + 12]))
     for m in _WHOLE.finditer(simple):
         # 全部 / 百分百 state 100% exactly, as a word.
@@ -212,13 +216,15 @@ def _fits_unit(token: Token, unit: str) -> bool:
     return token.unit in COUNTERS.get(unit, []) or token.unit.lstrip("余多") in COUNTERS.get(unit, [])
 
 
-def candidates(token: Token, near: str, wide: str, indicators) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+def candidates(token: Token, near: str, wide: str, indicators, own: str | None = None) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     """The indicators whose unit and cues fit the token, best first, with their scores.
 
     ``near`` is the text since the figure before it in its sentence and the rest of its clause;
-    ``wide`` the whole sentence up to the end of its clause. Words may be anywhere in ``wide``
+    ``wide`` the whole sentence up to the end of its clause; ``own`` the number's own clause,
+    where a word that rules an indicator out must not be. Words may be anywhere in ``wide``
     but count three times as much in ``near``, so that "专题会议8次、调度会2次" gives each
     count to its own meeting."""
+    own = wide if own is None else own
     scored = []
     # A change in percent that is not in points may be a relative change of any count.
     any_unit = token.change and token.unit == "percent" and not token.points
@@ -238,7 +244,7 @@ def candidates(token: Token, near: str, wide: str, indicators) -> list[tuple[int
             if not hits:
                 continue
             score += 2 * max(map(len, hits))
-        if any(c not in wide for c in cues.get("all", [])) or any(c in wide for c in cues.get("none", [])):
+        if any(c not in wide for c in cues.get("all", [])) or any(c in own for c in cues.get("none", [])):
             continue
         score += sum(len(c) * (3 if c in near else 1) for c in cues.get("all", []))
         if "any" in cues:
@@ -246,12 +252,18 @@ def candidates(token: Token, near: str, wide: str, indicators) -> list[tuple[int
             if not hits:
                 continue
             score += max(hits)
+        if any_unit:
+            # "女性委员较上届提高12%": a count's relative change, unless the words say a share.
+            says_share = any(w in near for w in ("占比", "比例", "比重"))
+            score += 1 if (row["unit"] == "percent") == says_share else 0
         scored.append((score, ind))
     return sorted(scored, reverse=True)
 
 
 def _scope(simple: str, start: int) -> str | None:
-    head = simple[start:start + 12]
+    head = re.sub(r"^(其中|据了解|在|全县|全市|全区|全旗|全镇)+", "", simple[start:start + 16].lstrip())
+    if head.startswith("农村"):
+        return "village"
     if head.startswith("社区"):
         return "community"
     if head.startswith("村") and not re.match(r"村[(（](社区|居)", head):
@@ -281,7 +293,7 @@ def find_figures(simple: str) -> tuple[list[Figure], list[str]]:
         level = _as_level(token) if token.change else token
         # The rest of the clause, to the next item of a list ("党组织成员51人、村委会成员39人").
         rest = re.split("、", simple[token.end:end])[0]
-        wide = simple[start:token.start] + rest
+        wide = _unaside(simple[start:token.start]) + rest
         clause_text = simple[clause:end]
         if token.stated_as == "百分百" or simple[max(start, token.start - 3):token.start].endswith(("均为", "均达到", "均")):
             # "A、B、C三个百分百", "A、B均为100%": one value for each item of the list before it.
@@ -292,7 +304,8 @@ def find_figures(simple: str) -> tuple[list[Figure], list[str]]:
                 for indicator in chosen:
                     figures.append(Figure(indicator, token, clause, end, start, scope=_scope(simple, clause)))
                 continue
-        ranked = candidates(level, simple[since:token.start] + rest, wide, indicators)
+        own = simple[clause:token.start] + rest
+        ranked = candidates(level, _unaside(simple[since:token.start]) + rest, wide, indicators, own)
         if not ranked:
             if token.unit in ("percent", "year") or any(token.unit in c for c in COUNTERS.values()):
                 notes.append(f"not placed: {clause_text}")
@@ -303,9 +316,18 @@ def find_figures(simple: str) -> tuple[list[Figure], list[str]]:
             continue
         indicator = ranked[0][1]
         quote_start = _quote_start(simple, start, clause, indicators.at[indicator, "cues"], token.start)
+        item = simple.rfind("、", clause, token.start) + 1
+        cues = indicators.at[indicator, "cues"]
+        if item and quote_start == clause and any(w in simple[item:token.start] for w in cues.get("any", [])) \
+                and all(w in simple[item:token.start] for w in cues.get("all", [])):
+            quote_start = item  # the item of a list that states it: "社区“两委”干部307名"
         figures.append(Figure(indicator, None if token.change else token, quote_start, end, start,
                               scope=_scope(simple, quote_start), changes=[token] if token.change else []))
     return figures, notes
+
+
+def _unaside(text: str) -> str:
+    return _ASIDE.sub(lambda m: " " * len(m.group()), text)
 
 
 def _as_level(token: Token) -> Token:
@@ -362,9 +384,13 @@ def draft(path: str | Path) -> tuple[str, list[dict]]:
     counts: dict[str, int] = {}
     for figure in figures:
         counts[figure.indicator] = counts.get(figure.indicator, 0) + 1
+    # An article that states figures for villages and for communities apart gives each its
+    # scope; in another, 村 in "村“两委”" is the committees' name, not a scope.
+    apart = {"village", "community"} <= {f.scope for f in figures}
     entries, seen = [], set()
     for figure in figures:
-        scope = figure.scope if counts[figure.indicator] > 1 else None
+        # 社区 alone always scopes a figure to communities.
+        scope = figure.scope if apart or counts[figure.indicator] > 1 or figure.scope == "community" else None
         key = (figure.indicator, scope)
         quote = text[figure.quote_start:figure.quote_end].strip()
         if key in seen:
