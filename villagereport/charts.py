@@ -14,6 +14,9 @@ FONT = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans
 WIDTH = 520  # a fixed width only where Vega-Lite cannot fill the container (facets)
 PANEL_WIDTH = 240
 THEME = "villagebook"
+# An axis label takes at most 40% of the chart's container (at least 90 px), so on a phone
+# the marks keep room; a longer label ends in "…" and is whole in the tooltip and the table.
+LABEL_LIMIT = {"expr": "max(90, containerSize()[0] * 0.4)"}
 
 
 @alt.theme.register(THEME, enable=True)
@@ -26,9 +29,10 @@ def theme() -> alt.theme.ThemeConfig:
             "range": {"category": PALETTE},
             "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFontSize": 11,
                       "subtitleColor": "#555555", "offset": 12},
-            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320,
+            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12, "labelLimit": LABEL_LIMIT,
                      "gridColor": "#EEEEEE", "domainColor": "#888888", "tickColor": "#888888"},
-            "legend": {"labelFont": FONT, "titleFont": FONT, "orient": "bottom"},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "orient": "bottom", "direction": "vertical",
+                       "labelLimit": LABEL_LIMIT},
             "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "labelAnchor": "start"},
             "text": {"font": FONT},
             "bar": {"color": MAIN},
