@@ -120,7 +120,7 @@ def hostile_site(tmp_path_factory):
 LITERAL = {
     "zh/INDEX.html": ["<script>alert(1)</script>临江", "[x](javascript:alert(3))", "# 标题 {{ evil }}",
                       "<script>alert('outlet')</script>报"],
-    "zh/book/01_overview.html": ["<script>alert('quote')</script>完成70个行政村", "{{ config }}选举产生311名<b onmouseover=alert('b')>成员</b>"],
+    "zh/book/01_overview.html": ["<script>alert('quote')</script>完成70个行政村", "零宽\u200b连接\u200d私用\ue000标记\u200e表情\U0001F600", "{{ config }}选举产生311名<b onmouseover=alert('b')>成员</b>"],
     "zh/book/04_guidance.html": ["<script>alert('item')</script>", "{{ x }}", "![img](x onerror=alert(9))"],
     "en/book/04_guidance.html": ["<svg onload=alert('svg')>", "</script><script>alert('end')</script>", "| a | b |"],
     "en/INDEX.html": ["<script>alert('en')</script>Linjiang", "# Heading {{ evil }}"],

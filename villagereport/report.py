@@ -151,6 +151,42 @@ def _finite_numbers(path: Path, document: object) -> None:
             stack += [(child, [*parts, i]) for i, child in enumerate(node)]
 
 
+# Characters a text field may not hold, and why (each refused with one line, before anything
+# is built). The rest of Unicode is shown as written, escaped like any text: zero-width
+# characters (ZWJ joins emoji), private-use characters (a missing glyph, harmless) and
+# bidirectional marks (LRM, RLM) among them.
+def _refused(char: str) -> str | None:
+    """Why a text field may not hold ``char``, or None when a page shows it as written."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return "an unpaired surrogate (no UTF-8 page can hold it)"
+    if (code < 0x20 and char not in "\t\n\r") or 0x7F <= code <= 0x9F:
+        return "a control character"
+    if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return "a bidirectional embedding, override or isolate (it would reorder the page's text around it)"
+    if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return "a Unicode noncharacter"
+    return None
+
+
+def _text_characters(path: Path, document: object) -> None:
+    """Refuse, in any text of the file, a character no page can show as written."""
+    stack: list[tuple[object, list[object]]] = [(document, [])]
+    while stack:
+        node, parts = stack.pop()
+        if isinstance(node, str):
+            for at, char in enumerate(node):
+                what = _refused(char)
+                if what:
+                    _fail(path, field_path(parts, document) or "(a key)",
+                          f"expected text a page can show, got {what}, U+{ord(char):04X}, at character {at + 1}")
+        elif isinstance(node, dict):
+            stack += [(child, [*parts, key]) for key, child in node.items()]
+            stack += [(key, [*parts, key]) for key in node if isinstance(key, str)]
+        elif isinstance(node, list):
+            stack += [(child, [*parts, i]) for i, child in enumerate(node)]
+
+
 def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
     figures, changes = [], []
     for i, fig in enumerate(document.get("figures", [])):
@@ -323,6 +359,7 @@ def load_report(path: str | Path, catalogue: Catalogue | None = None) -> Report:
     if not isinstance(document, dict):
         _fail(path, "", f"expected a YAML mapping of report fields, got {type(document).__name__}")
     _finite_numbers(path, document)
+    _text_characters(path, document)
     validate(document, "report", path)
 
     # Process
