@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from conftest import ARTICLE, ROOT
 from villagebook.draft_eval import articles, compare
@@ -39,15 +40,11 @@ def test_each_article_drafts_a_file_that_validates_with_each_value_in_its_verbat
 
 
 def _entries(path):
-    import yaml
-
     return yaml.safe_load(path.read_text(encoding="utf-8"))["figures"]
 
 
 def test_the_drafts_find_most_figures_and_none_wrong_in_value():
     found = wrong = total = 0
-    import yaml
-
     for report_id, article in ARTICLES.items():
         hand = yaml.safe_load((ROOT / "data" / "reports" / f"{report_id}.yaml").read_text(encoding="utf-8"))
         result = compare(hand.get("figures", []), draft(article)[1])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import subprocess
 import sys
 
@@ -49,7 +50,7 @@ def _write(tmp_path, document: dict):
     return path
 
 
-@settings(max_examples=int(__import__("os").environ.get("VILLAGEBOOK_EXAMPLES", "60")) // 4, deadline=None,
+@settings(max_examples=int(os.environ.get("VILLAGEBOOK_EXAMPLES", "60")) // 4, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(field=st.sampled_from(FIELDS), text=st.text(ANY_CHARACTER, min_size=1, max_size=6))
 def test_any_text_in_a_field_is_refused_in_one_line_or_shown_as_written(tmp_path, field, text):

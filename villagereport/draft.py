@@ -21,7 +21,6 @@ import yaml
 
 from villagereport.catalogue import load_catalogue
 from villagereport.errors import ReportError
-from villagereport.safe_yaml import read_yaml
 
 CLAUSE_END = "，,；;。！？!?\n"
 SENTENCE_END = "；;。！？!?\n"
