@@ -109,3 +109,7 @@ def test_the_command_writes_the_file_or_fails_in_one_line(tmp_path):
                           str(tmp_path / "x.yaml")], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 1 and len(bad.stderr.splitlines()) == 1 and "none.txt: article: expected" in bad.stderr
     assert not (tmp_path / "x.yaml").exists()
+    nowhere = subprocess.run([sys.executable, "-m", "villagereport", "draft", str(ARTICLE), "--out",
+                              str(tmp_path / "no" / "such" / "x.yaml")], capture_output=True, text=True, cwd=ROOT)
+    assert nowhere.returncode == 1 and len(nowhere.stderr.splitlines()) == 1, nowhere.stderr
+    assert "x.yaml: out: expected a file that can be written" in nowhere.stderr

@@ -19,7 +19,7 @@ from conftest import DATA, ROOT
 from inprocess import outputs
 from villagereport import load_report
 from villagereport.errors import ReportError
-from villagereport.report import _refused
+from villagereport.report import refused_character
 from villagereport.wording import escape_markdown
 
 BASE = yaml.safe_load((DATA / "reports" / "linjiang-2021.yaml").read_text(encoding="utf-8"))
@@ -60,9 +60,9 @@ def test_any_text_in_a_field_is_refused_in_one_line_or_shown_as_written(tmp_path
         report = load_report(path)
     except ReportError as error:
         assert "\n" not in str(error) and str(path) in str(error)
-        assert any(_refused(c) for c in text) or "quote" in str(error), str(error)
+        assert any(refused_character(c) for c in text) or "quote" in str(error), str(error)
         return
-    assert not any(_refused(c) for c in text)
+    assert not any(refused_character(c) for c in text)
     node = document
     for part in field:
         node = node[part]

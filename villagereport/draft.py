@@ -21,6 +21,7 @@ import yaml
 
 from villagereport.catalogue import load_catalogue
 from villagereport.errors import ReportError
+from villagereport.report import refused_character
 
 CLAUSE_END = "，,；;。！？!?\n"
 SENTENCE_END = "；;。！？!?\n"
@@ -392,6 +393,9 @@ def draft(path: str | Path) -> tuple[str, list[dict]]:
         scope = figure.scope if apart or counts[figure.indicator] > 1 or figure.scope == "community" else None
         key = (figure.indicator, scope)
         quote = text[figure.quote_start:figure.quote_end].strip()
+        if any(refused_character(char) for char in quote):
+            notes.append(f"{figure.indicator}: its clause holds a character a page cannot show; copy it by hand")
+            continue
         if key in seen:
             notes.append(f"{figure.indicator} stated again: {quote}")
             continue
@@ -480,6 +484,10 @@ def write_draft(article: str | Path, out: str | Path) -> Path:
     text, _ = draft(article)
     out = Path(out)
     partial = out.with_name(out.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(out)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise ReportError(out, "out", f"expected a file that can be written ({error.strerror})") from None
     return out

@@ -155,7 +155,7 @@ def _finite_numbers(path: Path, document: object) -> None:
 # is built). The rest of Unicode is shown as written, escaped like any text: zero-width
 # characters (ZWJ joins emoji), private-use characters (a missing glyph, harmless) and
 # bidirectional marks (LRM, RLM) among them.
-def _refused(char: str) -> str | None:
+def refused_character(char: str) -> str | None:
     """Why a text field may not hold ``char``, or None when a page shows it as written."""
     code = ord(char)
     if 0xD800 <= code <= 0xDFFF:
@@ -176,7 +176,7 @@ def _text_characters(path: Path, document: object) -> None:
         node, parts = stack.pop()
         if isinstance(node, str):
             for at, char in enumerate(node):
-                what = _refused(char)
+                what = refused_character(char)
                 if what:
                     _fail(path, field_path(parts, document) or "(a key)",
                           f"expected text a page can show, got {what}, U+{ord(char):04X}, at character {at + 1}")
