@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA, ROOT
 from inprocess import outputs
+from villagebook.edition import landing_page
 from villagereport import load_report
 from villagereport.errors import ReportError
 from villagereport.report import refused_character
@@ -26,7 +27,7 @@ BASE = yaml.safe_load((DATA / "reports" / "linjiang-2021.yaml").read_text(encodi
 
 # Text fields the overview page shows, each as a path into the report file.
 FIELDS = [("place", "name", "zh"), ("place", "name", "en"), ("source", "outlet", "zh"), ("source", "outlet", "en"),
-          ("figures", 0, "note"), ("figures", 0, "quote")]
+          ("figures", 0, "note"), ("figures", 0, "quote"), ("lists", 0, "items", 1), ("source", "title")]
 # All of Unicode, surrogates and unassigned code points included (hypothesis leaves surrogates
 # out unless asked).
 ANY_CHARACTER = st.characters(min_codepoint=0, max_codepoint=0x10FFFF, categories=None,
@@ -68,11 +69,14 @@ def test_any_text_in_a_field_is_refused_in_one_line_or_shown_as_written(tmp_path
         node = node[part]
     shown_forms = {escape_markdown(node), html.escape(" ".join(node.split())), html.escape(node)}
     for lang in ("zh", "en"):
-        bundles, written = outputs("overview", path, lang)
-        assert written == "", written
-        page = "\n".join(str(v) for bundle in bundles for v in bundle.values())
-        if field[1] == "name" and field[2] != lang or field[:2] == ("source", "outlet") and field[2] != lang:
-            continue  # the other language's name is not on this page
+        if field == ("source", "title"):
+            page = landing_page(lang, report, [])  # the title is on the landing page
+        else:
+            bundles, written = outputs("overview", path, lang)
+            assert written == "", written
+            page = "\n".join(str(v) for bundle in bundles for v in bundle.values())
+        if field[-1] in ("zh", "en") and field[-1] != lang or field[0] == "lists" and lang != "zh":
+            continue  # the other language's name, or the Chinese item (English has items_en), is not on this page
         assert any(form in page for form in shown_forms), (field, text, lang)
     assert report.id == BASE["id"]
 
