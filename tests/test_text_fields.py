@@ -96,3 +96,21 @@ def test_each_kind_of_character_is_refused_by_validate_in_one_line_or_accepted(t
         assert f"U+{ord(char):04X}" in result.stderr and "Traceback" not in result.stderr
     else:
         assert result.returncode == 0 and result.stdout.startswith("ok: "), result.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["villagereport", "validate", "{report}"],
+    ["villagebook", "build", "--report", "{report}", "--no-gate", "--out", "{tmp}/site"],
+    ["villagebook", "goldens", "--report", "{report}"],
+])
+def test_every_command_refuses_a_report_the_validator_refuses_in_the_same_one_line(tmp_path, command):
+    # One definition of a valid report: each command that takes one gives the validator's line.
+    path = _write(tmp_path, _with(("source", "outlet", "en"), "\ud800"))
+    args = [part.format(report=path, tmp=tmp_path) for part in command]
+    result = subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0] == f"error: {path}: source.outlet.en: expected text a page can show, got an unpaired surrogate " \
+                       f"(no UTF-8 page can hold it), U+D800, at character 2"
+    assert not (tmp_path / "site").exists()
