@@ -138,17 +138,24 @@ def _check_date(path: Path, text: str) -> None:
         _fail(path, "source.date", f"expected a publication date not in the future, got {text}")
 
 
-def _finite_numbers(path: Path, document: object) -> None:
-    """Refuse NaN and infinity anywhere: JSON Schema's bounds let NaN through."""
+def _nodes(document: object):  # type: ignore[no-untyped-def]
+    """Every value in ``document`` (and every mapping key) with the path that leads to it."""
     stack: list[tuple[object, list[object]]] = [(document, [])]
     while stack:
         node, parts = stack.pop()
-        if isinstance(node, float) and not math.isfinite(node):
-            _fail(path, field_path(parts, document), f"expected a finite number, got {node}")
-        elif isinstance(node, dict):
+        yield node, parts
+        if isinstance(node, dict):
             stack += [(child, [*parts, key]) for key, child in node.items()]
+            stack += [(key, [*parts, key]) for key in node if isinstance(key, str)]
         elif isinstance(node, list):
             stack += [(child, [*parts, i]) for i, child in enumerate(node)]
+
+
+def _finite_numbers(path: Path, document: object) -> None:
+    """Refuse NaN and infinity anywhere: JSON Schema's bounds let NaN through."""
+    for node, parts in _nodes(document):
+        if isinstance(node, float) and not math.isfinite(node):
+            _fail(path, field_path(parts, document), f"expected a finite number, got {node}")
 
 
 # Characters a text field may not hold, and why (each refused with one line, before anything
@@ -171,20 +178,13 @@ def refused_character(char: str) -> str | None:
 
 def _text_characters(path: Path, document: object) -> None:
     """Refuse, in any text of the file, a character no page can show as written."""
-    stack: list[tuple[object, list[object]]] = [(document, [])]
-    while stack:
-        node, parts = stack.pop()
+    for node, parts in _nodes(document):
         if isinstance(node, str):
             for at, char in enumerate(node):
                 what = refused_character(char)
                 if what:
                     _fail(path, field_path(parts, document) or "(a key)",
                           f"expected text a page can show, got {what}, U+{ord(char):04X}, at character {at + 1}")
-        elif isinstance(node, dict):
-            stack += [(child, [*parts, key]) for key, child in node.items()]
-            stack += [(key, [*parts, key]) for key in node if isinstance(key, str)]
-        elif isinstance(node, list):
-            stack += [(child, [*parts, i]) for i, child in enumerate(node)]
 
 
 def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list[dict], list[dict]]:

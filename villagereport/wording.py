@@ -33,7 +33,6 @@ _OWN = ("glossary.",)
 # where English does not, and a pseudo-locale copies them.
 SETTINGS = frozenset({"number.locale", "number.thousands", "number.wan",
                       "writing.system", "book.sphinx_language"})
-_JINJA = jinja2.Environment()
 # How messages are rendered: a name a message uses that its page does not give is an error.
 _RENDER = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 # The language the reports are written in: their quotes, items and headings are in it.
@@ -206,7 +205,7 @@ def _check_ids(lang: str, spec: dict) -> None:
         for name, part in parts.items():
             where = f"parts.{key}.{name}"
             try:
-                tree = _JINJA.parse("{{ " + part["when"] + " }}")
+                tree = _RENDER.parse("{{ " + part["when"] + " }}")
             except jinja2.TemplateSyntaxError as error:
                 raise ReportError("villagereport/text/sentences.yaml", where,
                                   f"expected a Jinja expression ({error.message})") from None
@@ -226,7 +225,7 @@ def _check_ids(lang: str, spec: dict) -> None:
                                               f"expected an indicator id of {CATALOGUE_PATH.name}, got {indicator!r}")
     for key, text in messages(lang).items():
         try:
-            tree = _JINJA.parse(text)
+            tree = _RENDER.parse(text)
         except jinja2.TemplateSyntaxError as error:
             raise ReportError(catalogue_paths()[lang], key, f"expected a Jinja template ({error.message})") from None
         for node in tree.find_all(jinja2.nodes.Getattr):
