@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, FIXTURES, REPORTS
@@ -196,6 +196,20 @@ def reports(draw):
 @settings(max_examples=int(os.environ.get("VILLAGEBOOK_EXAMPLES", "60")) // 2, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(document=reports())
+# Found by this test: wholes stated as 0 (no members, no groups, no villages) that exercises
+# would divide by.
+@example(document={"format": "village-election-report/1", "id": "generated-2021", "source": {"date": "2021-03-01"},
+                   "place": {"name": {"zh": "某镇", "en": "Mou Town"}, "province": {"zh": "某省", "en": "Mou"}},
+                   "election_year": 2021,
+                   "figures": [{"indicator": i, "section": sec, "unit": unit, "qualifier": "exact", "value": v,
+                                "quote": str(v)}
+                               for i, sec, unit, v in [("members_total", "overview", "person", 0),
+                                                       ("villages_completed", "overview", "village", 0),
+                                                       ("candidates_vetted", "candidates", "person", 0),
+                                                       ("staff_seconded", "organisation", "person", 3),
+                                                       ("working_groups", "organisation", "group", 0),
+                                                       ("leaflets", "discipline", "sheet", 5),
+                                                       ("discipline_pledges", "discipline", "copy", 2)]]})
 def test_generated_reports_of_every_shape_pass_the_scan(batch, document):
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "generated-2021.yaml"

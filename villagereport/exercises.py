@@ -232,6 +232,10 @@ def _available(exercise: Exercise, report: Report) -> bool:
     if exercise.id == "implied_total":
         # "Do the pairs agree on one total?" needs two pairs or more.
         return int(((derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded")).sum()) >= 2
+    try:
+        exercise.answer(report)
+    except ZeroDivisionError:
+        return False  # a whole the report states as 0 (no members, no groups): nothing to divide by
     return True
 
 
