@@ -52,6 +52,16 @@ def test_the_key_follows_source_parameters_data_and_declared_reads(tmp_path, mon
     nb.cells[4].source += "\n"
     nbformat.write(nb, edited)
     assert key != execution_key(edited, {"lang": "zh"}, [LINJIANG])
+    # The words are data too: a catalogue given in VILLAGEREPORT_CATALOGUES that changes one
+    # message (here the English one, which every other language falls back on) reaches the key.
+    words = tmp_path / "words"
+    words.mkdir()
+    en = (ROOT / "villagereport" / "text" / "locale" / "en.po").read_text(encoding="utf-8")
+    (words / "en.po").write_text(en.replace('msgstr "', 'msgstr "~', 1), encoding="utf-8")
+    monkeypatch.setenv("VILLAGEREPORT_CATALOGUES", str(words))
+    assert key != execution_key(notebook, {"lang": "zh"}, [LINJIANG])
+    monkeypatch.delenv("VILLAGEREPORT_CATALOGUES")
+    assert key == execution_key(notebook, {"lang": "zh"}, [LINJIANG])
     # The guide declares the example report it reads; a change to that file reaches its key.
     guide = ROOT / "book" / "08_your_county.ipynb"
     reads = nbformat.read(guide, as_version=4).metadata["villagebook"]["reads"]

@@ -2,8 +2,8 @@
 
 An execution is reused only when every one of these is byte-identical to a past run's:
 the notebook, the parameters it was given, every data file it reads (the reports passed to
-it, the catalogue, and any file its metadata ``villagebook.reads`` names), the package's
-code and words, and the versions of what runs it. Outputs are deterministic, so reusing
+it, the catalogue, every language's words, and any file its metadata ``villagebook.reads``
+names), the package's code, and the versions of what runs it. Outputs are deterministic, so reusing
 one is the same as running it again.
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 from villagebook import ROOT
 from villagereport.catalogue import CATALOGUE_PATH
+from villagereport.wording import catalogue_paths
 
 # The build and the library it runs: a change to either makes every cached execution stale.
 PACKAGES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "villagereport")
@@ -43,7 +44,7 @@ def _digest_files(paths: list[Path]) -> str:
 def package_digest() -> str:
     """The packages' code, schemas, words, catalogue and templates, and the runtime's versions."""
     files = sorted(p for package in PACKAGES for p in package.rglob("*")
-                   if p.is_file() and p.suffix in (".py", ".json", ".yaml", ".md", ".html"))
+                   if p.is_file() and p.suffix in (".py", ".json", ".yaml", ".md", ".html", ".po"))
     runtime = json.dumps([sys.version, *[version(name) for name in RUNTIME]])
     return hashlib.sha256((_digest_files(files) + runtime).encode()).hexdigest()
 
@@ -56,7 +57,10 @@ def extra_reads(notebook: Path) -> list[Path]:
 
 def execution_key(notebook: Path, parameters: dict, reports: list[Path]) -> str:
     """The digest that decides whether a cached execution of ``notebook`` can stand in for a new one."""
-    reads = [CATALOGUE_PATH, *reports, *extra_reads(notebook)]
+    # Every language's catalogue, the library's and those VILLAGEREPORT_CATALOGUES adds: a page
+    # says its words (and falls back on the source language's), so they are data it reads.
+    words = [catalogue_paths()[lang] for lang in sorted(catalogue_paths())]
+    reads = [CATALOGUE_PATH, *words, *reports, *extra_reads(notebook)]
     sha = hashlib.sha256()
     sha.update(notebook.read_bytes())
     sha.update(json.dumps(parameters, sort_keys=True).encode())
