@@ -71,6 +71,11 @@ class PageWatch:
         # routing every request through a handler cost a tenth of a second a page.
         page.route(re.compile(r"^(?!" + re.escape(origin + "/") + r"|file://|data:|blob:)"), block)
 
+    def clear(self) -> None:
+        """Forget what was seen so far (before the watched tab opens its next page)."""
+        for seen in (self.console_errors, self.failed, self.blocked, self.bad_status):
+            seen.clear()
+
     def problems(self) -> list[str]:
         # An aborted outside request also shows as failed; report it once, as blocked.
         failed = [f for f in self.failed if not any(f.startswith(b) for b in self.blocked)]

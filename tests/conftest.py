@@ -54,10 +54,13 @@ def excerpt():
 
 
 # Builds in tests (in this process and in the commands they start) keep their executions in a
-# cache of their own, never the developer's _build/cache: a stale entry there could hide a fault.
-# (One per process: each pytest-xdist worker has its own, removed when it exits.)
-os.environ["VILLAGEBOOK_CACHE"] = tempfile.mkdtemp(prefix="villagebook-test-cache-")
-atexit.register(shutil.rmtree, os.environ["VILLAGEBOOK_CACHE"], True)
+# cache of the test run's own, never the developer's _build/cache: a stale entry there could
+# hide a fault. The run's main process makes it and removes it when it exits; pytest-xdist's
+# workers, started from it, inherit it, so a page one worker ran is not run again by the other
+# (entries are written whole or not at all, and keyed by everything a page reads).
+if not os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["VILLAGEBOOK_CACHE"] = tempfile.mkdtemp(prefix="villagebook-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["VILLAGEBOOK_CACHE"], True)
 
 # Tests that build a site or start kernels; `pytest -m "not slow"` is the quick loop.
 SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py"}

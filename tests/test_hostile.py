@@ -138,15 +138,16 @@ def test_hostile_text_appears_literally_and_no_script_runs(hostile_site):
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            # One context for every page (a context each cost more than the page): a script that
-            # ran would still raise its dialog on the page that ran it.
+            # One tab sent from page to page (a context or a tab each cost more than the page): a
+            # script that ran would still raise its dialog, and it is recorded with its page.
             context = browser.new_context()
+            page = context.new_page()
+            watch = PageWatch(page, server.origin)
+            page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.type}: {d.message}"), d.dismiss()))
             pages = sorted(str(p.relative_to(hostile_site)) for p in hostile_site.rglob("*.html")
                            if not {"_static", "_sources"} & set(p.parts))
             for path in pages:
-                page = context.new_page()
-                watch = PageWatch(page, server.origin)
-                page.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+                watch.clear()
                 page.goto(f"{server.origin}/{path}", wait_until="load")
                 # Until every chart has drawn: its titles, labels and tooltips are the report's text too.
                 page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
@@ -165,7 +166,6 @@ def test_hostile_text_appears_literally_and_no_script_runs(hostile_site):
                     problems.setdefault(path, []).append(str(injected))
                 if watch.problems():
                     problems.setdefault(path, []).extend(watch.problems())
-                page.close()
             browser.close()
     finally:
         server.close()
