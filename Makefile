@@ -20,7 +20,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: book test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
+.PHONY: book run test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ venv: $(STAMP)
 
 book: venv
 	$(BIN)/python -m villagebook build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS)) --out $(OUT))
+
+# Rerun one notebook for a report and a language: `make run PAGE=01_overview
+# REPORT=path/to/report.yaml LANG=en OUT=out.ipynb` (OUT defaults to _build/run/PAGE.ipynb).
+run: venv
+	$(if $(filter command line,$(origin OUT)),,mkdir -p _build/run)
+	$(BIN)/python -m villagebook run book/$(PAGE).ipynb $(if $(REPORT),--report $(firstword $(REPORT))) $(if $(EDITIONS),--lang $(firstword $(EDITIONS))) --out $(if $(filter command line,$(origin OUT)),$(OUT),_build/run/$(PAGE).ipynb)
 
 test: venv system-packages
 	$(BIN)/python -m pytest

@@ -1,4 +1,4 @@
-"""The build's command line: ``python -m villagebook build|goldens|handouts|validate``."""
+"""The build's command line: ``python -m villagebook build|run|goldens|handouts|validate``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,41 @@ def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True,
         for ex in runs:
             print(f"{lang}: {ex.source.name}: " + ("unchanged, reused" if ex.cached else f"executed in {ex.seconds:.1f} s"))
     print(f"published {out} ({', '.join(executions)})")
+    return 0
+
+
+def _run(notebook: str, report: str, lang: str, out: str) -> int:
+    """Run one notebook of the book for ``report`` in ``lang`` into ``out``, as a reader reruns
+    it: every fault is one line (the notebook, the report, or the cell and its error), and
+    ``out`` is written whole or left as it was."""
+    import os
+    import tempfile
+
+    from villagebook.build import BuildError, execute
+    from villagereport import load_report
+    from villagereport.wording import check_language
+
+    source, target = Path(notebook), Path(out)
+    try:
+        if source.suffix != ".ipynb" or not source.is_file():
+            raise ReportError(source, "notebook", "expected a notebook of the book (book/NN_name.ipynb)")
+        load_report(Path(report))
+        check_language(lang)
+        if target.is_dir() or not target.parent.is_dir():
+            raise ReportError(target, "out", "expected a notebook file in an existing folder")
+        # The report as the notebook, run in its own folder, finds it.
+        parameters = {"report": os.path.relpath(Path(report).resolve(), source.resolve().parent), "lang": lang}
+        handle, partial = tempfile.mkstemp(suffix=".ipynb", dir=target.parent, prefix=f".{target.name}.")
+        os.close(handle)
+        try:
+            execute(source.resolve(), Path(partial), parameters)
+            os.replace(partial, target)
+        finally:
+            Path(partial).unlink(missing_ok=True)
+    except (ReportError, BuildError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"ran {source.name} for {report} ({lang}) into {target}")
     return 0
 
 
@@ -66,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--out", default="_build/html", help="where the site is published")
     make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
     make.add_argument("--no-cache", action="store_true", help="execute every notebook even if nothing changed")
+    rerun = commands.add_parser("run", help="run one notebook for a report and a language, as a reader reruns it")
+    rerun.add_argument("notebook", metavar="NOTEBOOK", help="a notebook of the book, e.g. book/01_overview.ipynb")
+    rerun.add_argument("--report", default=str(DEFAULT_REPORT), metavar="FILE", help="report file (default: Linjiang 2021)")
+    rerun.add_argument("--lang", default="zh", metavar="LANG", help="the language to write it in (default: zh)")
+    rerun.add_argument("--out", required=True, metavar="FILE", help="the executed notebook to write")
     record = commands.add_parser("goldens", help="re-record the goldens: tests/goldens from the default parameters, "
                                                   "or tests/goldens/<id>/ for --report FILE")
     record.add_argument("--report", metavar="FILE", help="record the goldens of this report (in Chinese)")
@@ -78,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         return _goldens(args.report)
     if args.command == "handouts":
         return _handouts(args.site, args.out, args.solutions)
+    if args.command == "run":
+        return _run(args.notebook, args.report, args.lang, args.out)
     if args.command == "validate":
         return _validate(args.reports)
     if args.command == "build":

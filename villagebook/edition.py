@@ -88,8 +88,24 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
         "election_year": report.election_year,
         "others": [escape_markdown(in_language(o.place["name"], lang)) for o in others],
         "glossary": glossary,
+        "source_fields": _source_fields(report, lang),
     }
     return _render((ROOT / "INDEX.md").read_text(encoding="utf-8"), lang, context)
+
+
+# What the report file says of its article, in this order, each under its own label.
+SOURCE_FIELDS = ("title", "subtitle", "outlet", "date", "authors", "editor", "republished_in", "rights", "url")
+
+
+def _source_fields(report: Report, lang: str) -> list[tuple[str, str]]:
+    """Every field of the report's ``source`` the file gives, as (label, text as written): the
+    article's credits in full (its rights statement, editor, where it was republished) rather
+    than the book's summary of them."""
+    source = report.source
+    shown = {"outlet": outlet_name(report, lang), "date": published(report, lang),
+             "authors": byline(source.get("authors", []), lang) if source.get("authors") else None}
+    return [(message(lang, f"index.source.{field}"), escape_markdown(shown.get(field) or source[field]))
+            for field in SOURCE_FIELDS if source.get(field)]
 
 
 PAGE_SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")

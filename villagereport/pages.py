@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import quote
@@ -25,6 +26,16 @@ from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language,
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
               "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
 PAGES = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
+
+# Line breaks and tabs a report's text may hold: pandas would print them in a table as "\n",
+# "\t" and "\r", so they are shown as the space a browser shows them as anywhere else.
+_BREAKS = re.compile(r"[\t\n\r]+")
+
+
+def _table_html(table: pd.DataFrame, classes: str) -> str:
+    """A table as HTML, every cell escaped, the report's text shown as written."""
+    shown = table.map(lambda cell: _BREAKS.sub(" ", cell) if isinstance(cell, str) else cell)
+    return shown.to_html(index=False, escape=True, border=0, classes=classes, justify="left")
 
 
 def _places(row: pd.Series) -> int | None:
@@ -390,9 +401,15 @@ class Page:
             return None
         page = self.words["page"]
         blocks = [f"<p><strong>{html.escape(page['lists_caption'])}</strong></p>"]
+        colon = html.escape(page["label_colon"])
         for ind, row in here.iterrows():
+            # Each list's clause, as every figure's: the page's provenance for it.
+            clause = (f"<p class=\"vb-list-quote\">{html.escape(page['column']['quote'])}{colon}"
+                      f"「{html.escape(row['quote'])}」</p>")
             if not row["n_items"] and pd.isna(row["stated_count"]):
-                continue  # a slogan with neither items nor a count: the narrative quotes it
+                # A slogan with neither items nor a count: the narrative says it; here, its clause.
+                blocks.append(f"<p><strong>{html.escape(self._name(ind))}</strong></p>\n{clause}")
+                continue
             count = row["stated_count"] if pd.notna(row["stated_count"]) else row["n_items"]
             # The list's name only: the article's own words for it (十个严禁) are quoted whole in the
             # narrative, never cut into a name and a fragment.
@@ -405,16 +422,17 @@ class Page:
             items = self.report.items(ind, self.lang)
             if not items:
                 missing = page["items_not_stated"].format(count=count) if count else page["items_not_listed"]
-                blocks.append(f"<p><strong>{caption}</strong>{html.escape(page['label_colon'])}{html.escape(missing)}</p>")
+                blocks.append(f"<p><strong>{caption}</strong>{colon}{html.escape(missing)}</p>\n{clause}")
                 continue
             table = pd.DataFrame({"#": range(1, len(items) + 1), page["item_header"]: items})
             original = self.report.items(ind)
             if original != items:
                 # The English edition gives each item in English, with the article's words quoted.
                 table[page["column"]["quote"]] = [f"「{item}」" for item in original]
-            body = table.to_html(index=False, escape=True, border=0, classes="vb-table vb-list", justify="left")
+            body = _table_html(table, "vb-table vb-list")
             # A label in bold, not italics: Chinese type has no italic.
-            blocks.append(f"<p><strong>{caption}</strong></p>\n" + body.replace("<table", f"<table aria-label=\"{caption}\"", 1))
+            blocks.append(f"<p><strong>{caption}</strong></p>\n" + body.replace("<table", f"<table aria-label=\"{caption}\"", 1)
+                          + "\n" + clause)
         return HTML("\n".join(blocks))
 
     def figures(self) -> HTML | None:
@@ -441,7 +459,7 @@ class Page:
         # Columns no figure of the page fills are left out.
         table = table[[c for c in table.columns if c in (col["indicator"], col["value"], col["quote"])
                        or (table[c] != "").any()]]
-        body = table.to_html(index=False, escape=True, border=0, classes="vb-table", justify="left")
+        body = _table_html(table, "vb-table")
         caption = html.escape(self.words["page"]["figures_caption"])
         return HTML(f"<p><strong>{caption}</strong> · {html.escape(self.chart_source())}</p>\n{body}")
 
@@ -466,7 +484,7 @@ class Page:
                          col["stated"]: "" if pd.isna(row["stated"]) else format_figure(
                              row["stated"], row["unit"] if row["quantity"] == "change" else "percent", self.lang),
                          col["status"]: status_text(self.report, row, self.lang)})
-        return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
+        return HTML(_table_html(pd.DataFrame(rows), "vb-table"))
 
 
 class GuidePage:
@@ -508,7 +526,7 @@ class GuidePage:
             cols["kind"]: [self.words["guide"]["catalogue_kinds"][k] for k in cat.indicators["kind"]],
             cols["unit"]: [cat.units.at[u, self.lang] for u in cat.indicators["unit"]],
         })
-        body = table.to_html(index=False, escape=True, border=0, classes="vb-table", justify="left")
+        body = _table_html(table, "vb-table")
         caption = html.escape(self.words["guide"]["catalogue_caption"])
         return HTML(f"<details><summary>{caption}</summary>\n{body}</details>")
 
@@ -627,7 +645,7 @@ class ComparisonPage:
             for report in self.reports:
                 row[self._place(report)] = values[report.id][1] if report.id in values else "—"
             rows.append(row)
-        return HTML(pd.DataFrame(rows).to_html(index=False, escape=True, border=0, classes="vb-table", justify="left"))
+        return HTML(_table_html(pd.DataFrame(rows), "vb-table"))
 
     def chart(self) -> Figure | None:
         """One panel per compared measure, one bar per place that states it, each from zero."""

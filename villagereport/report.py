@@ -226,6 +226,9 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list
             _stated_form(path, f"{where}.previous", previous["value"], fig["unit"], previous.get("stated_as"), quote)
         threshold = fig.get("threshold")
         if threshold is not None:
+            if threshold["unit"] not in catalogue.units.index:
+                _fail(path, f"{where}.threshold.unit",
+                      f"expected one of {', '.join(catalogue.units.index)}, got {shown(threshold['unit'])}")
             _stated_form(path, f"{where}.threshold", threshold["value"], threshold["unit"], None, quote)
         for j, change in enumerate(fig.get("changes", [])):
             cwhere = f"{where}.changes[{j}]"
