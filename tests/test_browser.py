@@ -138,7 +138,7 @@ def visits(browser, server, built_site):
         page = context.new_page()
         watch = PageWatch(page, server.origin)
         for path in _pages(built_site):
-            watch.clear()
+            watch.next_page(page)
             page.goto(f"{server.origin}/{path}", wait_until="load")
             if 'http-equiv="Refresh"' in (built_site / path).read_text(encoding="utf-8"):
                 # Jupyter Book's index.html in each edition only sends the reader on to the landing

@@ -147,7 +147,7 @@ def test_hostile_text_appears_literally_and_no_script_runs(hostile_site):
             pages = sorted(str(p.relative_to(hostile_site)) for p in hostile_site.rglob("*.html")
                            if not {"_static", "_sources"} & set(p.parts))
             for path in pages:
-                watch.clear()
+                watch.next_page(page)
                 page.goto(f"{server.origin}/{path}", wait_until="load")
                 # Until every chart has drawn: its titles, labels and tooltips are the report's text too.
                 page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"

@@ -397,6 +397,21 @@ def publish(new_site: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
+def check_target(target: Path) -> None:
+    """Refuse, before anything runs, a place the site cannot be published: a file, or a folder
+    under a file or one this user cannot write."""
+    where = target.absolute()
+    if where.exists() and not where.is_dir():
+        raise ReportError(target, "out", "expected a folder to publish the site in, got a file")
+    parent = where.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ReportError(target, "out", f"expected a folder to publish the site in, got a path under the file {parent}")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ReportError(target, "out", f"expected a folder that can be written, got {parent}, which cannot")
+
+
 def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool = True, book: Path = BOOK,
           goldens: Path | None = None, use_cache: bool = True) -> dict[str, list[Execution]]:
     """Execute, gate, build and publish the book for ``reports`` in each of ``langs`` at ``target``.
@@ -413,6 +428,7 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
         check_language(lang)
     if not reports or not langs:
         raise ReportError("parameters", "report" if not reports else "lang", "expected at least one, got none")
+    check_target(target)
     reports = [r.resolve() for r in reports]
     # A folder of its own per build, so two builds never share a staging tree.
     work = BUILD / "work" / str(os.getpid())

@@ -21,6 +21,9 @@ def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True,
     except (ReportError, BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:  # the disk, not the input: full, or changed under the build
+        print(f"error: {err.filename or out}: {err.strerror or err}", file=sys.stderr)
+        return 1
     for lang, runs in executions.items():
         for ex in runs:
             print(f"{lang}: {ex.source.name}: " + ("unchanged, reused" if ex.cached else f"executed in {ex.seconds:.1f} s"))

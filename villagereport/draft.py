@@ -105,6 +105,8 @@ def read_article(path: str | Path) -> tuple[str, dict]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReportError(path, "article", "expected UTF-8 text or a saved web page in UTF-8") from None
+    if not text.strip():
+        raise ReportError(path, "article", "expected an article's text, got an empty file")
     meta: dict = {}
     if path.suffix.lower() in (".html", ".htm") or text.lstrip().lower().startswith(("<!doctype", "<html")):
         import trafilatura
