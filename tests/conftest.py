@@ -141,3 +141,16 @@ def built_site(tmp_path_factory):
     """The book as the pipeline publishes it, both editions. The gate is left to
     test_pipeline.py, which builds with it."""
     return shared_site(tmp_path_factory, "built-site", [DATA / "reports" / "linjiang-2021.yaml"], ["zh", "en"])
+
+
+# VILLAGEBOOK_TIMELINE=FILE: each test's worker, start and end (seconds since the epoch), one
+# line each, to see how the two workers share the run.
+if os.environ.get("VILLAGEBOOK_TIMELINE"):
+    import time
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):  # type: ignore[no-untyped-def]
+        started = time.time()
+        yield
+        with open(os.environ["VILLAGEBOOK_TIMELINE"], "a", encoding="utf-8") as log:
+            log.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}\t{started:.2f}\t{time.time():.2f}\t{item.nodeid}\n")
