@@ -63,6 +63,7 @@ def _book_pages(site: Path) -> list[str]:
 def test_the_site_has_the_pages_to_check(built_site):
     pages = _pages(built_site)
     assert {"index.html", "zh/INDEX.html", "en/INDEX.html", "zh/status.html", "en/status.html"} <= set(pages)
+    assert not {"zh/genindex.html", "en/genindex.html"} & set(pages)  # an empty index is not published
     # Eight notebooks (all but the comparison) and the teacher's guide, in each edition.
     assert len(_book_pages(built_site)) == 2 * 9
 
