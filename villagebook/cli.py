@@ -62,6 +62,9 @@ def _run(notebook: str, report: str, lang: str, out: str) -> int:
     except (ReportError, BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except OSError as err:  # the disk, not the input
+        print(f"error: {err.filename or out}: {err.strerror or err}", file=sys.stderr)
+        return 1
     print(f"ran {source.name} for {report} ({lang}) into {target}")
     return 0
 
