@@ -12,18 +12,23 @@ from villagereport.errors import ReportError
 from villagereport.wording import languages
 
 
+def _refused(err: Exception, out: str) -> int:
+    """Say what stopped a command in one line on stderr; the exit status 1."""
+    if isinstance(err, OSError):  # the disk, not the input: full, or changed under the command
+        print(f"error: {err.filename or out}: {err.strerror or err}", file=sys.stderr)
+    else:
+        print(f"error: {err}", file=sys.stderr)
+    return 1
+
+
 def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True, cache: bool = True) -> int:
     # Imported here: building needs papermill and Jupyter Book, validating does not.
     from villagebook.build import BuildError, build
 
     try:
         executions = build([Path(r) for r in reports], langs, Path(out), run_gate=gate, use_cache=cache)
-    except (ReportError, BuildError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    except OSError as err:  # the disk, not the input: full, or changed under the build
-        print(f"error: {err.filename or out}: {err.strerror or err}", file=sys.stderr)
-        return 1
+    except (ReportError, BuildError, OSError) as err:
+        return _refused(err, out)
     for lang, runs in executions.items():
         for ex in runs:
             print(f"{lang}: {ex.source.name}: " + ("unchanged, reused" if ex.cached else f"executed in {ex.seconds:.1f} s"))
@@ -59,12 +64,8 @@ def _run(notebook: str, report: str, lang: str, out: str) -> int:
             os.replace(partial, target)
         finally:
             Path(partial).unlink(missing_ok=True)
-    except (ReportError, BuildError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    except OSError as err:  # the disk, not the input
-        print(f"error: {err.filename or out}: {err.strerror or err}", file=sys.stderr)
-        return 1
+    except (ReportError, BuildError, OSError) as err:
+        return _refused(err, out)
     print(f"ran {source.name} for {report} ({lang}) into {target}")
     return 0
 
