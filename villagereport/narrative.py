@@ -9,7 +9,6 @@ import re
 import pandas as pd
 from babel.dates import format_date
 from babel.lists import format_list
-from pypinyin import lazy_pinyin
 
 from villagereport.derived import derive
 from villagereport.numbers import chinese_numeral, format_figure, format_number
@@ -613,6 +612,10 @@ def romanised(name: str) -> str:
     佟粒玮 -> Tong Liwei (佟粒玮). Names not in Chinese characters are kept as written."""
     if not _CJK.search(name) or _LATIN.search(name):
         return name
+    # Imported here: its phrase dictionary takes a quarter of a second to load, and only a page
+    # that names authors in another language needs it.
+    from pypinyin import lazy_pinyin
+
     syllables = lazy_pinyin(name)
     family, given = syllables[0].capitalize(), "".join(syllables[1:]).capitalize()
     return f"{family} {given} ({name})" if given else f"{family} ({name})"
