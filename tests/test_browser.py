@@ -284,6 +284,18 @@ def test_chinese_text_has_a_font(browser, server):
     context.close()
 
 
+def test_the_themes_icons_are_drawn_from_its_web_font_without_its_icon_script(browser, server, built_site):
+    # fontawesome.js (1.5 MB) is neither shipped nor loaded; the icons are the web font's glyphs.
+    assert not list(built_site.rglob("fontawesome.js"))
+    assert not [p for p in _pages(built_site) if "fontawesome.js" in (built_site / p).read_text(encoding="utf-8")]
+    context, page, watch = _open(browser, server, "en/book/01_overview.html", viewport={"width": 390, "height": 800})
+    icons = page.evaluate("""() => Array.from(document.querySelectorAll('.article-header-buttons i, .article-header-buttons span.fa-solid'))
+        .filter(el => el.offsetParent).map(el => [getComputedStyle(el, '::before').fontFamily, el.getBoundingClientRect().width])""")
+    assert len(icons) >= 3 and all("Font Awesome" in family and width > 5 for family, width in icons), icons
+    assert not watch.problems()
+    context.close()
+
+
 def test_no_page_links_a_script_or_stylesheet_outside_the_site(built_site):
     outside = re.compile(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//', re.IGNORECASE)
     for path in _pages(built_site):

@@ -483,6 +483,9 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
         jupyter_books([(work / lang / "source", work / lang / "output") for lang in langs])
         for lang in langs:
             shutil.move(work / lang / "output" / "_build" / "html", site / lang)
+            # The theme's icon script, which no page loads (villagebook/templates/static/webpack-macros.html).
+            for unused in (site / lang / "_static" / "scripts").glob("fontawesome.js*"):
+                unused.unlink()
         (site / "index.html").write_text(chooser_page(langs, load_report(reports[0])), encoding="utf-8")
         (site / SITE_KEY).write_text(site_key, encoding="utf-8")
         publish(site, target)
