@@ -55,7 +55,10 @@ def _kind(path: tuple) -> tuple:
     return tuple("*" if isinstance(part, int) else part for part in path)
 
 
-FIELDS = list({_kind(p): p for p in reversed(_text_fields(FULL))}.values())[::-1]
+FIELDS: list[tuple] = []
+for _path in _text_fields(FULL):  # the first field of each kind, in the file's order
+    if _kind(_path) not in map(_kind, FIELDS):
+        FIELDS.append(_path)
 # All of Unicode, surrogates and unassigned code points included (hypothesis leaves surrogates
 # out unless asked).
 ANY_CHARACTER = st.characters(min_codepoint=0, max_codepoint=0x10FFFF, categories=None,
