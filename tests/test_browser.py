@@ -158,6 +158,8 @@ def visits(browser, server, built_site):
             violations = axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
             records[path] = {
                 "redirect": False, "charts": charts, "problems": problems,
+                # How far the page is wider than the window (a phone reader would scroll sideways).
+                "overflow": page.evaluate("document.documentElement.scrollWidth - innerWidth"),
                 "edition_link": [link.nth(i).evaluate(EDITION_LINK) for i in range(link.count())],
                 "axe": [f"{v['id']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in violations
                         if v["impact"] in ("serious", "critical")],
@@ -200,6 +202,13 @@ def test_the_link_to_the_other_edition_is_visible_and_not_covered_on_every_page(
     links = {path: r["edition_link"] for path, r in visits(width).items()
              if "/" in path and not r["redirect"]}
     assert {path: link for path, link in links.items() if link != ["ok"]} == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_page_is_wider_than_the_window(visits, width):
+    # Wide tables and code scroll inside their own box; the page itself never scrolls sideways
+    # (the Chinese pages' header, with "English edition", once made them 402 px on a 390 px phone).
+    assert {path: r["overflow"] for path, r in visits(width).items() if not r["redirect"] and r["overflow"] > 0} == {}
 
 
 @pytest.mark.parametrize("width", [1280])
