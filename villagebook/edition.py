@@ -102,8 +102,9 @@ def _source_fields(report: Report, lang: str) -> list[tuple[str, str]]:
     article's credits in full (its rights statement, editor, where it was republished) rather
     than the book's summary of them."""
     source = report.source
+    # The three the book writes in the page's language (《》, the date, romanised names).
     shown = {"outlet": outlet_name(report, lang), "date": published(report, lang),
-             "authors": byline(source.get("authors", []), lang) if source.get("authors") else None}
+             "authors": byline(source.get("authors", []), lang)}
     return [(message(lang, f"index.source.{field}"), escape_markdown(shown.get(field) or source[field]))
             for field in SOURCE_FIELDS if source.get(field)]
 
