@@ -184,6 +184,26 @@ def test_a_failing_cell_names_notebook_and_cell_and_leaves_the_site(published, t
     assert _digest(target) == before
 
 
+def test_a_jupyter_book_warning_stops_the_build_with_its_line_and_log_and_leaves_the_site(published, tmp_path):
+    # Jupyter Book runs in processes forked from the build's: what it says must still reach the
+    # build's log, and a warning in it must still stop the build.
+    target, _ = published
+    before = _digest(target)
+    book = tmp_path / "book"
+    shutil.copytree(ROOT / "book", book)
+    (tmp_path / "data").symlink_to(DATA)  # the guide reads an example report from ../data
+    nb = nbformat.read(book / "03_candidates.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("See {ref}`no-such-label`."))
+    nbformat.write(nb, book / "03_candidates.ipynb")
+    with pytest.raises(BuildError, match=r"^jupyter-book: .*WARNING: .*no-such-label.* \(full log: (.+)\)$") as caught:
+        build([DATA / "reports" / "linjiang-2021.yaml"], ["zh"], target, book=book, run_gate=False)
+    log = Path(re.search(r"\(full log: (.+)\)$", str(caught.value)).group(1))
+    text = log.read_text(encoding="utf-8")
+    # The whole of what Jupyter Book said: its warning, with the page it was on.
+    assert re.search(r"03_candidates.*WARNING: .*no-such-label", text)
+    assert _digest(target) == before
+
+
 def test_gate_error_without_goldens_says_how_to_record_them(tmp_path):
     with pytest.raises(BuildError, match="make goldens"):
         gate(tmp_path)
@@ -210,10 +230,13 @@ def test_another_countys_book_is_gated_by_its_own_goldens(tmp_path, monkeypatch,
     pipeline.build([report], ["zh"], site)
     out = capsys.readouterr().out
     assert "no goldens for tongguan-2021 yet" in out and "make goldens REPORT=" in out
-    recorded = pipeline.refresh_goldens(report=report)
+    # Recorded from the executions the build has just cached: nothing runs again.
+    with monkeypatch.context() as no_kernel:
+        no_kernel.setattr(pipeline, "execute", lambda *args, **kwargs: pytest.fail("a golden was run again"))
+        recorded = pipeline.refresh_goldens(report=report)
     assert {p.parent for p in recorded} == {tmp_path / "goldens" / "tongguan-2021"}
     assert len(recorded) == 8  # every page but the comparison, which needs several reports
-    # Its own goldens: the executions the first build cached pass against them.
+    # Its own goldens: the build passes its gate against them.
     pipeline.build([report], ["zh"], site)
     # A changed figure now stops the build at the gate, ending with how to accept it.
     text = report.read_text(encoding="utf-8")
