@@ -388,9 +388,12 @@ def jupyter_books(builds: list[tuple[Path, Path]]) -> None:
     processes = []
     if "fork" in multiprocessing.get_all_start_methods():
         import importlib
+        import warnings
 
-        for module in _JUPYTER_BOOK_MODULES:
-            importlib.import_module(module)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # as PYTHONWARNINGS does for the command
+            for module in _JUPYTER_BOOK_MODULES:
+                importlib.import_module(module)
         for source, output in builds:
             output.mkdir(parents=True, exist_ok=True)
             log = output / "jupyter-book.log"
