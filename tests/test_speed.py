@@ -100,12 +100,38 @@ def test_warm_kernels_give_a_fresh_kernels_outputs_and_shut_down_cleanly(tmp_pat
     ours = pipeline._WARM["km"]
     parallel = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "b")[:3], use_cache=False, workers=2, warm=True)
     assert pipeline._WARM["km"] is ours and run_sync(ours.is_alive)() and Path(ours.connection_file).exists()
+    # The worker processes and their kernels are kept for the next run: it starts no kernel.
+    again = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "d")[:2], use_cache=False, workers=2, warm=True)
+    assert {e.kernel for e in again} <= {e.kernel for e in parallel} and None not in {e.kernel for e in again}
+    assert cells(again) == cells(parallel)[:2]
+    pipeline.close_pool()  # each kernel shut down by request (checked in the logs below)
     serial = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "c")[:3], use_cache=False, workers=1, warm=True)
     assert cells(fresh) == cells(parallel) == cells(serial)
     assert [count for _, count, _ in cells(parallel)[1] if count][0] == 1  # numbered from 1, as a fresh kernel does
     assert not interrupted
     logs = capfd.readouterr()
     assert "KeyboardInterrupt" not in logs.err + logs.out
+
+
+def test_kept_kernels_are_replaced_when_what_they_hold_may_have_changed(tmp_path, monkeypatch):
+    # A kernel keeps the library's modules and the words it read: the processes that hold
+    # kernels are kept only while the code, the catalogues and the environment stay the same.
+    key = pipeline._pool_key(2)
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "another test (call)")
+    assert pipeline._pool_key(2) == key
+    assert pipeline._pool_key(1) != key
+    monkeypatch.setenv("VILLAGEREPORT_SOMETHING", "1")
+    assert pipeline._pool_key(2) != key
+    monkeypatch.delenv("VILLAGEREPORT_SOMETHING")
+    words = tmp_path / "words"
+    words.mkdir()
+    en = (ROOT / "villagereport" / "text" / "locale" / "en.po").read_text(encoding="utf-8")
+    (words / "en.po").write_text(en, encoding="utf-8")
+    monkeypatch.setenv("VILLAGEREPORT_CATALOGUES", str(words))
+    with_catalogue = pipeline._pool_key(2)
+    assert with_catalogue != key
+    (words / "en.po").write_text(en.replace('msgstr "', 'msgstr "~', 1), encoding="utf-8")
+    assert pipeline._pool_key(2) != with_catalogue  # the same variable, a changed word
 
 
 def test_the_gate_on_reused_executions_names_the_changed_cells(tmp_path):

@@ -7,6 +7,7 @@ step passed.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import multiprocessing.util
 import ctypes
@@ -30,7 +31,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
-from villagebook.cache import CACHE, execution_key, package_digest, tree_digest
+from villagebook.cache import CACHE, execution_key, package_digest, tree_digest, words_digest
 from villagebook.classroom import write_copies
 from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
@@ -119,6 +120,7 @@ class Execution:
     output: Path
     seconds: float
     cached: bool = False
+    kernel: str | None = None  # the warm kernel that ran it, by its id
 
 
 def notebooks(book: Path = BOOK) -> list[Path]:
@@ -235,7 +237,7 @@ def execute(source: Path, output: Path, parameters: dict, *, warm: bool = False,
     _as_fresh(output)
     if hide:
         hide_parameter_cells(output)
-    return Execution(source, output, time.perf_counter() - started)
+    return Execution(source, output, time.perf_counter() - started, kernel=km.kernel_id if km is not None else None)
 
 
 def hide_parameter_cells(path: Path) -> None:
@@ -328,24 +330,65 @@ def _run_job(job: Job, use_cache: bool, warm: bool = True, hide: bool = True) ->
     return execution
 
 
+# Worker processes with warm kernels, kept from one run of jobs to the next in this process (a
+# script that builds many reports, or the tests): a kernel's start and imports are paid once.
+# They are kept only while what a kernel holds once it has run a page stays the same: the
+# packages' code, the words it read, and the environment it was started with.
+_POOL: dict[str, object] = {}
+# Set by pytest for each test; nothing a page shows depends on it.
+_VOLATILE_ENVIRONMENT = ("PYTEST_CURRENT_TEST",)
+
+
+def _pool_key(workers: int) -> str:
+    environment = sorted((k, v) for k, v in os.environ.items() if k not in _VOLATILE_ENVIRONMENT)
+    return hashlib.sha256(repr((workers, environment, package_digest(), words_digest())).encode()).hexdigest()
+
+
+def close_pool() -> None:
+    """Stop the kept worker processes; each shuts its kernel down by request on its way out."""
+    pool = _POOL.pop("executor", None)
+    _POOL.pop("key", None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
+
+
+atexit.register(close_pool)
+
+
+def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    key = _pool_key(workers)
+    if _POOL.get("key") != key:
+        close_pool()
+        _POOL["executor"] = concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, initializer=_own_kernel, mp_context=multiprocessing.get_context("fork"))
+        _POOL["key"] = key
+    return _POOL["executor"]  # type: ignore[return-value]
+
+
 def run_jobs(jobs: list[Job], *, use_cache: bool = True, workers: int | None = None,
              warm: bool = True) -> list[Execution]:
     """Run every job, in parallel on all cores: one process per core, each with one kernel kept
-    warm from notebook to notebook (``warm=False``: a fresh kernel for every notebook)."""
+    warm from notebook to notebook, and from one call to the next while nothing a kernel holds
+    has changed (``warm=False``: a fresh kernel for every notebook, in processes of this call's)."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2:
         try:
             return [_run_job(job, use_cache, warm) for job in jobs]
         finally:
             _shutdown_warm()
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_own_kernel) as pool:
-        futures = [pool.submit(_run_job, job, use_cache, warm) for job in jobs]
-        try:
-            return [future.result() for future in futures]
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    kept = warm and "fork" in multiprocessing.get_all_start_methods()
+    pool = _pool(workers) if kept else concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_own_kernel)
+    futures = [pool.submit(_run_job, job, use_cache, warm) for job in jobs]
+    try:
+        return [future.result() for future in futures]
+    except BaseException:
+        # The jobs still running finish; a failed notebook's kernel is not kept.
+        if kept:
+            close_pool()
+        raise
+    finally:
+        if not kept:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 # What Jupyter Book imports to build a page (about 1.2 s of a 2.4 s edition): imported once per

@@ -49,6 +49,13 @@ def package_digest() -> str:
     return hashlib.sha256((_digest_files(files) + runtime).encode()).hexdigest()
 
 
+def words_digest() -> str:
+    """Every language's catalogue (the library's and those VILLAGEREPORT_CATALOGUES adds) and
+    the catalogue of figures: what a page reads besides its report and declared files."""
+    words = [catalogue_paths()[lang] for lang in sorted(catalogue_paths())]
+    return _digest_files([p.resolve() for p in (CATALOGUE_PATH, *words)])
+
+
 def extra_reads(notebook: Path) -> list[Path]:
     """Data files a notebook reads beyond its parameters, as its metadata declares them."""
     nb = nbformat.read(notebook, as_version=4)
