@@ -92,6 +92,9 @@ def test_warm_kernels_give_a_fresh_kernels_outputs_and_shut_down_cleanly(tmp_pat
 
     monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
 
+    # Worker processes kept from a build before would run the parallel notebooks: not here,
+    # where the kernels' start and shutdown are what is watched.
+    pipeline.close_pool()
     # Three notebooks each way: a warm kernel runs two or three in turn, one after another.
     fresh = run_jobs(stage([LINJIANG], "en", ["en"], tmp_path / "a")[:3], use_cache=False, workers=1, warm=False)
     # This process has a warm kernel of its own (as the tests' notebook runs do): the worker
