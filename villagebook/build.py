@@ -376,18 +376,17 @@ def run_jobs(jobs: list[Job], *, use_cache: bool = True, workers: int | None = N
             return [_run_job(job, use_cache, warm) for job in jobs]
         finally:
             _shutdown_warm()
-    kept = warm and "fork" in multiprocessing.get_all_start_methods()
-    pool = _pool(workers) if kept else concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_own_kernel)
+    pool = _pool(workers) if warm else concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_own_kernel)
     futures = [pool.submit(_run_job, job, use_cache, warm) for job in jobs]
     try:
         return [future.result() for future in futures]
     except BaseException:
         # The jobs still running finish; a failed notebook's kernel is not kept.
-        if kept:
+        if warm:
             close_pool()
         raise
     finally:
-        if not kept:
+        if not warm:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -426,42 +425,28 @@ def _jupyter_book_child(arguments: list[str], log: Path) -> None:
 
 
 def jupyter_books(builds: list[tuple[Path, Path]]) -> None:
-    """Run Jupyter Book for each (source, output) at once, one process per edition: forked from
-    this one, which has Jupyter Book imported (where a process cannot be forked, its command)."""
-    processes = []
-    if "fork" in multiprocessing.get_all_start_methods():
-        import importlib
-        import warnings
+    """Run Jupyter Book for each (source, output) at once, one process per edition, forked from
+    this one once it has Jupyter Book imported."""
+    import importlib
+    import warnings
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # as PYTHONWARNINGS does for the command
-            for module in _JUPYTER_BOOK_MODULES:
-                importlib.import_module(module)
-        for source, output in builds:
-            output.mkdir(parents=True, exist_ok=True)
-            log = output / "jupyter-book.log"
-            process = multiprocessing.get_context("fork").Process(
-                target=_jupyter_book_child, args=(_jupyter_book_command(source, output), log), daemon=True)
-            process.start()
-            processes.append((output, process, log))
-    else:
-        for source, output in builds:
-            output.mkdir(parents=True, exist_ok=True)
-            log = output / "jupyter-book.log"
-            command = [str(Path(sys.executable).with_name("jupyter-book")), *_jupyter_book_command(source, output)]
-            with open(log, "w", encoding="utf-8") as out:
-                processes.append((output, subprocess.Popen(
-                    command, stdout=out, stderr=subprocess.STDOUT,
-                    env={**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}), log))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # as PYTHONWARNINGS does for the command
+        for module in _JUPYTER_BOOK_MODULES:
+            importlib.import_module(module)
+    processes = []
+    for source, output in builds:
+        output.mkdir(parents=True, exist_ok=True)
+        log = output / "jupyter-book.log"
+        process = multiprocessing.get_context("fork").Process(
+            target=_jupyter_book_child, args=(_jupyter_book_command(source, output), log), daemon=True)
+        process.start()
+        processes.append((output, process, log))
     failures = []
     for output, process, log in processes:
-        if isinstance(process, subprocess.Popen):
-            returncode = process.wait()
-        else:
-            process.join()
-            returncode = process.exitcode
+        process.join()
         try:
-            _check_jupyter_book_log(output, log.read_text(encoding="utf-8", errors="replace"), returncode)
+            _check_jupyter_book_log(output, log.read_text(encoding="utf-8", errors="replace"), process.exitcode)
         except BuildError as err:
             failures.append(str(err))
     if failures:
