@@ -131,7 +131,7 @@ def shared_site(tmp_path_factory, name: str, reports: list[Path], langs: list[st
     target, done = shared / name / "html", shared / f"{name}.done"
     with open(shared / f"{name}.lock", "w") as lock:
         # A POSIX record lock, which belongs to this process alone: the build's kept worker
-        # processes, forked from it, would hold an flock(2) lock on with the file they inherit.
+        # processes, forked from it, would keep an flock(2) lock held through the file they inherit.
         fcntl.lockf(lock, fcntl.LOCK_EX)
         if not done.exists():
             build(reports, langs, target, run_gate=False)

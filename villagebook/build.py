@@ -415,8 +415,10 @@ def _jupyter_book_child(arguments: list[str], log: Path) -> None:
     # the descriptors themselves, line by line, as the command does.
     sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
     sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
+    # A new interpreter's filters, with DeprecationWarning ignored as PYTHONWARNINGS did for the command.
     warnings.resetwarnings()
-    warnings.simplefilter("ignore", DeprecationWarning)  # as PYTHONWARNINGS did for the command
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.simplefilter("ignore", category)
     try:
         main.main(args=arguments, prog_name="jupyter-book", standalone_mode=True)
     finally:
