@@ -135,6 +135,18 @@ def test_kept_kernels_are_replaced_when_what_they_hold_may_have_changed(tmp_path
     assert with_catalogue != key
     (words / "en.po").write_text(en.replace('msgstr "', 'msgstr "~', 1), encoding="utf-8")
     assert pipeline._pool_key(2) != with_catalogue  # the same variable, a changed word
+    # The library edited while this process lives (a notebook session that builds again): the
+    # kept kernels and the cached executions both follow the edit.
+    packages = tmp_path / "packages"
+    for package in cache.PACKAGES:
+        shutil.copytree(package, packages / package.name, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGES", tuple(packages / p.name for p in cache.PACKAGES))
+    pool, execution = pipeline._pool_key(2), execution_key(ROOT / "book" / "01_overview.ipynb", {}, [LINJIANG])
+    assert pipeline._pool_key(2) == pool
+    narrative = packages / "villagereport" / "narrative.py"
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert pipeline._pool_key(2) != pool
+    assert execution_key(ROOT / "book" / "01_overview.ipynb", {}, [LINJIANG]) != execution
 
 
 def test_the_gate_on_reused_executions_names_the_changed_cells(tmp_path):

@@ -13,7 +13,6 @@ import hashlib
 import os
 import json
 import sys
-from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -40,13 +39,22 @@ def _digest_files(paths: list[Path]) -> str:
     return sha.hexdigest()
 
 
-@cache
+# The last digest of the packages, with the files' sizes and times it was made from.
+_PACKAGE_DIGEST: dict[str, object] = {}
+
+
 def package_digest() -> str:
-    """The packages' code, schemas, words, catalogue and templates, and the runtime's versions."""
+    """The packages' code, schemas, words, catalogue and templates, and the runtime's versions.
+
+    Read again whenever a file's size or modification time has changed (a process that lives
+    across an edit of the library, such as a notebook session, sees it), else remembered."""
     files = sorted(p for package in PACKAGES for p in package.rglob("*")
                    if p.is_file() and p.suffix in (".py", ".json", ".yaml", ".md", ".html", ".po"))
-    runtime = json.dumps([sys.version, *[version(name) for name in RUNTIME]])
-    return hashlib.sha256((_digest_files(files) + runtime).encode()).hexdigest()
+    seen = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    if _PACKAGE_DIGEST.get("seen") != seen:
+        runtime = json.dumps([sys.version, *[version(name) for name in RUNTIME]])
+        _PACKAGE_DIGEST.update(seen=seen, digest=hashlib.sha256((_digest_files(files) + runtime).encode()).hexdigest())
+    return _PACKAGE_DIGEST["digest"]  # type: ignore[return-value]
 
 
 def words_digest() -> str:
