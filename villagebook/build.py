@@ -397,10 +397,6 @@ _JUPYTER_BOOK_MODULES = ("jupyter_book.cli.main", "jupyter_book.sphinx", "myst_n
                          "sphinx_external_toc.parsing")
 
 
-def _jupyter_book_command(source: Path, output: Path) -> list[str]:
-    return ["build", str(source), "--path-output", str(output), "--warningiserror", "--keep-going", "--nitpick"]
-
-
 def _jupyter_book_child(arguments: list[str], log: Path) -> None:
     """In a process forked for one edition: Jupyter Book's own command line, as `jupyter-book
     build` runs it, its output (stdout and stderr) written to ``log``."""
@@ -415,7 +411,8 @@ def _jupyter_book_child(arguments: list[str], log: Path) -> None:
     # the descriptors themselves, line by line, as the command does.
     sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
     sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)
-    # A new interpreter's filters, with DeprecationWarning ignored as PYTHONWARNINGS did for the command.
+    # A new interpreter's filters, with DeprecationWarning ignored too: the deprecations of
+    # Jupyter Book's own dependencies are not the book's warnings.
     warnings.resetwarnings()
     for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
         warnings.simplefilter("ignore", category)
@@ -433,7 +430,7 @@ def jupyter_books(builds: list[tuple[Path, Path]]) -> None:
     import warnings
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # as PYTHONWARNINGS does for the command
+        warnings.simplefilter("ignore", DeprecationWarning)  # its dependencies' deprecations, not the book's
         for module in _JUPYTER_BOOK_MODULES:
             importlib.import_module(module)
     processes = []
@@ -441,7 +438,8 @@ def jupyter_books(builds: list[tuple[Path, Path]]) -> None:
         output.mkdir(parents=True, exist_ok=True)
         log = output / "jupyter-book.log"
         process = multiprocessing.get_context("fork").Process(
-            target=_jupyter_book_child, args=(_jupyter_book_command(source, output), log), daemon=True)
+            target=_jupyter_book_child, daemon=True,
+            args=(["build", str(source), "--path-output", str(output), "--warningiserror", "--keep-going", "--nitpick"], log))
         process.start()
         processes.append((output, process, log))
     failures = []
