@@ -6,9 +6,12 @@ import subprocess
 import sys
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPORTS, ROOT
-from villagereport import ReportError, load_report
+from villagereport import ReportError, load_report, safe_yaml
 
 BAD = FIXTURES / "bad"
 
@@ -112,3 +115,84 @@ def test_validate_command_reports_every_bad_file_and_fails():
     result = _validate(REPORTS[0], BAD / "empty.yaml", BAD / "nan_value.yaml")
     assert result.returncode == 1
     assert len(result.stdout.splitlines()) == 1 and len(result.stderr.splitlines()) == 2
+
+
+
+# --- the two YAML readers ----------------------------------------------------------------
+# A report is read with libyaml's parser when PyYAML has it, and again with PyYAML's own (whose
+# messages are the project's) only when libyaml finds a fault. The two must agree on every
+# document libyaml accepts, or a report would mean one thing here and another elsewhere.
+def _read_with(loader, text: str) -> object:  # type: ignore[no-untyped-def]
+    try:
+        return ("read", yaml.load(text, Loader=loader))  # noqa: S506 - SafeConstructor's types only
+    except Exception as err:  # noqa: BLE001 - what each reader refuses is compared, not raised
+        return ("refused", type(err).__name__)
+
+
+def _agree(text: str) -> None:
+    fast = _read_with(safe_yaml._FastLoader, text)
+    if fast[0] == "read":
+        assert fast == _read_with(safe_yaml._StrictLoader, text), text
+
+
+needs_libyaml = pytest.mark.skipif(safe_yaml._FastLoader is None, reason="PyYAML without libyaml reads in Python only")
+
+
+@needs_libyaml
+def test_both_yaml_readers_read_every_report_and_fixture_alike():
+    paths = [*REPORTS, *sorted(FIXTURES.rglob("*.yaml"))]
+    read = 0
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # refused before either reader sees it
+        _agree(text)
+        read += _read_with(safe_yaml._FastLoader, text)[0] == "read"
+    assert read >= len(REPORTS) + 30  # the reports and the bad fixtures that are well-formed YAML
+
+
+# Documents in every style PyYAML writes, then cut or changed at random: libyaml must read them
+# as PyYAML does, or refuse them (PyYAML then gives its own message).
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**15, 10**15), st.floats(allow_nan=False),
+                     st.text(max_size=20), st.sampled_from(["2021-04-15", "1e3", "0o17", "0x1F", "yes", "~", ".inf"]))
+_DOCUMENTS = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                            st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                          max_leaves=20)
+
+
+@needs_libyaml
+@settings(max_examples=300, deadline=None)
+@given(document=_DOCUMENTS, flow=st.sampled_from([None, True, False]), unicode=st.booleans(),
+       style=st.sampled_from([None, "'", '"', "|", ">"]), cut=st.integers(0, 400), insert=st.text(max_size=3))
+def test_both_yaml_readers_agree_on_any_document_libyaml_reads(document, flow, unicode, style, cut, insert):
+    text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=unicode, default_style=style)
+    _agree(text)
+    _agree(text[:cut] + insert + text[cut:])
+
+
+# Plain scalars as a person types them, unquoted: what each resolves to (a date, a number in
+# another base, a boolean, null) is the readers' to agree on.
+_PLAIN = st.one_of(st.sampled_from(["2021-04-15", "2001-12-14t21:59:43.10-05:00", "1e3", "1_000", "0o17", "017", "0x1F",
+                                    "0b101", "+1", ".5", "-.inf", ".NaN", "12:30:00", "yes", "No", "on", "~", "null",
+                                    "70个", "约1.2万", "4.5岁", "«»", "a #b", "'q'"]),
+                   st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+
+
+@needs_libyaml
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b", "- c", "  d", "date", "- "]), _PLAIN), max_size=6))
+def test_both_yaml_readers_agree_on_plain_text_as_typed(rows):
+    _agree("".join(f"{key}: {value}\n" if not key.startswith("-") else f"{key}{value}\n" for key, value in rows))
+
+
+@needs_libyaml
+def test_a_well_formed_report_is_read_by_libyaml_and_a_faulty_one_by_pyyaml(monkeypatch):
+    class Unused(yaml.SafeLoader):
+        def __init__(self, stream):  # type: ignore[no-untyped-def]
+            raise AssertionError("PyYAML's reader was used")
+
+    monkeypatch.setattr(safe_yaml, "_StrictLoader", Unused)
+    assert load_report(REPORTS[0]).id  # libyaml alone read it
+    with pytest.raises(AssertionError, match="PyYAML's reader was used"):
+        safe_yaml.parse_yaml("a: [1, 2", "faulty.yaml")
