@@ -157,3 +157,21 @@ def test_the_gate_on_reused_executions_names_the_changed_cells(tmp_path):
         compare_with_goldens([fresh])
     shutil.copy2(GOLDENS / "05_discipline.ipynb", fresh)
     compare_with_goldens([fresh])  # unchanged outputs pass
+
+
+def test_executed_notebooks_are_rewritten_as_nbformat_writes_them(tmp_path):
+    # The build renumbers and hides cells in the JSON papermill wrote, without nbformat's second
+    # validation and copy: what it writes must be the file nbformat would write, to the byte.
+    for golden in sorted(GOLDENS.glob("*.ipynb")):  # executed notebooks, written by nbformat
+        copy = tmp_path / golden.name
+        pipeline._write_executed(pipeline._read_executed(golden), copy)
+        assert copy.read_bytes() == golden.read_bytes(), golden.name
+        pipeline._as_fresh(copy)
+        pipeline.hide_parameter_cells(copy)
+        rewritten = nbformat.read(copy, as_version=4)
+        nbformat.validate(rewritten)
+        again = tmp_path / f"again-{golden.name}"
+        nbformat.write(rewritten, again)
+        assert copy.read_bytes() == again.read_bytes(), golden.name
+        # ...and the parameter cell was marked to be left off the page.
+        assert any("remove-cell" in c.metadata.get("tags", []) for c in rewritten.cells), golden.name

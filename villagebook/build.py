@@ -12,6 +12,7 @@ import concurrent.futures
 import multiprocessing.util
 import ctypes
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -201,22 +202,35 @@ def _shutdown_warm() -> None:
         km.kept.stop_channels()
 
 
+def _read_executed(path: Path) -> dict:
+    """An executed notebook as the JSON papermill wrote: not validated or converted again, as
+    nbformat.read would (a twentieth of a second a page, twice over)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_executed(nb: dict, path: Path) -> None:
+    """Write back a notebook read by _read_executed, byte for byte as nbformat.write writes it
+    (sorted keys, an indent of one, text kept as lines, a final newline)."""
+    path.write_text(json.dumps(nb, indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+
+
 def _as_fresh(output: Path) -> None:
     """Number the executed cells 1, 2, 3 ... as a fresh kernel numbers them, and give the cell
     papermill injects the same id each run (papermill draws a random one): the same inputs then
     give the same cells, in the goldens and in the notebooks the site publishes."""
-    nb = nbformat.read(output, as_version=4)
+    nb = _read_executed(output)
     count = 0
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"
-        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+    for cell in nb["cells"]:
+        if "injected-parameters" in cell["metadata"].get("tags", []):
+            cell["id"] = "injected-parameters"
+        if cell["cell_type"] == "code" and cell.get("execution_count") is not None:
             count += 1
-            cell.execution_count = count
+            cell["execution_count"] = count
             for out in cell.get("outputs", []):
                 if "execution_count" in out:
                     out["execution_count"] = count
-    nbformat.write(nb, output)
+    _write_executed(nb, output)
 
 
 def execute(source: Path, output: Path, parameters: dict, *, warm: bool = False, hide: bool = True) -> Execution:
@@ -247,15 +261,15 @@ def hide_parameter_cells(path: Path) -> None:
     """Keep the default and papermill's injected parameter cells off the reader's page (the
     page says once, in its language, what it was run with: Page.intro), and cells that showed
     nothing."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        tags = cell.metadata.get("tags", [])
+    nb = _read_executed(path)
+    for cell in nb["cells"]:
+        tags = cell["metadata"].get("tags", [])
         # A hidden-input cell that showed nothing (an exercise a report has no figures for)
         # would leave an empty "show code" toggle on the page: it is left off too.
-        empty = cell.cell_type == "code" and "hide-input" in tags and not cell.get("outputs")
+        empty = cell["cell_type"] == "code" and "hide-input" in tags and not cell.get("outputs")
         if ({"parameters", "injected-parameters"} & set(tags) or empty) and "remove-cell" not in tags:
-            cell.metadata["tags"] = [*tags, "remove-cell"]
-    nbformat.write(nb, path)
+            cell["metadata"]["tags"] = [*tags, "remove-cell"]
+    _write_executed(nb, path)
 
 
 def _parameters(notebook: Path, reports: list[Path], lang: str) -> dict | None:
