@@ -260,6 +260,22 @@ def test_charts_fit_a_phone_width_screen(browser, server):
     context.close()
 
 
+def test_a_request_outside_the_site_is_reported_and_reaches_nothing(browser, server):
+    # What the tests above rely on: a page's request for anything not the site's is seen, and
+    # the browser's network ends at the proxy that is not there (a name, or an address).
+    context, page, watch = _open(browser, server, "zh/book/01_overview.html")
+    outcomes = page.evaluate("""async urls => Promise.all(urls.map(u => fetch(u, {mode: 'no-cors'})
+        .then(() => 'reached', () => 'failed')))""", ["http://example.org/x.js", "http://93.184.216.34/y.css"])
+    assert outcomes == ["failed", "failed"]
+    problems = watch.problems()
+    assert [p for p in problems if p.startswith("outside")] == [
+        "outside the site: http://example.org/x.js", "outside the site: http://93.184.216.34/y.css"]
+    # ...each once (not again as a failed request); the console says each failed to load.
+    assert [p for p in problems if not p.startswith("outside")] == [
+        "console: Failed to load resource: net::ERR_PROXY_CONNECTION_FAILED"] * 2
+    context.close()
+
+
 def test_the_site_works_opened_from_disk(browser, built_site):
     context = browser.new_context()
     page = context.new_page()

@@ -236,6 +236,32 @@ def test_handouts_print_with_or_without_solutions(built_site, tmp_path):
     assert "Show the code" not in plain and "Show code cell" not in plain  # code toggles are not printed
 
 
+def test_handouts_ask_nothing_of_the_network_not_even_this_machine(tmp_path):
+    # A page of a site that asks a server on this machine for a script and an image: printing
+    # it sends neither request, and the handout still prints.
+    require_chromium()
+    from browser import Server
+
+    asked = tmp_path / "served"
+    asked.mkdir()
+    (asked / "probe.js").write_text("document.title = 'reached';", encoding="utf-8")
+    probe = Server(asked)
+    requests: list[str] = []
+    handler = probe.httpd.RequestHandlerClass
+    probe.httpd.RequestHandlerClass = lambda *a, **k: (requests.append("asked"), handler(*a, **k))[1]
+    try:
+        page = tmp_path / "site" / "en" / "book" / "01_page.html"
+        page.parent.mkdir(parents=True)
+        (tmp_path / "site" / "en" / "INDEX.html").write_text("<p>index</p>", encoding="utf-8")
+        page.write_text(f'<html><head><script src="{probe.origin}/probe.js"></script></head>'
+                        f'<body><p>A handout</p><img src="{probe.origin}/probe.png"></body></html>', encoding="utf-8")
+        printed = handouts(tmp_path / "site", tmp_path / "out", solutions=False)
+    finally:
+        probe.close()
+    assert printed == [tmp_path / "out" / "en" / "01_page.pdf"] and printed[0].stat().st_size > 0
+    assert requests == []
+
+
 def test_student_notebooks_leave_a_cell_to_work_in_and_a_check_after_each_exercise():
     for lang, work in (("zh", "# 在这里计算练习1"), ("en", "# Work out exercise 1")):
         nb = student(nbformat.read(ROOT_BOOK / "01_overview.ipynb", as_version=4), lang)

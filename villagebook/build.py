@@ -596,6 +596,13 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
             # The theme's icon script, which no page loads (villagebook/templates/static/webpack-macros.html).
             for unused in (site / lang / "_static" / "scripts").glob("fontawesome.js*"):
                 unused.unlink()
+            # Jupyter Book's index.html only sends the reader on to INDEX.html. It names no icon,
+            # so a browser would ask the server for /favicon.ico (a 404 on a static host); an
+            # empty one asks for nothing, and the page is gone before an icon would show.
+            redirect = site / lang / "index.html"
+            if redirect.exists():
+                redirect.write_text('<link rel="icon" href="data:," />\n' + redirect.read_text(encoding="utf-8"),
+                                    encoding="utf-8")
         (site / "index.html").write_text(chooser_page(langs, load_report(reports[0])), encoding="utf-8")
         (site / SITE_KEY).write_text(site_key, encoding="utf-8")
         publish(site, target)

@@ -17,6 +17,8 @@ from villagereport.wording import escape_markdown, in_language, message, render,
 from villagebook import ROOT
 
 COMPARISON = "book/09_comparison"
+# The site's icon, relative to an edition's folder: html.favicon in _config.yml.
+FAVICON = "_static/favicon.svg"
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
@@ -48,6 +50,7 @@ def book_config(lang: str, editions: list[str], report: Report) -> dict:
     sphinx["nb_code_prompt_show"] = words["code_prompt_show"]
     sphinx["nb_code_prompt_hide"] = words["code_prompt_hide"]
     sphinx["villagebook_editions"] = edition_labels(editions)
+    config["html"]["favicon"] = FAVICON  # the icon the pages written beside Jupyter Book's name too
     return config
 
 
@@ -151,6 +154,7 @@ def chooser_page(editions: list[str], report: Report) -> str:
         f"<!DOCTYPE html>\n<html lang=\"{page_lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{heading}</title>\n"
+        f"<link rel=\"icon\" href=\"{editions[0]}/{FAVICON}\">\n"
         "<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;"
         "max-width:40em;margin:3em auto;padding:0 1em;line-height:1.6}a{color:#0072B2}"
         "li{margin:.6em 0;font-size:1.2em}</style>\n</head>\n<body>\n"
