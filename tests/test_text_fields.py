@@ -182,21 +182,46 @@ def test_each_field_refuses_a_character_no_page_can_show_naming_the_field(tmp_pa
                         r"character, U\+0000, at character \d+", str(caught.value)), str(caught.value)
 
 
-@pytest.mark.parametrize(("char", "refused"), [
+CHARACTERS = [
     ("\ud800", True), ("\x00", True), ("\x1b", True), ("\x85", True), ("\u202e", True), ("\u2066", True),
     ("\ufffe", True), ("\U0010ffff", True),
     ("\u200b", False), ("\u200d", False), ("\ufeff", False), ("\ue000", False), ("\U000f0000", False),
-    ("\u200e", False), ("\u200f", False), ("😀", False), ("\t", False)])
-def test_each_kind_of_character_is_refused_by_validate_in_one_line_or_accepted(tmp_path, char, refused):
-    path = _write(tmp_path, _with(("source", "outlet", "en"), char))
-    result = subprocess.run([sys.executable, "-m", "villagereport", "validate", str(path)],
-                            capture_output=True, text=True, cwd=ROOT)
+    ("\u200e", False), ("\u200f", False), ("😀", False), ("\t", False)]
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory):
+    """The validate command run once over a report per character (a process each cost a second
+    of the suite apiece), and once over the accepted ones alone: each file's line, the exits."""
+    folder = tmp_path_factory.mktemp("characters")
+    paths = {}
+    for i, (char, _) in enumerate(CHARACTERS):
+        (folder / str(i)).mkdir()
+        paths[char] = _write(folder / str(i), _with(("source", "outlet", "en"), char))
+
+    def validate(chars):  # type: ignore[no-untyped-def]
+        return subprocess.run([sys.executable, "-m", "villagereport", "validate", *(str(paths[c]) for c in chars)],
+                              capture_output=True, text=True, cwd=ROOT)
+
+    return paths, validate([c for c, _ in CHARACTERS]), validate([c for c, refused in CHARACTERS if not refused])
+
+
+@pytest.mark.parametrize(("char", "refused"), CHARACTERS)
+def test_each_kind_of_character_is_refused_by_validate_in_one_line_or_accepted(validated, char, refused):
+    paths, every, accepted = validated
+    assert every.returncode == 1 and accepted.returncode == 0, accepted.stderr  # any refusal fails the run
+    assert "Traceback" not in every.stderr
+    path = str(paths[char])
+    errors = [line for line in every.stderr.splitlines() if line.startswith(f"error: {path}: ")]
+    oks = [line for line in every.stdout.splitlines() if line.startswith(f"ok: {path}: ")]
     if refused:
-        assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
-        assert f"source.outlet.en: expected text a page can show, got" in result.stderr
-        assert f"U+{ord(char):04X}" in result.stderr and "Traceback" not in result.stderr
+        assert len(errors) == 1 and not oks, every.stderr
+        assert f"source.outlet.en: expected text a page can show, got" in errors[0]
+        assert f"U+{ord(char):04X}" in errors[0]
     else:
-        assert result.returncode == 0 and result.stdout.startswith("ok: "), result.stderr
+        assert len(oks) == 1 and not errors, every.stderr
+    # Nothing else is printed: one line per file.
+    assert len(every.stdout.splitlines()) + len(every.stderr.splitlines()) == len(CHARACTERS)
 
 
 @pytest.mark.parametrize("command", [
