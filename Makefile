@@ -26,6 +26,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	# The packages' own bytecode, which pip compiles for every other package: a kernel or
+	# command would otherwise compile the library at each start where Python writes none
+	# (PYTHONDONTWRITEBYTECODE). A stale file is ignored by Python, never used.
+	$(BIN)/python -m compileall -q villagereport villagebook
 	touch $(STAMP)
 
 venv: $(STAMP)
