@@ -117,7 +117,6 @@ def test_validate_command_reports_every_bad_file_and_fails():
     assert len(result.stdout.splitlines()) == 1 and len(result.stderr.splitlines()) == 2
 
 
-
 # --- the two YAML readers ----------------------------------------------------------------
 # A report is read with libyaml's parser when PyYAML has it, and again with PyYAML's own (whose
 # messages are the project's) only when libyaml finds a fault. What both read, they must read
@@ -166,7 +165,7 @@ _DOCUMENTS = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_
 @settings(max_examples=300, deadline=None)
 @given(document=_DOCUMENTS, flow=st.sampled_from([None, True, False]), unicode=st.booleans(),
        style=st.sampled_from([None, "'", '"', "|", ">"]), cut=st.integers(0, 400), insert=st.text(max_size=3))
-def test_both_yaml_readers_agree_on_any_document_libyaml_reads(document, flow, unicode, style, cut, insert):
+def test_both_yaml_readers_read_alike_any_document_both_read(document, flow, unicode, style, cut, insert):
     text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=unicode, default_style=style)
     _agree(text)
     _agree(text[:cut] + insert + text[cut:])
