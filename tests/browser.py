@@ -11,16 +11,10 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-# As the probe found: without these, Chromium phones home and its refused connections
-# would look like the book's own failed requests.
-# The network is cut by a proxy that is not there: every request that is not to this machine
-# (127.0.0.1, where Server serves the site) goes to it and fails. Blocking with Playwright's
-# request routing instead held every request for a round trip to Python and turned off the
-# browser's cache: a page cost 40% more time.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-default-apps", "--disable-extensions", "--proxy-server=http://127.0.0.1:9"]
+# The site is served on 127.0.0.1, which the proxy in these arguments leaves alone (a
+# browser never sends this machine's requests to a proxy unless told to); every other request
+# fails at the proxy, and PageWatch reports it as outside the site.
+from villagebook.classroom import CHROMIUM, OFFLINE_CHROMIUM_ARGS as CHROMIUM_ARGS
 
 
 def require_chromium() -> None:
