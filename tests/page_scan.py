@@ -99,8 +99,7 @@ def _false_silence(report: Report, section: str, lang: str, parts: dict[str, str
     words = strings(lang)["page"]
     if section == "checking":
         return []
-    title = report.catalogue.sections.at[section, f"title_{lang}"]
-    silence = words["section_not_stated"].format(section=title)
+    silence = words["section_not_stated"].format(topic=words["section_topic"][section])
     states_any = ((report.all_figures["section"] == section).any()
                   or (report.lists["section"] == section).any())
     text = "\n".join(parts.values())

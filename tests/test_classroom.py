@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from browser import require_chromium
 from conftest import DATA, FIXTURES, REPORTS
@@ -67,8 +68,17 @@ EXPECTED = {
                            "high": round((_value(r, "leaflets") + _leaflet_step(r) / 2) / _value(r, "villages_completed"))},
     "pledges": lambda r: {"share": 100 * _value(r, "discipline_pledges") / _value(r, "candidates_vetted")},
     "zero": lambda r: {"incidents": _value(r, "negative_opinion_incidents")},
-    "previous_terms": lambda r: {"changes": len(r.changes)},
+    # Counted from the file itself: every stated change, of any scope, with or without a level.
+    "previous_terms": lambda r: _stated_changes(r.path),
 }
+
+
+def _stated_changes(path) -> dict:  # type: ignore[no-untyped-def]
+    figures = yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("figures", [])
+    changes = [(figure, change) for figure in figures for change in figure.get("changes", [])]
+    return {"changes": len(changes),
+            "definite": sum("value" in f and c["reading"] != "ambiguous" for f, c in changes),
+            "no_level": sum("value" not in f for f, c in changes)}
 
 
 def test_every_exercise_has_an_independent_check_or_is_checked_below():

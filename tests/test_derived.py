@@ -116,11 +116,22 @@ def test_jiaxiang_unstated_total_is_found_and_cross_checked(jiaxiang, excerpt):
     together = set.intersection(*per_pair)
     combined = _one(jiaxiang, quantity="implied_whole", reading="all_rounded")
     assert combined["status"] == ("agree" if together else "disagree")
-    # Allowing for truncation (some offices cut rather than round), one total fits all three.
-    truncated = _one(jiaxiang, quantity="implied_whole", reading="all_truncated")
-    assert truncated["status"] == "agree" and truncated["low"] == truncated["high"]
-    count, share = pairs[1]
-    assert Decimal(count * 100) / Decimal(int(truncated["value"])) >= Decimal(share)
+    # Cut alone, pair by pair: worked out again by brute force, and so are the pairs together.
+    cut = []
+    for count, share in pairs:
+        quantum = Decimal(1).scaleb(-_places(share))
+        fits = {n for n in range(count, 20000)
+                if (Decimal(count * 100) / Decimal(n)).quantize(quantum, rounding="ROUND_DOWN") == Decimal(share)}
+        row = jiaxiang[(jiaxiang["quantity"] == "implied_whole") & (jiaxiang["reading"] == "truncated")
+                       & (jiaxiang["stated"] == float(share))].iloc[0]
+        assert (row["low"], row["high"]) == (min(fits), max(fits))
+        cut.append(fits)
+    all_cut = _one(jiaxiang, quantity="implied_whole", reading="all_truncated")
+    assert all_cut["status"] == ("agree" if set.intersection(*cut) else "disagree")
+    # Each figure rounded or cut (an office may do either): one total fits all three.
+    either = _one(jiaxiang, quantity="implied_whole", reading="all_either")
+    assert either["status"] == "agree" and either["low"] == either["high"]
+    assert {int(either["value"])} == set.intersection(*(r | c for r, c in zip(per_pair, cut, strict=True)))
 
 
 def test_jiaxiang_change_stated_twice_is_cross_checked(jiaxiang, excerpt):

@@ -58,6 +58,20 @@ def test_fitting_counts_and_wholes_agree_with_brute_force():
         assert list(fitting_wholes(count, stated, places)) == brute
 
 
+def test_truncated_wholes_are_truncation_alone():
+    """The wholes of a cut percentage are those whose exact share cuts to it: not the union
+    with the rounded ones (3.30% of 14 people: rounding and cutting give different wholes)."""
+    from decimal import ROUND_DOWN, Decimal
+
+    for count, stated, places in [(14, 3.30, 2), (33, 3.3, 1), (120, 8.9, 1), (9, 12.8, 1), (766, 39.34, 2)]:
+        quantum = Decimal(1).scaleb(-places)
+        brute = [w for w in range(count, 30000)
+                 if (Decimal(count) * 100 / Decimal(w)).quantize(quantum, rounding=ROUND_DOWN) == Decimal(repr(stated))]
+        assert list(fitting_wholes(count, stated, places, allow_truncation=True)) == brute
+    # Where the rules differ, the cut wholes hold none that only rounding gives.
+    assert set(fitting_wholes(33, 3.3, 1)) - set(fitting_wholes(33, 3.3, 1, allow_truncation=True))
+
+
 def test_fitting_wholes_is_a_range_even_when_huge():
     fits = fitting_wholes(1, 0.01, 2)
     assert len(fits) > 10000 and share_status(1, fits[0], 0.01, 2) == ROUNDED

@@ -25,6 +25,7 @@ from villagereport.derived import derive
 from villagebook.edition import book_page, landing_page
 from villagereport.narrative import narrative, place_line, source_line
 from villagereport.numbers import plain
+from villagereport.wording import strings
 
 ROOT = DATA.parent
 SHAPES = FIXTURES / "shapes.yaml"
@@ -62,8 +63,12 @@ def shapes():
 def test_a_change_with_no_level_is_told_with_its_direction_and_no_invented_level(shapes):
     zh = narrative(shapes, "overview", "zh")
     en = narrative(shapes, "overview", "en")
-    assert "书记、主任（“一肩挑”）平均年龄比上届下降7.08岁；报道没有给出本届的数值" in zh
-    assert "down 7.08 years on the previous term; the report does not give the level" in en
+    assert "书记、主任（“一肩挑”）平均年龄比上届下降7.08岁" in zh
+    assert "down 7.08 years on the previous term" in en
+    # "No level" is said once, above the figures it is true of, not after each of them.
+    for text, lang in ((zh, "zh"), (en, "en")):
+        intro = strings(lang)["generic"]["change_only_intro"]
+        assert text.count(intro) == 1 and text.index(intro) < text.index("7.08")
     assert "交叉任职成员比上届增加286人" in zh
     # and it gets its chart: the signed change, from zero
     from villagereport.pages import Page
@@ -95,7 +100,7 @@ def test_nearly_forty_percent_of_33_implies_a_whole_of_at_least_83_not_exactly_8
     assert (whole["low"], whole["high"], whole["reading"]) == (83, None, "nearly") or (
         whole["low"] == 83 and whole["high"] != whole["high"])  # NaN: no upper bound
     checking = page_parts(shapes, "checking", "zh")["narrative"]
-    assert "意味着总数至少83人" in checking
+    assert "总数至少83人（33÷0.40=82.5）" in checking
 
 
 def test_absent_optional_facts_print_nothing(shapes):
@@ -118,7 +123,9 @@ def test_the_teachers_guide_names_only_exercises_and_facts_the_book_has(shapes):
 
 def test_a_section_with_no_figures_says_so_once(shapes):
     parts = page_parts(shapes, "risk", "zh")
-    assert "\n".join(parts.values()).count("本报道没有关于“风险防范”的数字") == 1
+    page = strings("zh")["page"]
+    silence = page["section_not_stated"].format(topic=page["section_topic"]["risk"])
+    assert "\n".join(parts.values()).count(silence) == 1 and "风险防范" in silence
 
 
 def test_a_note_is_shown_beside_its_figure(shapes):
@@ -186,8 +193,23 @@ def reports(draw):
         place["county"] = {"zh": "某县", "en": "Mou County"}
     if draw(st.booleans()):
         place["prefecture"] = {"zh": "某市", "en": "Mou City"}
-    return {"format": "village-election-report/1", "id": "generated-2021", "source": source, "place": place,
-            "election_year": 2021, "figures": chosen}
+    document = {"format": "village-election-report/1", "id": "generated-2021", "source": source, "place": place,
+                "figures": chosen}
+    # What a report covers, each part given or not: the book's words must follow it either way.
+    coverage = {}
+    if draw(st.booleans()):
+        coverage["bodies"] = draw(st.sampled_from([["party"], ["committee"], ["party", "committee"]]))
+    if draw(st.booleans()):
+        coverage["units"] = draw(st.sampled_from([["village"], ["community"], ["village", "community"]]))
+    if draw(st.booleans()):
+        coverage["status"] = draw(st.sampled_from(["complete", "under_way"]))
+        if draw(st.booleans()):
+            coverage["as_of"] = "2021-02-28"
+    if coverage:
+        document["coverage"] = coverage
+    if draw(st.booleans()):
+        document["election_year"] = 2021
+    return document
 
 
 # 60 generated reports in `make test`, drawn in two batches of 30 that pytest-xdist can run

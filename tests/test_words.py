@@ -69,7 +69,7 @@ def test_conditions_are_the_specifications_and_no_catalogues():
 
 
 @pytest.mark.parametrize(("lang", "all_fit", "some_fit"), [
-    ("en", "Every checkable percentage fits its count and whole", "2 of 3 checkable percentages fit"),
+    ("en", "All 3 checkable percentages fit their counts and wholes", "2 of 3 checkable percentages fit"),
     ("zh", None, None)])
 def test_a_clause_follows_its_condition_in_every_language(lang, all_fit, some_fit):
     title = wording.strings(lang)["chart_titles"]["share_checks"][0]["text"]
@@ -77,6 +77,9 @@ def test_a_clause_follows_its_condition_in_every_language(lang, all_fit, some_fi
     assert every != some and "2" in some and "3" in some and "2" not in every
     if all_fit:
         assert every.startswith(all_fit) and some.startswith(some_fit)
+    # One check is "the" check, not "all 1" (the catalogue's plural forms choose).
+    one = wording.render(title, {"fitting": 1, "total": 1})
+    assert one != every and "1" not in one if lang == "en" else "1" in one
 
 
 def test_a_condition_naming_an_unknown_indicator_is_named(monkeypatch):
@@ -108,7 +111,7 @@ def test_an_untranslated_message_is_named(catalogues):
 
 
 def test_a_misspelt_figure_id_in_a_message_stops_the_build(catalogues):
-    _edited("en.po", "{{ f.villages_completed }} villages elected", "{{ f.villages_complted }} villages elected",
+    _edited("en.po", "{{ f.villages_completed }} villages {{ cov.elected }}", "{{ f.villages_complted }} villages {{ cov.elected }}",
             catalogues)
     with pytest.raises(ReportError, match=r"narrative\.overview\.villages_completed: expected an indicator id .*"
                                           r"f\.villages_complted"):

@@ -12,7 +12,8 @@ import yaml
 
 from villagereport.report import Report
 from villagereport import exercises
-from villagereport.narrative import byline, outlet_name, place_line, published
+from villagereport.coverage import CoverageText
+from villagereport.narrative import book_text, byline, outlet_name, place_line, published
 from villagereport.wording import escape_markdown, in_language, message, render, strings
 from villagebook import ROOT
 
@@ -78,7 +79,10 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
     """INDEX.md, rendered for this edition and report: a template, since it names the report."""
     source, place = report.source, report.place
     words = strings(lang)
-    glossary = [(escape_markdown(term), escape_markdown(text)) for term, text in words.get("glossary", {}).items()]
+    # A term is glossed only where the book uses it: in its sentences, names, quotes or items.
+    used = book_text(report, lang)
+    glossary = [(escape_markdown(term), escape_markdown(text)) for term, text in words.get("glossary", {}).items()
+                if term in used]
     context = {
         "place": escape_markdown(in_language(place["name"], lang)),
         "where": escape_markdown(place_line(report, lang)),
@@ -88,7 +92,7 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
         "rights": bool(source.get("rights")),
         "authors": escape_markdown(byline(source.get("authors", []), lang)),
         "report_file": escape_markdown(report.path.name),
-        "election_year": report.election_year,
+        "cov": CoverageText(report.coverage, lang, where=escape_markdown(place_line(report, lang))),
         "others": [escape_markdown(in_language(o.place["name"], lang)) for o in others],
         "glossary": glossary,
         "source_fields": _source_fields(report, lang),
@@ -112,6 +116,9 @@ def _source_fields(report: Report, lang: str) -> list[tuple[str, str]]:
             for field in SOURCE_FIELDS if source.get(field)]
 
 
+# Aspects a reader might expect a report to give; the teacher's guide names those it does not.
+UNMENTIONED = ("voter_turnout_share", "candidates_vetted", "women_members", "members_avg_age", "members_total")
+
 PAGE_SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
 
 
@@ -121,7 +128,8 @@ def book_page(path: Path, lang: str, report: Report) -> str:
     The teacher's guide refers to exercises and asks questions only where the report has them.
     """
     words = strings(lang)
-    context = {"place": escape_markdown(in_language(report.place["name"], lang))}
+    context = {"place": escape_markdown(in_language(report.place["name"], lang)),
+               "cov": CoverageText(report.coverage, lang)}
     overview = exercises.for_section(report, "overview")
     context["any_exercises"] = any(exercises.for_section(report, s) for s in PAGE_SECTIONS)
     context["first_exercises"] = None
@@ -131,6 +139,14 @@ def book_page(path: Path, lang: str, report: Report) -> str:
             "title": words["page_titles"].get("overview") or report.catalogue.sections.at["overview", f"title_{lang}"],
             "numbers": render(message(lang, "teacher.exercise_numbers"), {"numbers": numbers}),
         }
+    # Groups read the pages that have figures; the limits name aspects this report leaves out.
+    sections = report.catalogue.sections
+    context["pages_with_figures"] = strings(lang)["number"]["list_sep"].join(
+        sections.at[s, f"title_{lang}"] for s in sections.index
+        if (report.all_figures["section"] == s).any() or (report.lists["section"] == s).any())
+    unmentioned = [report.name(i, lang) for i in UNMENTIONED if not report.states(i)]
+    context["unmentioned"] = strings(lang)["number"]["list_sep"].join(
+        n[:1].lower() + n[1:] if n[1:2].islower() else n for n in unmentioned[:3])
     ids = [e.id for e in overview]
     context["readings_exercise"] = ids.index("college_readings") + 1 if "college_readings" in ids else None
     context["questions"] = [

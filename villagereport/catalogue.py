@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from villagereport.coverage import Coverage, CoverageText
 from villagereport.errors import ReportError
 from villagereport.safe_yaml import read_yaml
 from villagereport.schema import validate
-from villagereport.wording import catalogue_words, languages
+from villagereport.wording import catalogue_words, languages, render
 
 # The catalogue is the library's own vocabulary, kept beside it (data, not code).
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -62,8 +63,17 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
             raise ReportError(path, f"{where}.id", "expected each indicator id once, got it twice")
         words = {}
         for lang in languages():
-            words[f"name_{lang}"] = catalogue_words(lang, f"indicator.{item['id']}.name")
-            words[f"definition_{lang}"] = catalogue_words(lang, f"indicator.{item['id']}.definition")
+            # The catalogue's own names say nothing of a report's coverage ("members elected to
+            # the committees"); a report's tables name its figures for what it covers.
+            words[f"name_{lang}"] = indicator_name(item["id"], lang, Coverage())
+            words[f"definition_{lang}"] = indicator_name(item["id"], lang, Coverage(), "definition")
         rows.append({"id": item["id"], "section": item["section"], "kind": item["kind"], "unit": item["unit"],
                      "cues": item.get("cues"), **words})
     return Catalogue(path=path, sections=sections, units=units, indicators=pd.DataFrame(rows).set_index("id"))
+
+
+def indicator_name(indicator_id: str, lang: str, coverage: Coverage, part: str = "name",
+                   said: set | None = None) -> str:
+    """An indicator's name (or definition) in ``lang`` for a report of ``coverage``: a name
+    may name the bodies the report covers (``{{ cov.body }}``: 「新一届“两委”成员」, 「新一届党组织成员」)."""
+    return render(catalogue_words(lang, f"indicator.{indicator_id}.{part}"), {"cov": CoverageText(coverage, lang, said)})

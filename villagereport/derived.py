@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from villagereport.report import Report
 
 COLUMNS = ["quantity", "indicator", "reading", "value", "low", "high", "unit", "places", "stated",
-           "status", "inputs"]
+           "status", "inputs", "assumed"]
 
 # Wholes the catalogue's counts and shares are parts of, for shares a report leaves implicit.
 SHARE_OF = {
@@ -25,6 +25,13 @@ SHARE_OF = {
     "members_45_or_under": ("members_45_or_under_share", "members_total"),
     "members_60_or_over": ("members_60_or_over_share", "members_total"),
     "women_members": ("women_members_share", "members_total"),
+    "members_bachelor": ("members_bachelor_share", "members_total"),
+    "members_college_only": ("members_college_only_share", "members_total"),
+    "members_36_to_45": ("members_36_to_45_share", "members_total"),
+    "members_46_to_59": ("members_46_to_59_share", "members_total"),
+    "women_secretaries": ("women_secretaries_share", "secretaries_elected"),
+    "new_secretaries": ("new_secretaries_share", "secretaries_elected"),
+    "women_directors": ("women_directors_share", "directors_elected"),
 }
 # Counts of places, in the order a report is likely to state them.
 PLACE_COUNTS = ("villages_completed", "units_completed")
@@ -32,10 +39,12 @@ PLACE_COUNTS = ("villages_completed", "units_completed")
 
 def _row(quantity: str, indicator: str, value: float | None, unit: str, places: int, inputs: list[str], *,
          reading: str = "", low: float | None = None, high: float | None = None, stated: float | None = None,
-         status: str = "") -> dict:
+         status: str = "", assumed: bool = False) -> dict:
     return {"quantity": quantity, "indicator": indicator, "reading": reading, "value": value,
             "low": value if low is None else low, "high": value if high is None else high, "unit": unit,
-            "places": places, "stated": stated, "status": status, "inputs": ",".join(inputs)}
+            "places": places, "stated": stated, "status": status, "inputs": ",".join(inputs),
+            # Whether the row rests on a whole the report file assumes (said wherever it is shown).
+            "assumed": assumed}
 
 
 def _places(report: Report, *indicators: str) -> int:
@@ -78,8 +87,9 @@ def _ambiguous_count_change(report: Report, ind: str, count: float, delta: float
     # A relative reading needs a whole previous count that gives the stated change.
     fits = [n for n in (math.floor(previous), math.ceil(previous))
             if n > 0 and round((count / n - 1) * 100, places) == round(delta, places)]
-    rows.append(_row("previous_count", ind, previous, "person", 1, [ind], reading="relative",
-                     status="whole" if fits else "no_whole_number"))
+    # The share's readings first: their sentence introduces the figure; the count's reading follows.
+    count_reading = _row("previous_count", ind, previous, "person", 1, [ind], reading="relative",
+                         status="whole" if fits else "no_whole_number")
     share_id, whole_id = SHARE_OF.get(ind, (None, None))
     if whole_id and report.value(whole_id):
         share = count / report.value(whole_id) * 100
@@ -87,7 +97,7 @@ def _ambiguous_count_change(report: Report, ind: str, count: float, delta: float
                          reading="percentage_points"))
         rows.append(_row("previous", share_id, share / (1 + delta / 100), "percent", places, [ind, whole_id],
                          reading="relative"))
-    return rows
+    return [*rows, count_reading]
 
 
 def _change_cross_checks(report: Report) -> list[dict]:
@@ -127,7 +137,8 @@ def share_checks(report: Report) -> list[dict]:
             count = figures.at[count_id, "value"]
             status = share_fit(count, whole, fig["value"], places, qualifier)
             rows.append(_row("share_check", ind, count / whole * 100, "percent", places or 0, [count_id, whole_id],
-                             reading=qualifier, stated=fig["value"], status=status))
+                             reading=qualifier, stated=fig["value"], status=status,
+                             assumed=bool(fig["denominator_assumed"])))
             continue
         if qualifier != "exact":
             fits = counts_within(int(whole), fig["value"], qualifier)
@@ -140,7 +151,7 @@ def share_checks(report: Report) -> list[dict]:
                 status = "truncated" if fits else INCONSISTENT
         rows.append(_row("implied_count", ind, fits[0] if len(fits) == 1 else None, "person", 0, [ind, whole_id],
                          reading=qualifier, low=min(fits, default=None), high=max(fits, default=None),
-                         stated=fig["value"], status=status))
+                         stated=fig["value"], status=status, assumed=bool(fig["denominator_assumed"])))
     return rows
 
 
@@ -152,7 +163,9 @@ def implied_wholes(report: Report) -> list[dict]:
     for whole_id, group in shares.groupby("denominator_id", sort=False):
         if whole_id in figures.index:
             continue
-        together = {"rounded": None, "truncated": None}
+        # Each pair's wholes under one rule for all (rounded; cut), or under either rule pair by
+        # pair (an office may round one figure and cut another).
+        together = {"rounded": None, "truncated": None, "either": None}
         pairs = 0
         for ind, fig in group.iterrows():
             if fig["count_id"] not in figures.index:
@@ -167,13 +180,17 @@ def implied_wholes(report: Report) -> list[dict]:
                                  stated=fig["value"]))
                 continue
             pairs += 1
+            fits = {}
             for rule, allow in (("rounded", False), ("truncated", True)):
                 fit = fitting_wholes(count, fig["value"], places, allow_truncation=allow)
+                fits[rule] = set(fit)
                 rows.append(_row("implied_whole", whole_id, None if len(fit) != 1 else fit[0], "person", 0,
                                  [fig["count_id"], ind], reading=rule, low=fit.start if fit else None,
                                  high=fit[-1] if fit else None, stated=fig["value"]))
+            fits["either"] = fits["rounded"] | fits["truncated"]
+            for rule, fit in fits.items():
                 known = together[rule]
-                together[rule] = set(fit) if known is None else known & set(fit)
+                together[rule] = fit if known is None else known & fit
         for rule, fit in together.items():
             # "All pairs agree" means something only where there are two pairs or more.
             if fit is None or pairs < 2:
@@ -192,7 +209,8 @@ def ratios(report: Report) -> list[dict]:
     members = report.value("members_total")
     place_id = next((p for p in PLACE_COUNTS if report.value(p)), None)
     if members and place_id:
-        rows.append(_row("members_per_place", "members_total", members / report.value(place_id), "person", 2,
+        # To one decimal: a mean of whole people, said as "about 4.4", not to a false precision.
+        rows.append(_row("members_per_place", "members_total", members / report.value(place_id), "person", 1,
                          ["members_total", place_id]))
     for count_id, (share_id, whole_id) in SHARE_OF.items():
         count, whole = report.value(count_id), report.value(whole_id)

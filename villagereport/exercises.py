@@ -118,12 +118,14 @@ def _list_check(indicator: str) -> Callable[[Report], dict]:
 
 
 def _previous_terms(report: Report) -> dict:
-    derived = derive(report)
-    previous = derived[derived["quantity"] == "previous"]
-    # A change read one way gives one previous figure; an ambiguous one gives one per reading.
-    ambiguous = int((report.changes["reading"] == "ambiguous").sum())
-    return {"changes": float(len(report.changes)), "indicators": float(previous["indicator"].nunique()),
-            "definite": float(len(report.changes) - ambiguous), "ambiguous": float(ambiguous)}
+    changes = report.all_changes
+    # The question counts every stated change, of any scope; one gives a definite previous
+    # figure when its figure's level is stated and it reads one way, one per reading when it is
+    # ambiguous, and none when the report gives only the change.
+    has_level = changes["key"].map(report.all_figures["value"]).notna()
+    ambiguous = changes["reading"] == "ambiguous"
+    return {"changes": float(len(changes)), "definite": float((has_level & ~ambiguous).sum()),
+            "ambiguous": float((has_level & ambiguous).sum()), "no_level": float((~has_level).sum())}
 
 
 def _leaflets(report: Report) -> dict:
@@ -152,13 +154,14 @@ def _zero(report: Report) -> dict:
 def _checks(report: Report) -> dict:
     derived = derive(report)
     checks = derived[(derived["quantity"] == "share_check") & (derived["reading"] == "exact")]
-    return {"checked": float(len(checks)), "fit": float(checks["status"].isin(["rounded", "exact", "equal"]).sum())}
+    return {"checked": float(len(checks)), "fit": float(checks["status"].isin(["rounded", "exact", "equal"]).sum()),
+            "assumed": float(checks["assumed"].sum())}
 
 
 def _implied_total(report: Report) -> dict:
     derived = derive(report)
     pairs = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded")]
-    together = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "all_truncated")]
+    together = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "all_either")]
     return {"pairs": float(len(pairs)), "low": float(pairs["low"].min()), "high": float(pairs["high"].max()),
             "agreed": float(together.iloc[0]["value"]) if not together.empty and pd.notna(together.iloc[0]["value"])
             else None}
@@ -201,7 +204,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise("implied_total", "checking", (), _implied_total,
              code='derived = page.derived\npairs = derived[(derived.quantity == "implied_whole") & (derived.reading == "rounded")]\npairs["low"].min()'),
     Exercise("previous_terms", "checking", (), _previous_terms,
-             code='changes = page.report.changes\n# Every change read one way gives one previous figure; an ambiguous one gives two.\n(changes.reading != "ambiguous").sum()'),
+             code='changes, figures = page.report.all_changes, page.report.all_figures\n# A change gives one previous figure when its level is stated and it reads one way.\nhas_level = changes.key.map(figures.value).notna()\n(has_level & (changes.reading != "ambiguous")).sum()'),
 )
 
 
@@ -218,7 +221,7 @@ def _available(exercise: Exercise, report: Report) -> bool:
         indicator = exercise.needs[0]
         return bool(report.items(indicator)) and pd.notna(report.lists.at[indicator, "stated_count"])
     if exercise.id == "previous_terms":
-        return not report.changes.empty
+        return not report.all_changes.empty
     derived = derive(report) if exercise.section == "checking" or exercise.id == "entrepreneurs" else None
     if exercise.id == "entrepreneurs":
         # The answer is the count the share implies of the secretaries: the report must name

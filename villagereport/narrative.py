@@ -10,10 +10,13 @@ import pandas as pd
 from babel.dates import format_date
 from babel.lists import format_list
 
+from villagereport.claims import Claim
+from villagereport.coverage import CoverageText
 from villagereport.derived import derive
+from villagereport.exercises import for_section as exercises_for
 from villagereport.numbers import chinese_numeral, format_figure, format_number
 from villagereport.report import Report
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, render, spaced, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, spaced, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -57,8 +60,7 @@ class FigureText:
         self._words = strings(lang)
         self._indicator = indicator
         self._said = said
-        meta = report.catalogue.indicators.loc[indicator] if indicator in report.catalogue else None
-        self.name = "" if meta is None else meta[f"name_{lang}"]
+        self.name = report.name(indicator, lang) if indicator in report.catalogue else ""
         self.n = None
         self._text = ""
         self.threshold = Slot(None)
@@ -75,13 +77,14 @@ class FigureText:
         changes = report.changes[report.changes["indicator"] == indicator]
         if not changes.empty:
             first = changes.iloc[0]
-            self.change = Slot(format_figure(abs(first["value"]), first["unit"], lang, int(first["places"] or 0)),
-                               lambda: self._record("change0"))
+            # The amount as its reading has it: points, a relative %, or a % the report leaves open.
+            self.change = Slot(change_amount(first, row["unit"], lang, counter=False), lambda: self._record("change0"))
             self.change_word = _direction(first["value"], first["unit"], lang)
 
     def _record(self, part: str) -> None:
         if self._said is not None:
             self._said.add((self._indicator, part))
+            self._said.add(("figure", self._indicator, part))
 
     def __bool__(self) -> bool:
         return self.stated
@@ -105,8 +108,7 @@ class ListText:
 
     def __init__(self, report: Report, indicator: str, lang: str) -> None:
         self.stated = indicator in report.lists.index
-        meta = report.catalogue.indicators.loc[indicator]
-        self.name = meta[f"name_{lang}"]
+        self.name = report.name(indicator, lang)
         self.items = [escape_markdown(i) for i in report.items(indicator, lang)] if self.stated else []
         # Items the report gives no English for stay in Chinese, marked as quotes.
         shown = [f"“{i}”" if lang != REPORT_LANGUAGE and _CJK.search(i) and not _LATIN.search(i) and not i.startswith("“") else i
@@ -144,12 +146,17 @@ def join_items(items: list[str], lang: str, *, exhaustive: bool = True) -> str:
 class _Quantity:
     """One kind of derived figure; prints its only value, or gives one per indicator."""
 
-    def __init__(self, rows: pd.DataFrame, lang: str) -> None:
+    def __init__(self, rows: pd.DataFrame, lang: str, said: set | None = None) -> None:
         self._rows = rows
         self._lang = lang
+        self._said = said
 
     def _format(self, row: pd.Series) -> str:
         return format_figure(row["value"], row["unit"], self._lang, int(row["places"]))
+
+    def _record(self, row: pd.Series) -> None:
+        if self._said is not None:
+            self._said.add(("derived", row["quantity"], row["indicator"]))
 
     def __getattr__(self, indicator: str) -> str:
         if indicator.startswith("_"):
@@ -157,7 +164,9 @@ class _Quantity:
         rows = self._rows[(self._rows["indicator"] == indicator) & self._rows["value"].notna()]
         # Prefer the plain reading where a change was stated both ways.
         rows = rows.sort_values("reading", key=lambda r: r != "absolute", kind="stable")
-        return Slot(None if rows.empty else self._format(rows.iloc[0]))
+        if rows.empty:
+            return Slot(None)
+        return Slot(self._format(rows.iloc[0]), lambda: self._record(rows.iloc[0]))
 
     def __bool__(self) -> bool:
         return bool(self._rows["value"].notna().any())
@@ -166,20 +175,23 @@ class _Quantity:
         rows = self._rows[self._rows["value"].notna()]
         if rows.empty:
             raise MissingFigure
+        self._record(rows.iloc[0])
         return self._format(rows.iloc[0])
 
 
 class DerivedText:
-    """Derived figures as templates see them: ``d.previous.members_avg_age``."""
+    """Derived figures as templates see them: ``d.previous.members_avg_age``. Printing one
+    records, in ``said``, that the sentence rests on that derived row."""
 
-    def __init__(self, derived: pd.DataFrame, lang: str) -> None:
+    def __init__(self, derived: pd.DataFrame, lang: str, said: set | None = None) -> None:
         self._derived = derived
         self._lang = lang
+        self._said = said
 
     def __getattr__(self, quantity: str) -> _Quantity:
         if quantity.startswith("_"):
             raise AttributeError(quantity)
-        return _Quantity(self._derived[self._derived["quantity"] == quantity], self._lang)
+        return _Quantity(self._derived[self._derived["quantity"] == quantity], self._lang, self._said)
 
 
 class _Lookup:
@@ -192,6 +204,19 @@ class _Lookup:
         return self._make(name)
 
 
+def _own_words(row: pd.Series, lang: str) -> tuple[str, ...]:
+    """The report file's own words a figure's sentence carries: its note."""
+    note = note_in(row["note"], lang)
+    return (escape_markdown(note.rstrip("。.")),) if note else ()
+
+
+def covers(report: Report, wanted: dict) -> bool:
+    """Whether the report's coverage is what a sentence's ``coverage`` condition asks for
+    (``{status: under_way}``): a sentence about coverage is said only where the report says so."""
+    facts = report.coverage.facts()
+    return all(str(facts[field]) == str(value) for field, value in wanted.items())
+
+
 def place_name(report: Report, lang: str) -> str:
     """The report's place, escaped for Markdown."""
     return escape_markdown(in_language(report.place["name"], lang))
@@ -200,18 +225,29 @@ def place_name(report: Report, lang: str) -> str:
 def section_sentences(report: Report, section: str, lang: str) -> list[str]:
     """The section's sentences: the templates whose figures the report states, in template
     order, then one plain sentence for each stated figure no template told."""
-    told, plain = section_parts(report, section, lang)
-    return told + plain
+    told, plain, change_only = section_parts(report, section, lang)
+    return told + plain + change_only
 
 
-def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], list[str]]:
-    """The section's template sentences, and the plain sentences for what no template told."""
+def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], list[str], list[str]]:
+    """The section's template sentences, the plain sentences for what no template told, and
+    those of figures the report gives only as a change (said once for all of them, above them)."""
+    parts, _ = _section(report, section, lang)
+    return parts
+
+
+def section_claims(report: Report, section: str, lang: str) -> list[Claim]:
+    """Each sentence of the section with the facts it rests on (see villagereport.claims)."""
+    return _section(report, section, lang)[1]
+
+
+def _section(report: Report, section: str, lang: str) -> tuple[tuple[list[str], list[str], list[str]], list[Claim]]:
     words = strings(lang)
+    claims: list[Claim] = []
     said: set[tuple[str, str]] = set()
     lists_said: set[str] = set()
     # f and l are set for each sentence, so that it records what it told.
     context = {
-        "d": DerivedText(derive(report), lang),
         "place": place_name(report, lang),
         "per_place": next((words["per_place"][p] for p in words["per_place"] if report.has(p)), ""),
     }
@@ -219,12 +255,16 @@ def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], l
     for entry in words["narrative"].get(section, []):
         if not all(report.has(i) for i in entry.get("needs", [])):
             continue
+        if not covers(report, entry.get("coverage", {})):
+            continue
         if not all(report.items(i) for i in entry.get("lists", [])):
             continue
         told = set()
+        context["d"] = DerivedText(derive(report), lang, told)
         context["f"] = _Lookup(lambda i, told=told: FigureText(report, i, lang, told))
         listed = set(entry.get("lists", []))
         context["l"] = _Lookup(lambda i, listed=listed: listed.add(i) or ListText(report, i, lang))
+        context["cov"] = CoverageText(report.coverage, lang, told)
         try:
             sentence = render(entry["text"], context)
         except MissingFigure:
@@ -232,7 +272,13 @@ def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], l
         said |= told
         lists_said |= listed
         sentences.append(sentence[:1].upper() + sentence[1:])
-    told, sentences = sentences, []
+        facts = frozenset(f for f in told if len(f) == 3) | {("list", i) for i in listed}
+        # A sentence said only for a coverage (the round still under way) rests on it.
+        facts |= {("coverage", field, str(value)) for field, value in entry.get("coverage", {}).items()}
+        if entry.get("asserts") == "nothing":
+            facts |= {("method", entry["text"].key)}  # says how the page works, nothing of the report
+        claims.append(Claim(sentences[-1], entry["text"].key, facts))
+    told, sentences, change_only = sentences, [], []
     figures = report.all_figures
     for key, row in figures[figures["section"] == section].iterrows():
         positions = report.all_changes.loc[report.all_changes["key"] == key, "position"].tolist()
@@ -242,15 +288,27 @@ def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], l
         if level_said and not untold and pd.isna(row["previous"]):
             continue
         told_level = not level_said or not pd.isna(row["previous"])
-        sentences.append(figure_sentence(report, key, lang, level=told_level,
-                                         changes=positions if told_level else untold))
+        if pd.isna(row["value"]) and pd.isna(row["previous"]):
+            change_only.append(figure_sentence(report, key, lang, level=False, changes=positions))
+            claims.append(Claim(change_only[-1], "generic.change_of",
+                                frozenset(("figure", key, f"change{p}") for p in positions)
+                                | report.name_facts(row["indicator"], lang), _own_words(row, lang)))
+            continue
+        shown = positions if told_level else untold
+        sentences.append(figure_sentence(report, key, lang, level=told_level, changes=shown))
+        facts = {("figure", key, f"change{p}") for p in shown} | report.name_facts(row["indicator"], lang)
+        facts |= {("figure", key, "level")} if told_level and pd.notna(row["value"]) else set()
+        facts |= {("figure", key, "previous")} if pd.notna(row["previous"]) else set()
+        claims.append(Claim(sentences[-1], "generic.figure", frozenset(facts), _own_words(row, lang)))
     lists = report.lists
     for ind, row in lists[lists["section"] == section].iterrows():
         if ind not in lists_said:
             sentence = list_sentence(report, ind, lang)
             if sentence not in sentences:  # two lists named in one clause quote it once
                 sentences.append(sentence)
-    return told, sentences
+                claims.append(Claim(sentence, "generic.list", frozenset({("list", ind)}),
+                                    tuple(escape_markdown(i) for i in report.items(ind, lang))))
+    return (told, sentences, change_only), claims
 
 
 def note_in(note: object, lang: str, *, any_language: bool = False) -> str:
@@ -280,9 +338,8 @@ def counted(value_text: str, unit: str, value: float, lang: str) -> str:
     """A formatted number with its counter word: 311人, 44.9岁, 311 people, 44.9 years."""
     counters = strings(lang)["generic"]["counters"]
     word = counters.get(unit, "")
-    if "|" in word:  # "singular|plural"
-        one, other = word.split("|")
-        word = one if value == 1 else other
+    if isinstance(word, tuple):  # a plural message: the language's form for this number
+        word = plural(lang, f"generic.counters.{unit}", abs(value))
     if not word:
         return value_text
     return f"{value_text} {word}" if spaced(lang) else value_text + word
@@ -299,21 +356,28 @@ def change_text(report: Report, key: str, lang: str, positions: list[int] | None
     parts = []
     figure_unit = report.all_figures.at[key, "unit"]
     for _, change in changes.iterrows():
-        amount = format_number(abs(change["value"]), lang, int(change["places"] or 0))
-        if change["unit"] == "percent" and figure_unit == "percent" and change["reading"] == "absolute":
-            amount = generic["points"].format(n=amount)
-        elif change["unit"] == "percent":
-            amount += "%"
-        else:
-            amount = counted(amount, change["unit"], abs(change["value"]), lang)
         word = generic["down" if change["value"] < 0 else "up"]
         if change["unit"] == "person" and figure_unit == "person":
             word = generic["fewer" if change["value"] < 0 else "more"]
-        parts.append(generic["change"].format(word=word, amount=amount))
-        if change["reading"] == "ambiguous":
-            # A percent change of a count may be the count's own rise or its share's change.
-            parts[-1] += generic["ambiguous" if figure_unit == "percent" else "ambiguous_count"]
+        parts.append(generic["change"].format(word=word, amount=change_amount(change, figure_unit, lang)))
     return strings(lang)["number"]["list_sep"].join(parts)
+
+
+def change_amount(change: pd.Series, figure_unit: str, lang: str, *, counter: bool = True) -> str:
+    """A stated change's size as its reading has it: 8.6 percentage points (个百分点, a share's
+    change read as points), 5.7% (relative), or 5.7% with what the report leaves open (whether
+    points or relative; for a count's percent change, whether the count or its share rose)."""
+    generic = strings(lang)["generic"]
+    amount = format_number(abs(change["value"]), lang, int(change["places"] or 0))
+    if change["unit"] == "percent" and figure_unit == "percent" and change["reading"] == "absolute":
+        amount = generic["points"].format(n=amount)
+    elif change["unit"] == "percent":
+        amount += "%"
+    elif counter:
+        amount = counted(amount, change["unit"], abs(change["value"]), lang)
+    if change["reading"] == "ambiguous":
+        amount += generic["ambiguous" if figure_unit == "percent" else "ambiguous_count"]
+    return amount
 
 
 def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
@@ -334,7 +398,7 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
             previous = counted(format_figure(row["previous"], row["unit"], lang), row["unit"], row["previous"], lang)
             sentence = generic["previous_only"].format(name=name, previous=previous)
         else:
-            sentence = generic["change_only"].format(name=name, change=change)
+            sentence = generic["change_of"].format(name=name, change=change)
     else:
         places = None if pd.isna(row["places"]) else max(int(row["places"]), 0)
         value = counted(format_figure(row["value"], row["unit"], lang, places, row["qualifier"], number_words),
@@ -377,24 +441,32 @@ def list_sentence(report: Report, indicator: str, lang: str) -> str:
 
 def narrative(report: Report, section: str, lang: str) -> str:
     """The section's narrative as Markdown; one plain sentence when the report is silent."""
-    told, plain = section_parts(report, section, lang)
-    if not told and not plain:
-        title = report.catalogue.sections.at[section, f"title_{lang}"]
-        return strings(lang)["page"]["section_not_stated"].format(section=title)
+    told, plain, change_only = section_parts(report, section, lang)
+    if not told and not plain and not change_only:
+        page = strings(lang)["page"]
+        return page["section_not_stated"].format(topic=page["section_topic"][section])
     joiner = " " if spaced(lang) else ""
     blocks = [joiner.join(told)] if told else []
+    generic = strings(lang)["generic"]
     if plain:
         # What no sentence of the section tells is listed, one figure a line: easier to read
         # than a paragraph of them.
-        generic = strings(lang)["generic"]
         blocks.append(generic["also" if told else "states"] + "\n\n" + "\n".join(f"- {p}" for p in plain))
+    if change_only:
+        # "The report does not give the level" is said once, above the figures it is true of.
+        blocks.append(generic["change_only_intro"] + "\n\n" + "\n".join(f"- {p}" for p in change_only))
     return "\n\n".join(blocks)
 
 
 def _name(report: Report, indicator: str, lang: str) -> str:
     if indicator in report.catalogue:
-        return report.catalogue.indicators.at[indicator, f"name_{lang}"]
+        return report.name(indicator, lang)
     return indicator
+
+
+def _lower(name: str) -> str:
+    """A name as it reads inside a sentence: "Members with…" -> "members with…" (not "CPC")."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def status_text(report: Report, row: pd.Series, lang: str) -> str:
@@ -422,6 +494,12 @@ def _bound_text(row: pd.Series, words: dict) -> str:
 
 def check_sentences(report: Report, lang: str) -> list[str]:
     """One sentence per derived figure, saying how it follows from the stated ones."""
+    return [claim.text for claim in check_claims(report, lang)]
+
+
+def check_claims(report: Report, lang: str) -> list[Claim]:
+    """The check sentences, each with the derived row and stated figures it rests on."""
+    claims: list[Claim] = []
     words = strings(lang)
     forms, status_words, readings = words["checks"], words["status"], words["readings"]
     derived = derive(report)
@@ -431,125 +509,140 @@ def check_sentences(report: Report, lang: str) -> list[str]:
         return format_figure(value, unit, lang, places)
 
     def stated(indicator: str) -> str:
-        return str(FigureText(report, indicator, lang))
+        return str(FigureText(report, indicator, lang, told))
 
     out = []
     for _, row in derived.iterrows():
-        q, ind, places = row["quantity"], row["indicator"], int(row["places"])
-        name = _name(report, ind, lang)
-        status = status_text(report, row, lang)
-        if q == "share_check":
-            count_id, whole_id = row["inputs"].split(",")
-            out.append(forms["share_check"].format(
-                name=name, stated=stated(ind), count=stated(count_id), whole=stated(whole_id),
-                exact=fmt(row["value"], "percent", 3), status=status))
-        elif q == "implied_count":
-            whole_id = row["inputs"].split(",")[1]
-            if pd.isna(row["low"]):
-                continue
-            value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
-                low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
-            whole_unit = report.figures.at[whole_id, "unit"]
-            if row["status"] == "exact":
-                # 百分百, 全部: all of the whole, stated in words; nothing else to check it against.
-                out.append(forms["implied_count_words"].format(
-                    name=name, word=report.figures.at[ind, "stated_as"],
-                    whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang)))
-                continue
-            out.append(forms["implied_count"].format(
-                name=name, stated=stated(ind), status=status,
-                whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang),
-                value=counted(value, whole_unit, row["value"] if pd.notna(row["value"]) else 2, lang)))
-        elif q == "previous" and row["reading"] in ("absolute", "relative") and ind in figures.index:
-            change = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == row["reading"])]
-            if change.empty:
-                continue
-            delta = change.iloc[0]
-            key = "previous_absolute" if row["reading"] == "absolute" else "previous_relative"
-            out.append(forms[key].format(
-                name=name, now=stated(ind), word=_direction(delta["value"], delta["unit"], lang),
-                change=fmt(abs(delta["value"]), delta["unit"], int(delta["places"] or 0)),
-                value=fmt(row["value"], row["unit"], places)))
-        elif q == "previous" and row["reading"] == "percentage_points":
-            relative = derived[(derived["quantity"] == "previous") & (derived["indicator"] == ind)
-                               & (derived["reading"] == "relative")]
-            base = ind if ind in figures.index else row["inputs"].split(",")[0]
-            delta = report.changes[report.changes["indicator"] == base].iloc[0]
-            # The article may attach the percent change to a count (104名…比上届提高了5.7%),
-            # not to the share: say so, and read it as the share's change only as one reading.
-            form = "previous_ambiguous" if base == ind else "previous_ambiguous_count"
-            out.append(forms[form].format(
-                name=name, count_name=_name(report, base, lang), count=stated(base),
-                count_lower=_name(report, base, lang)[:1].lower() + _name(report, base, lang)[1:],
-                updown=words["generic"]["down" if delta["value"] < 0 else "up"],
-                word=_direction(delta["value"], "percent", lang),
-                change=fmt(abs(delta["value"]), "percent", int(delta["places"] or 0)),
-                points=fmt(row["value"], "percent", places),
-                relative=fmt(relative.iloc[0]["value"], "percent", places) if not relative.empty else ""))
-        elif q == "previous_count":
-            delta = report.changes[report.changes["indicator"] == ind].iloc[0]
-            key = "previous_count" if row["status"] == "no_whole_number" else "previous_count_whole"
-            # Rounding of the stated percent is allowed for: the whole numbers either side of
-            # the quotient give rises that do not round to it.
-            change_places = int(delta["places"] or 0)
-            low, high = math.floor(row["value"]), math.ceil(row["value"])
-            count = report.value(ind)
-            out.append(forms[key].format(
-                change=fmt(abs(delta["value"]), "percent", change_places), value=fmt(row["value"], "", 1),
-                status=status, low=fmt(low, "", 0), high=fmt(high, "", 0),
-                low_rise=fmt((count / low - 1) * 100, "percent", change_places) if low else "",
-                high_rise=fmt((count / high - 1) * 100, "percent", change_places)))
-        elif q == "relative_change":
-            delta = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == "absolute")]
-            out.append(forms["relative_change"].format(
-                name=name, change=fmt(abs(delta.iloc[0]["value"]), delta.iloc[0]["unit"], int(delta.iloc[0]["places"] or 0)),
-                value=fmt(row["value"], "percent", 3), stated=fmt(row["stated"], "percent", places), status=status))
-        elif q == "implied_whole":
-            count_id = row["inputs"].split(",")[0]
-            reading = readings.get(row["reading"], row["reading"])
-            if row["reading"] not in ("rounded", "truncated", "all_rounded", "all_truncated"):
-                # A qualified share (近, 约, 以上) bounds the whole on one side or both.
-                share_id = row["inputs"].split(",")[1]
-                bound = _bound_text(row, words)
-                if bound:
-                    out.append(forms["implied_whole_qualified"].format(
-                        count=stated(count_id), count_name=_name(report, count_id, lang), stated=stated(share_id),
-                        bound=bound))
-                continue
-            if pd.isna(row["low"]):
-                continue
-            span = (fmt(row["low"], "", 0) if row["low"] == row["high"] else words["number"]["range"].format(
-                low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0)))
-            if row["reading"].startswith("all_"):
-                out.append(forms["implied_whole_all"].format(reading=reading, status=status, range=span))
-            else:
-                out.append(forms["implied_whole"].format(
-                    count=stated(count_id), count_name=_name(report, count_id, lang),
-                    stated=fmt(row["stated"], "percent", 2), range=span, reading=reading))
-        elif q == "change":
-            out.append(forms["change_from_to"].format(
-                name=name, now=counted(stated(ind), row["unit"], row["value"], lang),
-                previous=counted(fmt(row["stated"], row["unit"], places), row["unit"], row["stated"], lang),
-                change=counted(("+" if row["value"] > 0 else "") + fmt(row["value"], row["unit"], places),
-                               row["unit"], abs(row["value"]), lang)))
-        elif q == "members_per_place":
-            members_id, place_id = row["inputs"].split(",")
-            out.append(forms["members_per_place"].format(
-                value=fmt(row["value"], "", places), per_place=words["per_place"].get(place_id, ""),
-                members=stated(members_id), places=stated(place_id)))
-        elif q == "computed_share":
-            count_id, whole_id = row["inputs"].split(",")
-            out.append(forms["computed_share"].format(name=name, count=stated(count_id), whole=stated(whole_id),
-                                                      value=fmt(row["value"], "percent", places)))
-        elif q == "minimum":
-            per_village, villages = row["inputs"].split(",")[:2]
-            out.append(forms["minimum"].format(name=name, value=fmt(row["value"], row["unit"], places),
-                                               per=stated(per_village), villages=stated(villages)))
-        elif q == "candidates_per_seat":
-            vetted, seats = row["inputs"].split(",")
-            out.append(forms["candidates_per_seat"].format(value=fmt(row["value"], "", places),
-                                                           vetted=stated(vetted), seats=stated(seats)))
-    return out
+        before, told = len(out), set()
+        try:
+            q, ind, places = row["quantity"], row["indicator"], int(row["places"])
+            name = _name(report, ind, lang)
+            status = status_text(report, row, lang)
+            if q == "share_check":
+                count_id, whole_id = row["inputs"].split(",")
+                out.append(forms["share_check_assumed" if row["assumed"] else "share_check"].format(
+                    name=name, stated=stated(ind), count=stated(count_id), whole=stated(whole_id),
+                    exact=fmt(row["value"], "percent", 3), status=status))
+            elif q == "implied_count":
+                whole_id = row["inputs"].split(",")[1]
+                if pd.isna(row["low"]):
+                    continue
+                value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
+                    low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
+                whole_unit = report.figures.at[whole_id, "unit"]
+                if row["status"] == "exact":
+                    # 百分百, 全部: all of the whole, stated in words; nothing else to check it against.
+                    out.append(forms["implied_count_words"].format(
+                        name=name, word=report.figures.at[ind, "stated_as"],
+                        whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang)))
+                    continue
+                out.append(forms["implied_count"].format(
+                    name=name, stated=stated(ind), status=status,
+                    whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang),
+                    value=counted(value, whole_unit, row["value"] if pd.notna(row["value"]) else 2, lang)))
+            elif q == "previous" and row["reading"] in ("absolute", "relative") and ind in figures.index:
+                change = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == row["reading"])]
+                if change.empty:
+                    continue
+                delta = change.iloc[0]
+                key = "previous_absolute" if row["reading"] == "absolute" else "previous_relative"
+                unit = row["unit"]
+                out.append(forms[key].format(
+                    name=name, now=counted(stated(ind), unit, report.value(ind), lang),
+                    word=_direction(delta["value"], delta["unit"], lang),
+                    change=counted(fmt(abs(delta["value"]), delta["unit"], int(delta["places"] or 0)), delta["unit"],
+                                   abs(delta["value"]), lang),
+                    value=counted(fmt(row["value"], unit, places), unit, row["value"], lang)))
+            elif q == "previous" and row["reading"] == "percentage_points":
+                relative = derived[(derived["quantity"] == "previous") & (derived["indicator"] == ind)
+                                   & (derived["reading"] == "relative")]
+                base = ind if ind in figures.index else row["inputs"].split(",")[0]
+                delta = report.changes[report.changes["indicator"] == base].iloc[0]
+                # The article may attach the percent change to a count (104名…比上届提高了5.7%),
+                # not to the share: say so, and read it as the share's change only as one reading.
+                form = "previous_ambiguous" if base == ind else "previous_ambiguous_count"
+                out.append(forms[form].format(
+                    name=name, count_name=_name(report, base, lang), count=stated(base),
+                    count_lower=_name(report, base, lang)[:1].lower() + _name(report, base, lang)[1:],
+                    updown=words["generic"]["down" if delta["value"] < 0 else "up"],
+                    word=_direction(delta["value"], "percent", lang),
+                    change=fmt(abs(delta["value"]), "percent", int(delta["places"] or 0)),
+                    points=fmt(row["value"], "percent", places),
+                    relative=fmt(relative.iloc[0]["value"], "percent", places) if not relative.empty else ""))
+            elif q == "previous_count":
+                delta = report.changes[report.changes["indicator"] == ind].iloc[0]
+                key = "previous_count" if row["status"] == "no_whole_number" else "previous_count_whole"
+                # Rounding of the stated percent is allowed for: the whole numbers either side of
+                # the quotient give rises that do not round to it.
+                change_places = int(delta["places"] or 0)
+                low, high = math.floor(row["value"]), math.ceil(row["value"])
+                count = report.value(ind)
+                out.append(forms[key].format(
+                    change=fmt(abs(delta["value"]), "percent", change_places), value=fmt(row["value"], "", 1),
+                    status=status, low=fmt(low, "", 0), high=fmt(high, "", 0),
+                    low_rise=fmt((count / low - 1) * 100, "percent", change_places) if low else "",
+                    high_rise=fmt((count / high - 1) * 100, "percent", change_places)))
+            elif q == "relative_change":
+                delta = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == "absolute")]
+                out.append(forms["relative_change"].format(
+                    name=name, change=fmt(abs(delta.iloc[0]["value"]), delta.iloc[0]["unit"], int(delta.iloc[0]["places"] or 0)),
+                    value=fmt(row["value"], "percent", 3), stated=fmt(row["stated"], "percent", places), status=status))
+            elif q == "implied_whole":
+                count_id = row["inputs"].split(",")[0]
+                reading = readings.get(row["reading"], row["reading"])
+                if row["reading"] not in ("rounded", "truncated", "all_rounded", "all_truncated", "all_either"):
+                    # A qualified share (近, 约, 以上) bounds the whole on one side or both.
+                    share_id = row["inputs"].split(",")[1]
+                    bound = _bound_text(row, words)
+                    if bound:
+                        share = report.value(share_id)
+                        out.append(forms["implied_whole_qualified"].format(
+                            count=stated(count_id), count_name=_name(report, count_id, lang),
+                            count_lower=_lower(_name(report, count_id, lang)), stated=stated(share_id), bound=bound,
+                            fraction=format_number(share / 100, lang, 2),
+                            quotient=format_number(report.value(count_id) / (share / 100), lang, 1)))
+                    continue
+                if pd.isna(row["low"]):
+                    continue
+                span = (fmt(row["low"], "", 0) if row["low"] == row["high"] else words["number"]["range"].format(
+                    low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0)))
+                if row["reading"].startswith("all_"):
+                    out.append(forms["implied_whole_all"].format(reading=reading, status=status, range=span))
+                else:
+                    out.append(forms["implied_whole"].format(
+                        count=stated(count_id), count_name=_name(report, count_id, lang),
+                        count_lower=_lower(_name(report, count_id, lang)),
+                        stated=fmt(row["stated"], "percent", 2), range=span, reading=reading))
+            elif q == "change":
+                out.append(forms["change_from_to"].format(
+                    name=name, now=counted(stated(ind), row["unit"], row["value"], lang),
+                    previous=counted(fmt(row["stated"], row["unit"], places), row["unit"], row["stated"], lang),
+                    change=counted(("+" if row["value"] > 0 else "") + fmt(row["value"], row["unit"], places),
+                                   row["unit"], abs(row["value"]), lang)))
+            elif q == "members_per_place":
+                members_id, place_id = row["inputs"].split(",")
+                out.append(forms["members_per_place"].format(
+                    value=fmt(row["value"], "", places), per_place=words["per_place"].get(place_id, ""),
+                    members=stated(members_id), places=stated(place_id)))
+            elif q == "computed_share":
+                count_id, whole_id = row["inputs"].split(",")
+                out.append(forms["computed_share"].format(name=name, count=stated(count_id), whole=stated(whole_id),
+                                                          value=fmt(row["value"], "percent", places)))
+            elif q == "minimum":
+                per_village, villages = row["inputs"].split(",")[:2]
+                out.append(forms["minimum"].format(name=name, value=fmt(row["value"], row["unit"], places),
+                                                   per=stated(per_village), villages=stated(villages)))
+            elif q == "candidates_per_seat":
+                vetted, seats = row["inputs"].split(",")
+                out.append(forms["candidates_per_seat"].format(value=fmt(row["value"], "", places),
+                                                               vetted=stated(vetted), seats=stated(seats)))
+        finally:
+            if len(out) > before:
+                facts = {("derived", row["quantity"], row["indicator"])} | {f for f in told if len(f) == 3}
+                if row["assumed"]:
+                    facts.add(("assumption", row["indicator"]))
+                claims.append(Claim(out[-1], f"checks.{row['quantity']}", frozenset(facts)))
+    return claims
 
 
 def place_line(report: Report, lang: str) -> str:
@@ -619,3 +712,24 @@ def romanised(name: str) -> str:
     syllables = lazy_pinyin(name)
     family, given = syllables[0].capitalize(), "".join(syllables[1:]).capitalize()
     return f"{family} {given} ({name})" if given else f"{family} ({name})"
+
+
+SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk")
+
+
+def book_text(report: Report, lang: str) -> str:
+    """The words a book of ``report`` in ``lang`` says: every section's sentences, the checks,
+    the names of what the report states, its quotes and items, and its exercises. What the
+    landing page glosses is looked up here, so a term is explained only where it is used."""
+    from villagereport.pages import Page  # the pages use this module
+
+    parts = [narrative(report, section, lang) for section in SECTIONS]
+    parts += check_sentences(report, lang)
+    parts += list(report.all_figures[f"name_{lang}"]) + list(report.lists[f"name_{lang}"])
+    parts += list(report.all_figures["quote"]) + list(report.lists["quote"])
+    parts += [report.items(indicator, lang) and "、".join(report.items(indicator, lang)) for indicator in report.lists.index]
+    for section in (*SECTIONS, "checking"):
+        page = Page(section, report, lang)
+        for number in range(1, len(exercises_for(report, section)) + 1):
+            parts += [page._exercise_text(number, "question") or "", page._exercise_text(number, "solution") or ""]
+    return "\n".join(str(p) for p in parts if p)

@@ -14,6 +14,7 @@ from IPython.display import HTML, Markdown, display
 from villagereport import charts, exercises
 from villagereport.figure import Figure, finish
 from villagereport.catalogue import DATA_DIR, load_catalogue
+from villagereport.coverage import CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
 from villagereport.narrative import (FigureText, ListText, _Lookup, check_sentences, narrative, place_line,
@@ -25,6 +26,8 @@ from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language,
 
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
               "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
+# The qualifiers a stated share may carry (the derived table's reading of a qualified share).
+QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "nearly", "about")
 PAGES = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
 
 # Line breaks and tabs a report's text may hold: pandas would print them in a table as "\n",
@@ -80,8 +83,6 @@ class Page:
     def intro(self) -> Markdown:
         """Where the figures come from: place, outlet, date, and the article's own heading."""
         lines = [f"**{escape_markdown(place_line(self.report, self.lang))}** · {escape_markdown(self.source_line())}"]
-        # What the page was run with, once, in its language (the parameter cells are hidden).
-        lines.append(escape_markdown(self.words["page"]["parameters"].format(report=self.report.id, lang=self.lang)))
         heading = self.report.headings.get(self.section)
         if heading:
             # The article's heading verbatim, with a translation beside it where the report gives one.
@@ -101,6 +102,7 @@ class Page:
 
     def _title(self, chart: str, **context: object) -> str:
         lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang)),
+                  "cov": CoverageText(self.report.coverage, self.lang),
                   "l": _Lookup(lambda i: ListText(self.report, i, self.lang)), **context}
         for entry in self.words["chart_titles"][chart]:
             if all(self.report.has(i) for i in entry.get("needs", [])):
@@ -113,7 +115,7 @@ class Page:
         return self.words["chart"]["description"].format(title=title, rows=listed)
 
     def _name(self, indicator: str) -> str:
-        return self.report.catalogue.indicators.at[indicator, f"name_{self.lang}"]
+        return self.report.name(indicator, self.lang)
 
     def _fmt(self, indicator: str) -> str:
         return str(FigureText(self.report, indicator, self.lang))
@@ -356,7 +358,7 @@ class Page:
         def n(value: float, places: int = 0) -> str:
             return format_number(value, self.lang, places)
 
-        return render(words[part], {**context, "n": n})
+        return render(words[part], {**context, "n": n, "cov": CoverageText(self.report.coverage, self.lang)})
 
     def exercise(self, number: int) -> HTML | None:
         """The section's ``number``-th exercise, or nothing when the report lacks its figures."""
@@ -481,8 +483,11 @@ class Page:
             rows.append({col["quantity"]: label, col["indicator"]: name,
                          col["reading"]: words["readings"].get(row["reading"], row["reading"]),
                          col["computed"]: value,
+                         # A qualified share keeps its qualifier here too: 近40%, never a bare 40%.
                          col["stated"]: "" if pd.isna(row["stated"]) else format_figure(
-                             row["stated"], row["unit"] if row["quantity"] == "change" else "percent", self.lang),
+                             row["stated"], row["unit"] if row["quantity"] == "change" else "percent", self.lang,
+                             qualifier=row["reading"] if row["reading"] in QUALIFIERS else "exact",
+                             qualifier_forms=words["number"]),
                          col["status"]: status_text(self.report, row, self.lang)})
         return HTML(_table_html(pd.DataFrame(rows), "vb-table"))
 

@@ -45,6 +45,9 @@ def write_catalogue(folder: str | Path) -> Path:
     catalog.fuzzy = False
     for message in source:
         if message.id:
+            if message.pluralizable:  # each plural form accented
+                catalog.add(message.id, tuple(accent(form) for form in message.string))
+                continue
             catalog.add(message.id, message.string if message.id in SETTINGS else accent(message.string))
     path = Path(folder) / f"{LANGUAGE}.po"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from villagereport.catalogue import Catalogue, load_catalogue
+from villagereport.catalogue import Catalogue, indicator_name, load_catalogue
+from villagereport.coverage import Coverage
 from villagereport.errors import ReportError, shown
 from villagereport.numbers import decimals_of, found_in, renderings
 from villagereport.safe_yaml import read_yaml
@@ -41,7 +42,8 @@ class Report:
     figures
         One row per stated figure: indicator, section, kind, value, unit, qualifier,
         stated_as (how the quote writes it), places (decimals stated; NA for words),
-        count_id, denominator_id (indicators of the share's parts), threshold, quote,
+        count_id, denominator_id (indicators of the share's parts), denominator_assumed (the
+        whole is the file's assumption, not stated as this share's whole), threshold, quote,
         name_<lang> for each language.
         Only the whole report's figures that state a level are here, one per indicator.
     changes
@@ -65,7 +67,7 @@ class Report:
     id: str
     source: dict
     place: dict
-    election_year: int
+    election_year: int | None
     headings: dict
     figures: pd.DataFrame
     changes: pd.DataFrame
@@ -75,6 +77,17 @@ class Report:
     list_items: pd.DataFrame
     sources: pd.DataFrame
     catalogue: Catalogue = field(repr=False)
+    coverage: Coverage = field(default_factory=Coverage)
+
+    def name(self, indicator: str, lang: str) -> str:
+        """The name of ``indicator`` in ``lang``, for what this report covers."""
+        return indicator_name(indicator, lang, self.coverage)
+
+    def name_facts(self, indicator: str, lang: str) -> set:
+        """The coverage facts the name of ``indicator`` asserts (「新一届“两委”成员」: both bodies)."""
+        said: set = set()
+        indicator_name(indicator, lang, self.coverage, said=said)
+        return said
 
     def has(self, indicator: str) -> bool:
         """Whether the report states figure or list ``indicator``."""
@@ -103,7 +116,7 @@ class Report:
 
 
 FIGURE_COLUMNS = ["key", "indicator", "scope", "section", "kind", "value", "unit", "qualifier", "stated_as", "places",
-                  "count_id", "denominator_id", "threshold", "threshold_bound", "previous", "note", "quote",
+                  "count_id", "denominator_id", "denominator_assumed", "threshold", "threshold_bound", "previous", "note", "quote",
                   *(f"name_{lang}" for lang in languages()), "_where"]
 CHANGE_COLUMNS = ["key", "indicator", "scope", "position", "value", "unit", "reading", "stated_as", "places"]
 
@@ -128,14 +141,14 @@ def _stated_form(path: Path, where: str, value: float, unit: str, stated_as: str
     raise AssertionError  # unreachable: _fail raises
 
 
-def _check_date(path: Path, text: str) -> None:
+def _check_date(path: Path, text: str, where: str = "source.date", what: str = "a publication date") -> None:
     try:
         date = dt.date.fromisoformat(text)
     except ValueError:
-        _fail(path, "source.date", f"expected a real calendar date YYYY-MM-DD, got {text!r}")
+        _fail(path, where, f"expected a real calendar date YYYY-MM-DD, got {text!r}")
         return
     if date > dt.date.today():
-        _fail(path, "source.date", f"expected a publication date not in the future, got {text}")
+        _fail(path, where, f"expected {what} not in the future, got {text}")
 
 
 def _nodes(document: object):  # type: ignore[no-untyped-def]
@@ -187,7 +200,7 @@ def _text_characters(path: Path, document: object) -> None:
                           f"expected text a page can show, got {what}, U+{ord(char):04X}, at character {at + 1}")
 
 
-def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list[dict], list[dict]]:
+def _figure_rows(path: Path, document: dict, catalogue: Catalogue, coverage: Coverage) -> tuple[list[dict], list[dict]]:
     figures, changes = [], []
     for i, fig in enumerate(document.get("figures", [])):
         ind_id = fig["indicator"]
@@ -212,6 +225,8 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list
                     _fail(path, f"{where}.{ref}", f"expected {ref} only on a share, got it on a {meta['kind']}")
                 if fig[ref] not in catalogue:
                     _fail(path, f"{where}.{ref}", f"expected an indicator id from {catalogue.path.name}, got {fig[ref]!r}")
+        if fig.get("denominator_assumed") and "denominator" not in fig:
+            _fail(path, f"{where}.denominator_assumed", "expected denominator_assumed only beside a denominator")
         quote = fig["quote"]
         value = fig.get("value")
         stated_as = None
@@ -253,12 +268,14 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue) -> tuple[list
             "places": None if stated_as is None else decimals_of(stated_as),
             "count_id": fig.get("count"),
             "denominator_id": fig.get("denominator"),
+            # The whole is the report file's reading, not the article's words (70 heads: one a village).
+            "denominator_assumed": bool(fig.get("denominator_assumed", False)),
             "threshold": None if threshold is None else float(threshold["value"]),
             "threshold_bound": None if threshold is None else threshold["bound"],
             "previous": None if previous is None else float(previous["value"]),
             "note": fig.get("note"),
             "quote": quote,
-            **{f"name_{lang}": meta[f"name_{lang}"] for lang in languages()},
+            **{f"name_{lang}": indicator_name(ind_id, lang, coverage) for lang in languages()},
             "_where": where,
         })
     return figures, changes
@@ -305,7 +322,8 @@ def _check_shares(path: Path, figures: pd.DataFrame) -> None:
                   f"expected a percentage that some whole number of {whole:g} can give ({qualifier}), got {row['stated_as']}")
 
 
-def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str]) -> tuple[list[dict], list[dict]]:
+def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str],
+               coverage: Coverage) -> tuple[list[dict], list[dict]]:
     lists, items = [], []
     for i, lst in enumerate(document.get("lists", [])):
         ind_id = lst["indicator"]
@@ -346,7 +364,7 @@ def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str
         lists.append({
             "indicator": ind_id, "section": lst["section"], "stated_count": count, "stated_as": stated_as,
             "slogan": lst.get("slogan"), "exhaustive": exhaustive, "n_items": len(listed), "quote": quote,
-            "note": lst.get("note"), **{f"name_{lang}": meta[f"name_{lang}"] for lang in languages()},
+            "note": lst.get("note"), **{f"name_{lang}": indicator_name(ind_id, lang, coverage) for lang in languages()},
         })
         items += [{"indicator": ind_id, "position": j + 1, "item": item, "item_en": (english or [None] * len(listed))[j]}
                   for j, item in enumerate(listed)]
@@ -368,9 +386,12 @@ def load_report(path: str | Path, catalogue: Catalogue | None = None) -> Report:
     # Process
     if "date" in document["source"]:
         _check_date(path, document["source"]["date"])
+    if "as_of" in document.get("coverage", {}):
+        _check_date(path, document["coverage"]["as_of"], "coverage.as_of", "a date the status refers to")
+    coverage = Coverage.from_document(document)
     if not document.get("figures") and not document.get("lists"):
         _fail(path, "figures", "expected at least one figure or list, got none")
-    figure_rows, change_rows = _figure_rows(path, document, catalogue)
+    figure_rows, change_rows = _figure_rows(path, document, catalogue, coverage)
     everything = pd.DataFrame(figure_rows, columns=FIGURE_COLUMNS).set_index("key", drop=False)
     everything.index.name = None
     everything["places"] = everything["places"].astype("Int64")
@@ -383,7 +404,7 @@ def load_report(path: str | Path, catalogue: Catalogue | None = None) -> Report:
     figures.index.name = None
     all_changes = pd.DataFrame(change_rows, columns=CHANGE_COLUMNS)
     changes = all_changes[all_changes["key"].isin(main.index)].drop(columns=["key", "scope"]).reset_index(drop=True)
-    list_rows, item_rows = _list_rows(path, document, catalogue, set(everything["indicator"]))
+    list_rows, item_rows = _list_rows(path, document, catalogue, set(everything["indicator"]), coverage)
     lists = pd.DataFrame(list_rows, columns=["indicator", "section", "stated_count", "stated_as", "slogan", "exhaustive",
                                              "n_items", "quote", "note", *(f"name_{lang}" for lang in languages())]).set_index("indicator", drop=False)
     lists.index.name = None
@@ -400,12 +421,12 @@ def load_report(path: str | Path, catalogue: Catalogue | None = None) -> Report:
         "place_zh": place["name"]["zh"], "place_en": place["name"]["en"],
         "prefecture_zh": place.get("prefecture", {}).get("zh"), "prefecture_en": place.get("prefecture", {}).get("en"),
         "province_zh": place["province"]["zh"], "province_en": place["province"]["en"],
-        "election_year": document["election_year"],
+        "election_year": document.get("election_year"),
     }])
     return Report(
-        path=path, id=document["id"], source=source, place=place, election_year=document["election_year"],
+        path=path, id=document["id"], source=source, place=place, election_year=document.get("election_year"),
         headings=document.get("headings", {}), figures=figures.drop(columns="_where"),
         changes=changes, all_figures=everything.drop(columns="_where"), all_changes=all_changes,
         lists=lists, list_items=pd.DataFrame(item_rows, columns=["indicator", "position", "item", "item_en"]),
-        sources=sources, catalogue=catalogue,
+        sources=sources, catalogue=catalogue, coverage=coverage,
     )

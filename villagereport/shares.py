@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from villagereport.numbers import round_half_up, truncate
 
@@ -48,7 +48,9 @@ def fitting_counts(whole: int, stated: float, places: int | None, *, allow_trunc
 
 
 def fitting_wholes(count: int, stated: float, places: int | None, *, allow_truncation: bool = False) -> range:
-    """Wholes of which ``count`` is written ``stated`` percent at ``places`` decimals.
+    """Wholes of which ``count`` is written ``stated`` percent at ``places`` decimals: rounded
+    half up, or, with ``allow_truncation``, cut (truncated) instead of rounded; each rule's
+    wholes alone, never the two together.
 
     Returned as a range, since a small share of a small count can fit a great many wholes.
     """
@@ -63,9 +65,14 @@ def fitting_wholes(count: int, stated: float, places: int | None, *, allow_trunc
     first = max(count, math.floor(count * 100 / high_share) - 1)
     last = math.ceil(count * 100 / low_share) + 1 if low_share > 0 else first + 10**7
 
+    target = Decimal(repr(float(stated)))
+
     def fits(whole: int) -> bool:
-        status = share_status(count, whole, stated, places)
-        return status in (ROUNDED, EQUAL) or (allow_truncation and status == TRUNCATED)
+        if allow_truncation:
+            # The exact quotient (Decimal), so that 33/1000 is 3.30%, never 3.2999…% cut to 3.29.
+            quotient = Decimal(count) * 100 / Decimal(whole) if whole > 0 else None
+            return quotient is not None and quotient.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN) == target
+        return share_status(count, whole, stated, places) in (ROUNDED, EQUAL)
 
     # Float edges: step inwards to the first and last whole that really fit.
     while first <= last and not fits(first):

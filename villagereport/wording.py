@@ -11,6 +11,8 @@ environment variable ``VILLAGEREPORT_CATALOGUES`` (separated like PATH).
 
 from __future__ import annotations
 
+import gettext
+import io
 import os
 import re
 from functools import cache
@@ -18,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from villagereport.errors import ReportError
@@ -60,7 +63,7 @@ def languages() -> tuple[str, ...]:
 
 def reload_catalogues() -> None:
     """Read the catalogues again (after ``VILLAGEREPORT_CATALOGUES`` changed)."""
-    for cached in (languages, _read, messages, sentences, strings):
+    for cached in (languages, _read, messages, sentences, strings, translations):
         cached.cache_clear()
 
 
@@ -79,7 +82,32 @@ def _read(lang: str) -> dict[str, str]:
             catalog = read_po(handle, abort_invalid=True)
     except Exception as error:  # noqa: BLE001  (Babel raises its own kinds for a broken file)
         raise ReportError(path, "catalogue", f"expected a gettext catalogue Babel can read ({error})") from None
-    return {message.id: message.string for message in catalog if message.id}
+    # A plural message (msgid_plural, msgstr[n]) is kept by its id with its forms as a tuple.
+    return {(message.id[0] if message.pluralizable else message.id):
+            (tuple(message.string) if message.pluralizable else message.string)
+            for message in catalog if message.id}
+
+
+@cache
+def translations(lang: str) -> gettext.GNUTranslations:
+    """The catalogue of ``lang`` as gettext reads it, so that plural forms are chosen by its own
+    ``Plural-Forms`` header (one form in Chinese; "one" and "other" in English)."""
+    with open(catalogue_paths()[lang], "rb") as handle:
+        catalog = read_po(handle)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def plural(lang: str, key: str, count: float) -> str:
+    """The form of plural message ``key`` that ``lang`` uses for ``count`` (gettext's ngettext;
+    a count that is not whole takes the form of its rounded-up value, as "1.5 years")."""
+    whole = int(count) if float(count).is_integer() else int(count) + 1
+    forms = messages(lang).get(key)
+    if not isinstance(forms, tuple):
+        raise ReportError(catalogue_paths()[lang], key, "expected a plural message (msgid_plural), got none")
+    return translations(lang).ngettext(key, key, whole)
 
 
 @cache
@@ -94,9 +122,14 @@ def messages(lang: str) -> dict[str, str]:
     for key, text in source.items():
         if key.startswith(_OWN):
             continue
-        if key not in own or (text and not own[key] and key not in SETTINGS):
+        if key not in own or (_filled(text) and not _filled(own[key]) and key not in SETTINGS):
             raise ReportError(path, key, f"expected a translation of the English {text!r}, got none")
     return own
+
+
+def _filled(text: str | tuple[str, ...]) -> bool:
+    """Whether a message has text (a plural message: in every form)."""
+    return all(text) if isinstance(text, tuple) else bool(text)
 
 
 @cache
@@ -139,6 +172,11 @@ def render(text: str, context: dict) -> str:
     """A message rendered with ``context``: first each of its parts (by the specification's
     condition, the same in every language), then the message with the parts' texts."""
     key, lang = getattr(text, "key", None), getattr(text, "lang", None)
+    if lang is not None and "plural" not in context:
+        # {{ plural("plural.changes", n) }}: the language's form of a plural message for n,
+        # itself a template that may print {{ n }} (formatted by the caller as ``count``).
+        context = {**context, "plural": lambda id_, n, count=None: render(
+            Message(plural(lang, id_, n), id_, lang), {**context, "n": n if count is None else count})}
     clauses = {}
     for name, part in parts_of(key).items():
         if _RENDER.compile_expression(part["when"], undefined_to_none=False)(**context):
@@ -147,7 +185,15 @@ def render(text: str, context: dict) -> str:
             clauses[name] = render(_message(lang, f"{key}.{name}.otherwise"), context)
         else:
             clauses[name] = ""
-    return _RENDER.from_string(text).render({**context, **clauses})
+    if "{" not in text:
+        return str(text)  # nothing to fill in
+    return _template(str(text)).render({**context, **clauses})
+
+
+@cache
+def _template(text: str) -> jinja2.Template:
+    """A message compiled once: the same names and sentences are rendered for every page."""
+    return _RENDER.from_string(text)
 
 
 def _part_ids() -> set[str]:
@@ -223,15 +269,16 @@ def _check_ids(lang: str, spec: dict) -> None:
                         if indicator not in known:
                             raise ReportError("villagereport/text/sentences.yaml", f"{part}.{name}.{entry['id']}.{kind}",
                                               f"expected an indicator id of {CATALOGUE_PATH.name}, got {indicator!r}")
-    for key, text in messages(lang).items():
-        try:
-            tree = _RENDER.parse(text)
-        except jinja2.TemplateSyntaxError as error:
-            raise ReportError(catalogue_paths()[lang], key, f"expected a Jinja template ({error.message})") from None
-        for node in tree.find_all(jinja2.nodes.Getattr):
-            if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
-                raise ReportError(catalogue_paths()[lang], key,
-                                  f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
+    for key, forms in messages(lang).items():
+        for text in forms if isinstance(forms, tuple) else (forms,):
+            try:
+                tree = _RENDER.parse(text)
+            except jinja2.TemplateSyntaxError as error:
+                raise ReportError(catalogue_paths()[lang], key, f"expected a Jinja template ({error.message})") from None
+            for node in tree.find_all(jinja2.nodes.Getattr):
+                if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
+                    raise ReportError(catalogue_paths()[lang], key,
+                                      f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
 
 
 def in_language(text: dict | str | None, lang: str) -> str | None:
