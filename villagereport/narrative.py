@@ -645,6 +645,32 @@ def check_claims(report: Report, lang: str) -> list[Claim]:
     return claims
 
 
+def unchecked_claims(report: Report, lang: str) -> list[Claim]:
+    """What the Checking page could not compute, and why: stated shares with no count or whole
+    beside them, changes with no level to work back from; or, when nothing at all could be
+    computed, one sentence saying so. The page never ends after its introduction in silence."""
+    checks, derived = strings(lang)["checks"], derive(report)
+    figures = report.all_figures
+    sep = strings(lang)["number"]["list_sep"]
+    claims = []
+    derived_ids = set(derived["indicator"])
+    shares = figures[(figures["kind"] == "share") & figures["value"].notna()
+                     & ~((figures["scope"] == "all") & figures["indicator"].isin(derived_ids))]
+    if not shares.empty:
+        names = [row[f"name_{lang}"] + scope_label(row["scope"], lang) for _, row in shares.iterrows()]
+        claims.append(Claim(checks["unchecked_shares"].format(names=sep.join(names)), "checks.unchecked_shares",
+                            frozenset(("figure", key, "level") for key in shares.index)))
+    alone = figures[figures["value"].isna() & figures["previous"].isna()]
+    if not alone.empty:
+        names = [row[f"name_{lang}"] + scope_label(row["scope"], lang) for _, row in alone.iterrows()]
+        claims.append(Claim(checks["unchecked_changes"].format(names=sep.join(names)), "checks.unchecked_changes",
+                            frozenset(("figure", key, "change0") for key in alone.index)))
+    if derived.empty:
+        claims.append(Claim(checks["nothing_computed"], "checks.nothing_computed",
+                            frozenset({("method", "checks.nothing_computed")})))
+    return claims
+
+
 def place_line(report: Report, lang: str) -> str:
     """The place with the places above it that the report gives, as the language writes it:
     吉林省白山市临江市, Linjiang City, Baishan, Jilin. Missing levels are simply left out."""

@@ -17,7 +17,7 @@ from villagereport.catalogue import DATA_DIR, load_catalogue
 from villagereport.coverage import CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
-from villagereport.narrative import (FigureText, ListText, _Lookup, check_sentences, narrative, place_line,
+from villagereport.narrative import (FigureText, unchecked_claims, ListText, _Lookup, check_sentences, narrative, place_line,
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      status_text)
 from villagereport.numbers import format_figure, format_number, plain
@@ -95,7 +95,9 @@ class Page:
     def narrative(self) -> Markdown:
         """The section's story in a few sentences, from the templates and the data."""
         if self.section == "checking":
+            # What it computed, then what it could not and why: the page never ends in silence.
             sentences = [narrative(self.report, "checking", self.lang)] + check_sentences(self.report, self.lang)
+            sentences += [claim.text for claim in unchecked_claims(self.report, self.lang)]
             return Markdown("\n".join(f"- {escape_markdown(s)}" if i else escape_markdown(s) + "\n"
                                       for i, s in enumerate(sentences)))
         return Markdown(narrative(self.report, self.section, self.lang))
