@@ -109,7 +109,8 @@ def test_ages_are_drawn_as_a_dumbbell_from_previous_to_current():
     spec = _figures("overview", "en")[0].to_dict()
     marks = [_mark(v) for v in _layers(spec)]
     assert marks[:2] == ["line", "point"]
-    members = {r["term"]: r["age"] for r in _rows(spec) if r["name"] == "Average age of members"}
+    name = load_report(LINJIANG).name("members_avg_age", "en")
+    members = {r["term"]: r["age"] for r in _rows(spec) if r["name"] == name}
     # 48.2 is not in the report: the notebook computes it as 43.7 + 4.5.
     assert members == {"Previous term": 48.2, "This term": 43.7}
 

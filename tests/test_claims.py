@@ -20,7 +20,7 @@ from conftest import DATA, REPORTS
 from test_shapes import reports as generated_reports
 from villagereport.claims import Claim, problems
 from villagereport.coverage import CoverageText
-from villagereport.narrative import check_claims, section_claims
+from villagereport.narrative import check_claims, section_claims, unchecked_claims
 from villagereport.report import load_report
 
 SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
@@ -29,7 +29,7 @@ UNSEEN = sorted((DATA / "unseen" / "reports").glob("*.yaml"))
 
 def _claims(report, lang):  # type: ignore[no-untyped-def]
     claims = [c for section in SECTIONS for c in section_claims(report, section, lang)]
-    claims += check_claims(report, lang)
+    claims += check_claims(report, lang) + unchecked_claims(report, lang)
     # The landing page's account of what the report tells of.
     said: set = set()
     story = CoverageText(report.coverage, lang, said, where="X").story

@@ -14,7 +14,7 @@ from villagereport.report import Report
 from villagereport import exercises
 from villagereport.coverage import CoverageText
 from villagereport.narrative import book_text, byline, outlet_name, place_line, published
-from villagereport.wording import escape_markdown, in_language, message, render, strings
+from villagereport.wording import escape_markdown, in_language, message, render, spaced, strings
 from villagebook import ROOT
 
 COMPARISON = "book/09_comparison"
@@ -38,11 +38,17 @@ def edition_labels(langs: list[str]) -> dict[str, str]:
     return {lang: strings(lang)["book"]["edition"] for lang in langs}
 
 
+def book_title(report: Report, lang: str) -> str:
+    """The book's title: its place, and the units its report covers (village, community)."""
+    units = CoverageText(report.coverage, lang).title
+    return strings(lang)["book"]["title"].format(place=in_language(report.place["name"], lang), units=units)
+
+
 def book_config(lang: str, editions: list[str], report: Report) -> dict:
     """The repository's _config.yml, set for this edition: title, language, its siblings."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     words = strings(lang)["book"]
-    config["title"] = words["title"].format(place=in_language(report.place["name"], lang))
+    config["title"] = book_title(report, lang)
     config["author"] = words["author"]  # the footer's "By …", in the edition's language
     sphinx = config["sphinx"]["config"]
     sphinx["language"] = words["sphinx_language"]
@@ -75,6 +81,9 @@ def _render(template: str, lang: str, context: dict) -> str:
     return _ENV.from_string(template).render(context)
 
 
+_INNER_QUOTES = str.maketrans("“”", "‘’")
+
+
 def landing_page(lang: str, report: Report, others: list[Report]) -> str:
     """INDEX.md, rendered for this edition and report: a template, since it names the report."""
     source, place = report.source, report.place
@@ -87,11 +96,12 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
         "place": escape_markdown(in_language(place["name"], lang)),
         "where": escape_markdown(place_line(report, lang)),
         "outlet": escape_markdown(outlet_name(report, lang) or ""),
-        "title": escape_markdown(source.get("title", "")),
+        # Inside the English “…” around the title, the title's own “…” become ‘…’.
+        "title": escape_markdown((in_language(source.get("title"), lang) or "").translate(_INNER_QUOTES if spaced(lang) else {})),
         "date": escape_markdown(published(report, lang) or ""),
         "rights": bool(source.get("rights")),
         "authors": escape_markdown(byline(source.get("authors", []), lang)),
-        "report_file": escape_markdown(report.path.name),
+        "report_file": report_file(report),
         "cov": CoverageText(report.coverage, lang, where=escape_markdown(place_line(report, lang))),
         "others": [escape_markdown(in_language(o.place["name"], lang)) for o in others],
         "glossary": glossary,
@@ -107,13 +117,35 @@ SOURCE_FIELDS = ("title", "subtitle", "outlet", "date", "authors", "editor", "re
 def _source_fields(report: Report, lang: str) -> list[tuple[str, str]]:
     """Every field of the report's ``source`` the file gives, as (label, text as written): the
     article's credits in full (its rights statement, editor, where it was republished) rather
-    than the book's summary of them."""
+    than the book's summary of them. A field given per language ({zh: …, en: …}) is shown in
+    the edition's language."""
     source = report.source
     # The three the book writes in the page's language (《》, the date, romanised names).
     shown = {"outlet": outlet_name(report, lang), "date": published(report, lang),
              "authors": byline(source.get("authors", []), lang)}
-    return [(message(lang, f"index.source.{field}"), escape_markdown(shown.get(field) or source[field]))
-            for field in SOURCE_FIELDS if source.get(field)]
+    fields = []
+    for field in SOURCE_FIELDS:
+        if not source.get(field):
+            continue
+        if field == "url":
+            # An autolink: its address is kept byte for byte (a Markdown escape inside it
+            # would become part of the link); the schema allows no space, < or > in it.
+            text = f"<{source['url']}>"
+        else:
+            text = escape_markdown(shown.get(field) or in_language(source[field], lang))
+        fields.append((message(lang, f"index.source.{field}"), text))
+    return fields
+
+
+def report_file(report: Report) -> str:
+    """Where the report's file is, as the landing page names it: its path in the project when
+    it is kept here (data/reports/linjiang-2021.yaml), else its file name. Shown in a code
+    span, so a backtick, the one character that could end the span, is left out."""
+    try:
+        shown = report.path.resolve().relative_to(ROOT.resolve()).as_posix()
+    except ValueError:
+        shown = report.path.name
+    return shown.replace("`", "")
 
 
 # Aspects a reader might expect a report to give; the teacher's guide names those it does not.
@@ -129,7 +161,7 @@ def book_page(path: Path, lang: str, report: Report) -> str:
     """
     words = strings(lang)
     context = {"place": escape_markdown(in_language(report.place["name"], lang)),
-               "cov": CoverageText(report.coverage, lang)}
+               "cov": CoverageText(report.coverage, lang, where=escape_markdown(place_line(report, lang)))}
     overview = exercises.for_section(report, "overview")
     context["any_exercises"] = any(exercises.for_section(report, s) for s in PAGE_SECTIONS)
     context["first_exercises"] = None
@@ -160,7 +192,7 @@ def chooser_page(editions: list[str], report: Report) -> str:
     """The site's root page: one link per edition, in each edition's own language."""
     links = []
     for lang in editions:
-        title = strings(lang)["book"]["title"].format(place=in_language(report.place["name"], lang))
+        title = book_title(report, lang)
         links.append(f'<li><a href="{lang}/INDEX.html" hreflang="{lang}" lang="{lang}">'
                      f'{html.escape(strings(lang)["book"]["edition"])}: {html.escape(title)}</a></li>')
     heading = html.escape(strings(editions[0])["book"]["chooser_title"])

@@ -45,10 +45,28 @@ def _previous_age(report: Report) -> dict:
             "previous": _v(report, "members_avg_age") - _change(report, "members_avg_age", "absolute")}
 
 
+def _heads_whole(report: Report) -> tuple[float, str] | None:
+    """How many heads the report's places have if each has one, and from which figure: the
+    villages and communities that held the election (units_completed), or the villages that
+    did (with the communities, where the report counts them apart). None when the report
+    covers communities but counts only its villages: the whole would leave some heads out."""
+    if report.has("units_completed"):
+        return _v(report, "units_completed"), "units_completed"
+    if not report.has("villages_completed"):
+        return None
+    if report.has("communities_completed"):
+        return _v(report, "villages_completed") + _v(report, "communities_completed"), "villages_and_communities"
+    if report.coverage.units is not None and "community" in report.coverage.units:
+        return None
+    return _v(report, "villages_completed"), "villages_completed"
+
+
 def _women_heads(report: Report) -> dict:
-    count, whole, stated = _v(report, "women_heads"), _v(report, "villages_completed"), _v(report, "women_heads_share")
+    count, stated = _v(report, "women_heads"), _v(report, "women_heads_share")
+    whole, whole_from = _heads_whole(report)
     places = int(report.figures.at["women_heads_share", "places"])
     return {"count": count, "whole": whole, "stated": stated, "exact": count / whole * 100,
+            "one_shoulder": _v(report, "one_shoulder_share"), "whole_from": whole_from,
             "fits": share_status(count, whole, stated, places) in ("rounded", "exact", "equal")}
 
 
@@ -170,8 +188,9 @@ def _implied_total(report: Report) -> dict:
 EXERCISES: tuple[Exercise, ...] = (
     Exercise("previous_age", "overview", ("members_avg_age",), _previous_age,
              code='figures = page.report_table\n# The previous term\'s average age: this term\'s less the stated change (a fall is negative).\nfigures.at["members_avg_age", "value"] - figures.at["members_avg_age", "change"]'),
-    Exercise("women_heads", "overview", ("women_heads", "women_heads_share", "villages_completed"), _women_heads,
-             code='figures = page.report_table\n# The share from the counts: women heads ÷ villages, in per cent.\nfigures.at["women_heads", "value"] / figures.at["villages_completed", "value"] * 100'),
+    # The premise (one head a place) rests on 一肩挑 at 100%, so the report must state it.
+    Exercise("women_heads", "overview", ("women_heads", "women_heads_share", "one_shoulder_share"), _women_heads,
+             code='figures = page.report_table\n# One head a place (一肩挑 at 100%): the places that held the election, counted together or apart.\nplaces = ["units_completed"] if "units_completed" in figures.index else ["villages_completed", "communities_completed"]\nheads = figures.loc[figures.index.intersection(places), "value"].sum()\nfigures.at["women_heads", "value"] / heads * 100'),
     Exercise("college_readings", "overview", ("members_college", "members_total"), _college_readings,
              code='figures = page.report_table\nshare = figures.at["members_college", "value"] / figures.at["members_total", "value"] * 100\nrise = figures.at["members_college", "change"]\n# Read as percentage points, the previous share was this share less the rise.\nshare - rise'),
     Exercise("women_minimum", "overview", ("women_members_per_village", "villages_completed", "members_total"),
@@ -220,6 +239,11 @@ def _available(exercise: Exercise, report: Report) -> bool:
     if exercise.id in ("routines", "clarities"):
         indicator = exercise.needs[0]
         return bool(report.items(indicator)) and pd.notna(report.lists.at[indicator, "stated_count"])
+    if exercise.id == "women_heads":
+        # The premise: every place's party secretary is also its committee's director (一肩挑
+        # at 100%), so each place has one head; and a stated count of the places.
+        if report.value("one_shoulder_share") != 100 or _heads_whole(report) is None:
+            return False
     if exercise.id == "previous_terms":
         return not report.all_changes.empty
     derived = derive(report) if exercise.section == "checking" or exercise.id == "entrepreneurs" else None

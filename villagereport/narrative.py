@@ -71,7 +71,7 @@ class FigureText:
         row = report.figures.loc[indicator]
         self.n = row["value"]
         self.unit = row["unit"]
-        places = None if pd.isna(row["places"]) else max(int(row["places"]), 0)
+        places = None if pd.isna(row["places"]) else int(row["places"])
         self._text = format_figure(row["value"], row["unit"], lang, places, row["qualifier"], self._words["number"])
         self.threshold = Slot(None if pd.isna(row["threshold"]) else format_number(row["threshold"], lang))
         changes = report.changes[report.changes["indicator"] == indicator]
@@ -263,7 +263,10 @@ def _section(report: Report, section: str, lang: str) -> tuple[tuple[list[str], 
         context["d"] = DerivedText(derive(report), lang, told)
         context["f"] = _Lookup(lambda i, told=told: FigureText(report, i, lang, told))
         listed = set(entry.get("lists", []))
-        context["l"] = _Lookup(lambda i, listed=listed: listed.add(i) or ListText(report, i, lang))
+        # A list the report does not state is looked up only by a clause's condition (which is
+        # then false): the sentence does not rest on it.
+        context["l"] = _Lookup(lambda i, listed=listed: (i in report.lists.index and listed.add(i))
+                               or ListText(report, i, lang))
         context["cov"] = CoverageText(report.coverage, lang, told)
         try:
             sentence = render(entry["text"], context)
@@ -400,7 +403,7 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
         else:
             sentence = generic["change_of"].format(name=name, change=change)
     else:
-        places = None if pd.isna(row["places"]) else max(int(row["places"]), 0)
+        places = None if pd.isna(row["places"]) else int(row["places"])
         value = counted(format_figure(row["value"], row["unit"], lang, places, row["qualifier"], number_words),
                         row["unit"], row["value"], lang)
         if not pd.isna(row["previous"]):
@@ -550,8 +553,8 @@ def check_claims(report: Report, lang: str) -> list[Claim]:
                 out.append(forms[key].format(
                     name=name, now=counted(stated(ind), unit, report.value(ind), lang),
                     word=_direction(delta["value"], delta["unit"], lang),
-                    change=counted(fmt(abs(delta["value"]), delta["unit"], int(delta["places"] or 0)), delta["unit"],
-                                   abs(delta["value"]), lang),
+                    # In its reading's unit: a share's change in 个百分点 stays "11 percentage points".
+                    change=change_amount(delta, unit, lang),
                     value=counted(fmt(row["value"], unit, places), unit, row["value"], lang)))
             elif q == "previous" and row["reading"] == "percentage_points":
                 relative = derived[(derived["quantity"] == "previous") & (derived["indicator"] == ind)
@@ -639,6 +642,9 @@ def check_claims(report: Report, lang: str) -> list[Claim]:
         finally:
             if len(out) > before:
                 facts = {("derived", row["quantity"], row["indicator"])} | {f for f in told if len(f) == 3}
+                # The names say what the report covers (“两委”成员): those facts are the report's too.
+                for named in {row["indicator"], *str(row["inputs"]).split(",")} & set(report.catalogue.indicators.index):
+                    facts |= report.name_facts(named, lang)
                 if row["assumed"]:
                     facts.add(("assumption", row["indicator"]))
                 claims.append(Claim(out[-1], f"checks.{row['quantity']}", frozenset(facts)))
@@ -658,13 +664,17 @@ def unchecked_claims(report: Report, lang: str) -> list[Claim]:
                      & ~((figures["scope"] == "all") & figures["indicator"].isin(derived_ids))]
     if not shares.empty:
         names = [row[f"name_{lang}"] + scope_label(row["scope"], lang) for _, row in shares.iterrows()]
+        facts = {("figure", key, "level") for key in shares.index}
+        facts |= {f for indicator in shares["indicator"] for f in report.name_facts(indicator, lang)}
         claims.append(Claim(checks["unchecked_shares"].format(names=sep.join(names)), "checks.unchecked_shares",
-                            frozenset(("figure", key, "level") for key in shares.index)))
+                            frozenset(facts)))
     alone = figures[figures["value"].isna() & figures["previous"].isna()]
     if not alone.empty:
         names = [row[f"name_{lang}"] + scope_label(row["scope"], lang) for _, row in alone.iterrows()]
+        facts = {("figure", key, "change0") for key in alone.index}
+        facts |= {f for indicator in alone["indicator"] for f in report.name_facts(indicator, lang)}
         claims.append(Claim(checks["unchecked_changes"].format(names=sep.join(names)), "checks.unchecked_changes",
-                            frozenset(("figure", key, "change0") for key in alone.index)))
+                            frozenset(facts)))
     if derived.empty:
         claims.append(Claim(checks["nothing_computed"], "checks.nothing_computed",
                             frozenset({("method", "checks.nothing_computed")})))
@@ -673,12 +683,17 @@ def unchecked_claims(report: Report, lang: str) -> list[Claim]:
 
 def place_line(report: Report, lang: str) -> str:
     """The place with the places above it that the report gives, as the language writes it:
-    吉林省白山市临江市, Linjiang City, Baishan, Jilin. Missing levels are simply left out."""
+    吉林省白山市临江市, Linjiang City, Baishan, Jilin. Missing levels are simply left out, and a
+    level that is the place below it (a province's own report: 江西省 in 江西省) is named once,
+    however the two are translated ("Jiangxi Province", "Jiangxi")."""
     place = report.place
-    parts = [in_language(place[level], lang) for level in ("province", "prefecture", "county", "name") if level in place]
+    levels = [place[level] for level in ("province", "prefecture", "county", "name") if level in place]
+    # The same place at two levels has the same name as the report writes it.
+    kept = [level for i, level in enumerate(levels)
+            if i == len(levels) - 1 or in_language(level, REPORT_LANGUAGE) != in_language(levels[i + 1], REPORT_LANGUAGE)]
+    parts = [in_language(level, lang) for level in kept]
     if not spaced(lang):
-        # A name that repeats its parent ("北京市" in "北京市") is written once.
-        return "".join(p for i, p in enumerate(parts) if i == len(parts) - 1 or p != parts[i + 1])
+        return "".join(parts)
     return ", ".join(dict.fromkeys(reversed(parts)))
 
 

@@ -65,7 +65,8 @@ def found_in(text: str, form: str) -> bool:
 
 def decimals_of(stated: str) -> int | None:
     """Decimal places a written figure states ("12.9" -> 1); None for words, which are exact."""
-    match = re.fullmatch(r"-?[\d,]+(?:\.(\d+))?(万)?%?", stated)
+    # 余/多 between a figure and its 万 (70余万, 2750多万) qualify it; they do not change its places.
+    match = re.fullmatch(r"-?[\d,]+(?:\.(\d+))?(?:[余多](?=万))?(万)?%?", stated)
     if not match:
         return None
     places = len(match.group(1) or "")
@@ -116,5 +117,13 @@ def format_figure(value: float, unit: str, lang: str, places: int | None = None,
     if qualifier != "exact" and qualifier_forms:
         # 30余名 is written after the number in Chinese; a share keeps 超过30%.
         form = f"{qualifier}_count" if unit != "percent" and f"{qualifier}_count" in qualifier_forms else qualifier
-        text = qualifier_forms[form].format(n=text)
+        if form.endswith("_count") and text.endswith("万"):
+            # ...and before the 万 of a count in ten-thousands: 70余万, not 70万余.
+            text = qualifier_forms[form].format(n=text[:-1]) + "万"
+        else:
+            text = qualifier_forms[form].format(n=text)
+    elif places is not None and places < 0 and not text.endswith("万") and qualifier_forms:
+        # A count the report gives to its thousands (6.8万) is rounded; a language that does
+        # not count in 万 writes it out in full, so it says so: about 68,000.
+        text = qualifier_forms["about"].format(n=text)
     return text

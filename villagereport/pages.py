@@ -19,10 +19,10 @@ from villagereport.derived import derive
 from villagereport.errors import ReportError
 from villagereport.narrative import (FigureText, unchecked_claims, ListText, _Lookup, check_sentences, narrative, place_line,
                                      _bound_text, change_text, note_in, scope_label, source_line,
-                                     status_text)
+                                     published, status_text)
 from villagereport.numbers import format_figure, format_number, plain
 from villagereport.report import Report, load_report
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, render, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, strings
 
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
               "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
@@ -42,7 +42,7 @@ def _table_html(table: pd.DataFrame, classes: str) -> str:
 
 
 def _places(row: pd.Series) -> int | None:
-    return None if pd.isna(row["places"]) else max(int(row["places"]), 0)
+    return None if pd.isna(row["places"]) else int(row["places"])
 
 
 class PlainText:
@@ -106,8 +106,12 @@ class Page:
         lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang)),
                   "cov": CoverageText(self.report.coverage, self.lang),
                   "l": _Lookup(lambda i: ListText(self.report, i, self.lang)), **context}
+        # A title names only figures of this page: its chart draws this page's figures, and
+        # another section's (the secretaries' age on the overview) would title what is not drawn.
+        here = set(self.report.all_figures.loc[self.report.all_figures["section"] == self.section, "indicator"])
+        here |= set(self.report.lists.loc[self.report.lists["section"] == self.section, "indicator"])
         for entry in self.words["chart_titles"][chart]:
-            if all(self.report.has(i) for i in entry.get("needs", [])):
+            if all(self.report.has(i) and i in here for i in entry.get("needs", [])):
                 return render(entry["text"], lookup)
         return ""
 
@@ -356,11 +360,19 @@ class Page:
         context = dict(values)
         if "list" in values:
             context["items"] = sep.join(self.report.items(values["list"], self.lang))
+        if "whole_from" in values:
+            # Which places a whole counts (villages; villages and communities), in words.
+            context["places"] = self.words["exercises"]["places"][values["whole_from"]]
 
         def n(value: float, places: int = 0) -> str:
             return format_number(value, self.lang, places)
 
-        return render(words[part], {**context, "n": n, "cov": CoverageText(self.report.coverage, self.lang)})
+        def counted_form(key: str, count: float) -> str:
+            # A plural message's form for ``count`` (gettext's rules), its {n} the count as written.
+            return plural(self.lang, key, count).format(n=n(count))
+
+        return render(words[part], {**context, "n": n, "pl": counted_form,
+                                    "cov": CoverageText(self.report.coverage, self.lang)})
 
     def exercise(self, number: int) -> HTML | None:
         """The section's ``number``-th exercise, or nothing when the report lacks its figures."""
@@ -572,6 +584,11 @@ class ComparisonPage:
     where places differ in size or a report counts villages and communities apart; totals
     (people, villages) do not, and are left out. A measure is compared when at least two
     reports state it; each row names its scope, and a report that does not state it shows "—".
+
+    A row is one measure of one body: a figure is keyed by its name as its own report's coverage
+    renders it, so "average age of the party organisations' members" never shares a row with
+    the two committees' members. Each report's column names its round (the election year, or the
+    report's date where the year is not stated), and the narrative says what each report covers.
     """
 
     def __init__(self, reports: list[Report], lang: str) -> None:
@@ -586,27 +603,42 @@ class ComparisonPage:
         self.stated = measures
 
     def _measures(self, report: Report) -> dict[tuple, tuple[float, str]]:
-        """This report's comparable measures: key -> (value, as printed)."""
+        """This report's comparable measures: key -> (value, as printed). A key ends with the
+        measure's name as this report's coverage renders it (its body), so only measures of the
+        same body share a row."""
         out: dict[tuple, tuple[float, str]] = {}
         figures = report.all_figures
         number_words = self.words["number"]
         for key, row in figures.iterrows():
             if row["kind"] in ("share", "age") and pd.notna(row["value"]):
                 shown = format_figure(row["value"], row["unit"], self.lang, _places(row), row["qualifier"], number_words)
-                out[("level", row["indicator"], row["scope"], row["unit"])] = (row["value"], shown)
+                out[("level", row["indicator"], row["scope"], row["unit"], "", self._name(report, row["indicator"]))] = (
+                    row["value"], shown)
         for _, change in report.all_changes.iterrows():
             points = change["unit"] == "percent" and figures.at[change["key"], "unit"] == "percent" \
                 and change["reading"] == "absolute"
             shown = change_text(report, change["key"], self.lang, [change["position"]])
             out[("change", change["indicator"], change["scope"], change["unit"] + (":points" if points else ""),
-                 change["reading"])] = (change["value"], shown)
+                 change["reading"], self._name(report, change["indicator"]))] = (change["value"], shown)
         derived = derive(report)
         per_place = derived[derived["quantity"] == "members_per_place"]
         if not per_place.empty:
             row = per_place.iloc[0]
-            out[("derived", "members_per_place", "all", "person")] = (
+            name = render(self.words["comparison"]["members_per_place"], {"cov": CoverageText(report.coverage, self.lang)})
+            out[("derived", "members_per_place", "all", "person", "", name)] = (
                 row["value"], format_figure(row["value"], "", self.lang, int(row["places"])))
         return out
+
+    def _name(self, report: Report, indicator: str) -> str:
+        """The measure's name for this report's coverage, naming the body its figure counts
+        ("新一届党组织成员", "the party organisations") wherever the figure is of members: a
+        name that does not say the body by itself gets it in brackets."""
+        name = report.name(indicator, self.lang)
+        body_facts = {f for f in report.name_facts(indicator, self.lang) if f[1] == "bodies"}
+        if indicator.startswith(("members_", "women_members")) and not body_facts:
+            body = CoverageText(report.coverage, self.lang).body
+            name = self.words["comparison"]["of_body"].format(name=name, body=body)
+        return name
 
     @property
     def title(self) -> str:
@@ -615,27 +647,41 @@ class ComparisonPage:
     def _place(self, report: Report) -> str:
         return in_language(report.place["name"], self.lang)
 
+    def _round(self, report: Report) -> str:
+        """The report's round as a column names it: its election year, else its date."""
+        words = self.words["comparison"]["round"]
+        if report.election_year:
+            return words["year"].format(year=report.election_year)
+        date = published(report, self.lang)
+        return words["reported"].format(date=date) if date else words["unknown"]
+
+    def _column(self, report: Report) -> str:
+        """A report's column: its place and round (临江市（2021年）)."""
+        return self.words["comparison"]["column"].format(place=self._place(report), round=self._round(report))
+
     def _label(self, key: tuple) -> str:
         words = self.words["comparison"]
-        if key[0] == "derived":
-            return words["members_per_place"]
-        catalogue = self.reports[0].catalogue.indicators
-        name = catalogue.at[key[1], f"name_{self.lang}"] + scope_label(key[2], self.lang)
+        name = key[5] + scope_label(key[2], self.lang)
         if key[0] == "change":
             return words["change_of"].format(name=name) + (words["ambiguous"] if key[4] == "ambiguous" else "")
         return name
 
     def narrative(self) -> Markdown:
-        """What is compared, and which comparable measures each report lacks."""
+        """What each report covers, what is compared, and which comparable measures each
+        report lacks."""
         words, sep = self.words["comparison"], self.words["number"]["list_sep"]
         lines = [words["intro"].format(places=sep.join(self._place(r) for r in self.reports))]
+        # Rounds and bodies differ between reports; each is named before any figure is set beside another.
+        lines += [words["about"].format(column=self._column(r), story=CoverageText(
+            r.coverage, self.lang, where=place_line(r, self.lang)).story) for r in self.reports]
         if self.rows:
-            lines.append(words["shared"].format(count=len(self.rows), names=sep.join(map(self._label, self.rows))))
+            lines.append(plural(self.lang, "comparison.shared", len(self.rows)).format(
+                count=len(self.rows), names=sep.join(map(self._label, self.rows))))
         else:
             lines.append(words["none_shared"])
         for report in self.reports:
             # Only what the report says nothing of, in any scope: a report that gives a figure
-            # for villages alone has not left it out.
+            # for villages alone, or for another body, has not left it out.
             lacking = [k for k, values in self.rows.items() if report.id not in values and not report.states(k[1])]
             if lacking:
                 lines.append(words["lacks"].format(place=self._place(report), names=sep.join(map(self._label, lacking))))
@@ -650,7 +696,7 @@ class ComparisonPage:
         for key, values in self.rows.items():
             row = {col["indicator"]: self._label(key)}
             for report in self.reports:
-                row[self._place(report)] = values[report.id][1] if report.id in values else "—"
+                row[self._column(report)] = values[report.id][1] if report.id in values else "—"
             rows.append(row)
         return HTML(_table_html(pd.DataFrame(rows), "vb-table"))
 
@@ -663,11 +709,11 @@ class ComparisonPage:
             for report in self.reports:
                 if report.id in values:
                     value, shown = values[report.id]
-                    rows.append({"place": self._place(report), "value": value, "shown": shown,
+                    rows.append({"place": self._column(report), "value": value, "shown": shown,
                                  "unit_name": self._label(key)})
         data = pd.DataFrame(rows)
         page = Page("overview", self.reports[0], self.lang)
-        title = self.words["comparison"]["chart_title"].format(count=len(self.rows))
+        title = plural(self.lang, "comparison.chart_title", len(self.rows)).format(count=len(self.rows))
         sources = self.words["number"]["list_sep"].join(Page("overview", r, self.lang).chart_source() for r in self.reports)
         described = data.assign(label=data["unit_name"] + " " + data["place"])
         chart = finish(charts.bars_by_unit(data.rename(columns={"place": "name"})), title=title, source=sources,

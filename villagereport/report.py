@@ -17,7 +17,7 @@ from villagereport.safe_yaml import read_yaml
 from villagereport.schema import field_path, validate
 from villagereport.shares import INCONSISTENT, counts_within, fitting_counts
 from villagereport.shares import status as share_fit
-from villagereport.wording import languages
+from villagereport.wording import REPORT_LANGUAGE, in_language, languages
 
 
 # Kinds whose value can never be negative, and the one whose value is a percentage.
@@ -128,6 +128,8 @@ def _fail(path: Path, where: str, expected: str) -> None:
 def _stated_form(path: Path, where: str, value: float, unit: str, stated_as: str | None, quote: str) -> str:
     """Return how ``quote`` writes ``value``; fail if it does not contain the figure."""
     forms = renderings(value, unit)
+    # 70余万, 2750多万: the qualifier (more_than, about) is written between a figure and its 万.
+    forms += [f[:-1] + word + "万" for f in forms if f.endswith("万") for word in "余多"]
     if stated_as is not None:
         if stated_as not in forms:
             _fail(path, f"{where}.stated_as", f"expected a way of writing {shown(value)} ({', '.join(forms)}), got {shown(stated_as)}")
@@ -414,9 +416,11 @@ def load_report(path: str | Path, catalogue: Catalogue | None = None) -> Report:
     sources = pd.DataFrame([{
         "report": document["id"],
         "outlet_zh": source.get("outlet", {}).get("zh"), "outlet_en": source.get("outlet", {}).get("en"),
-        "title": source.get("title"), "subtitle": source.get("subtitle"), "date": source.get("date"),
-        "authors": "、".join(source.get("authors", [])) or None, "editor": source.get("editor"),
-        "republished_in": source.get("republished_in"),
+        # A field the report gives per language is tabled as the article wrote it.
+        "title": in_language(source.get("title"), REPORT_LANGUAGE),
+        "subtitle": in_language(source.get("subtitle"), REPORT_LANGUAGE), "date": source.get("date"),
+        "authors": "、".join(source.get("authors", [])) or None, "editor": in_language(source.get("editor"), REPORT_LANGUAGE),
+        "republished_in": in_language(source.get("republished_in"), REPORT_LANGUAGE),
         "county_zh": place.get("county", {}).get("zh"), "county_en": place.get("county", {}).get("en"),
         "place_zh": place["name"]["zh"], "place_en": place["name"]["en"],
         "prefecture_zh": place.get("prefecture", {}).get("zh"), "prefecture_en": place.get("prefecture", {}).get("en"),
