@@ -13,8 +13,8 @@ from IPython.display import HTML, Markdown, display
 
 from villagereport import charts, exercises
 from villagereport.figure import Figure, finish
-from villagereport.catalogue import DATA_DIR, load_catalogue
-from villagereport.coverage import CoverageText
+from villagereport.catalogue import DATA_DIR, indicator_name, load_catalogue
+from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
 from villagereport.narrative import (FigureText, unchecked_claims, ListText, _Lookup, check_sentences, narrative, place_line,
@@ -577,6 +577,12 @@ class GuidePage:
         display(Page("checking", report, self.lang)._derived_table())
 
 
+def _of_members(indicator: str) -> bool:
+    """Whether a figure counts or describes the members of the bodies a report covers, so that
+    one body's figure is another measure than both committees'."""
+    return indicator.startswith(("members_", "women_members", "new_members"))
+
+
 class ComparisonPage:
     """Several reports side by side: the measures that compare across places of any size.
 
@@ -630,13 +636,17 @@ class ComparisonPage:
         return out
 
     def _name(self, report: Report, indicator: str) -> str:
-        """The measure's name for this report's coverage, naming the body its figure counts
-        ("新一届党组织成员", "the party organisations") wherever the figure is of members: a
-        name that does not say the body by itself gets it in brackets."""
-        name = report.name(indicator, self.lang)
-        body_facts = {f for f in report.name_facts(indicator, self.lang) if f[1] == "bodies"}
-        if indicator.startswith(("members_", "women_members")) and not body_facts:
-            body = CoverageText(report.coverage, self.lang).body
+        """The measure's name as a row of the comparison gives it: the same in every report of
+        the row, so it names no units (a report of villages and one of villages and communities
+        share "villages or communities"), but it names the body wherever the figure is of the
+        bodies' members ("“两委”成员平均年龄", "… (the party organisations)"), since measures of
+        different bodies never share a row."""
+        bodies = Coverage(bodies=report.coverage.bodies)
+        name = indicator_name(indicator, self.lang, bodies)
+        said: set = set()
+        indicator_name(indicator, self.lang, bodies, said=said)
+        if _of_members(indicator) and not any(fact[1] == "bodies" for fact in said):
+            body = CoverageText(bodies, self.lang).body
             name = self.words["comparison"]["of_body"].format(name=name, body=body)
         return name
 
