@@ -91,7 +91,11 @@ def _women_minimum(report: Report) -> dict:
 
 def _staff_per_group(report: Report) -> dict:
     staff, groups = _v(report, "staff_seconded"), _v(report, "working_groups")
-    return {"staff": staff, "groups": groups, "per_group": staff / groups}
+    per_group = staff / groups
+    # "More than" only where the report says 余 (30余名); a whole average is written whole (6, not 6.0).
+    return {"staff": staff, "groups": groups, "per_group": per_group,
+            "more_than": report.figures.at["staff_seconded", "qualifier"] == "more_than",
+            "places": 0 if float(per_group).is_integer() else 1}
 
 
 def _meetings(report: Report) -> dict:
