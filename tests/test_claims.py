@@ -21,6 +21,7 @@ from test_shapes import reports as generated_reports
 from villagereport.claims import Claim, problems
 from villagereport.coverage import CoverageText
 from villagereport.narrative import check_claims, section_claims, unchecked_claims
+from villagereport.pages import Page
 from villagereport.report import load_report
 
 SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
@@ -30,6 +31,8 @@ UNSEEN = sorted((DATA / "unseen" / "reports").glob("*.yaml"))
 def _claims(report, lang):  # type: ignore[no-untyped-def]
     claims = [c for section in SECTIONS for c in section_claims(report, section, lang)]
     claims += check_claims(report, lang) + unchecked_claims(report, lang)
+    # The chart titles each page gives from its figures.
+    claims += [c for section in SECTIONS for c in Page(section, report, lang).title_claims()]
     # The landing page's account of what the report tells of.
     said: set = set()
     story = CoverageText(report.coverage, lang, said, where="X").story
@@ -81,8 +84,11 @@ def _report(coverage: dict | None) -> object:
 def test_one_bodys_report_is_never_said_to_have_elected_both_committees(lang):
     for bodies, key in ((["party"], "party"), (["committee"], "committee"), (None, "unknown")):
         report = _report({"bodies": bodies} if bodies else None)
-        text = " ".join(c.text for c in section_claims(report, "overview", lang))
-        assert "两委" not in text.replace("“两委”换届", "") if lang == "zh" else "two committees" not in text
+        # Every sentence, check and chart title of the book.
+        claims = _claims(report, lang)
+        text = " ".join(c.text for c in claims)
+        assert "两委" not in text.replace("“两委”换届", "") if lang == "zh" else "two committees" not in text.lower()
+        assert not problems(report, claims)
         assert report.coverage.body_key == key
     both = _report({"bodies": ["party", "committee"]})
     text = " ".join(c.text for c in section_claims(both, "overview", lang))

@@ -40,9 +40,9 @@ def _completion(indicator: str) -> bool:
     return "complet" in indicator
 
 # Words that claim the report covers both committees, outside the article's own quoted words.
-_BOTH_WORDS = re.compile(r"两委|two committees|both committees")
+_BOTH_WORDS = re.compile(r"两委|two committees|both committees", re.IGNORECASE)
 # Words that claim the round was completed.
-_COMPLETE_WORDS = re.compile(r"完成了|completed|elected their")
+_COMPLETE_WORDS = re.compile(r"完成了|completed|elected their", re.IGNORECASE)
 _QUOTED = re.compile(r"「[^」]*」|“[^”]*”")
 
 

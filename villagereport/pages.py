@@ -14,6 +14,7 @@ from IPython.display import HTML, Markdown, display
 from villagereport import charts, exercises
 from villagereport.figure import Figure, finish
 from villagereport.catalogue import DATA_DIR, indicator_name, load_catalogue
+from villagereport.claims import Claim
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
@@ -114,6 +115,29 @@ class Page:
             if all(self.report.has(i) and i in here for i in entry.get("needs", [])):
                 return render(entry["text"], lookup)
         return ""
+
+    def title_claims(self) -> list[Claim]:
+        """Each chart title this page can give from its figures alone, with the facts it rests
+        on (the figures it prints, the coverage its words name), for villagereport.claims.
+        Titles that need what a notebook computes (how many checks fit) are left to the
+        checks that compute it."""
+        here = set(self.report.all_figures.loc[self.report.all_figures["section"] == self.section, "indicator"])
+        here |= set(self.report.lists.loc[self.report.lists["section"] == self.section, "indicator"])
+        claims = []
+        for chart, entries in self.words["chart_titles"].items():
+            entry = next((e for e in entries if all(self.report.has(i) and i in here for i in e.get("needs", []))), None)
+            if entry is None or not entry.get("needs"):
+                continue
+            told: set = set()
+            lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang, told)),
+                      "cov": CoverageText(self.report.coverage, self.lang, told),
+                      "l": _Lookup(lambda i: ListText(self.report, i, self.lang))}
+            text = render(entry["text"], lookup)
+            facts = {f for f in told if len(f) == 3} | {("list", i) for i in entry["needs"] if i in self.report.lists.index}
+            for indicator in entry["needs"]:
+                facts |= self.report.name_facts(indicator, self.lang)
+            claims.append(Claim(text, entry["text"].key, frozenset(facts)))
+        return claims
 
     def _describe(self, title: str, rows: list[tuple[str, str]]) -> str:
         form = self.words["chart_words"]["description_rows"]
