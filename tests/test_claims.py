@@ -33,6 +33,8 @@ def _claims(report, lang):  # type: ignore[no-untyped-def]
     claims += check_claims(report, lang) + unchecked_claims(report, lang)
     # The chart titles each page gives from its figures.
     claims += [c for section in SECTIONS for c in Page(section, report, lang).title_claims()]
+    # ...and the exercises and their solutions.
+    claims += [c for section in SECTIONS for c in Page(section, report, lang).exercise_claims()]
     # The landing page's account of what the report tells of.
     said: set = set()
     story = CoverageText(report.coverage, lang, said, where="X").story

@@ -373,7 +373,39 @@ class Page:
         available = exercises.for_section(self.report, self.section)
         return available[number - 1] if number <= len(available) else None
 
-    def _exercise_text(self, number: int, part: str) -> str | None:
+    def exercise_claims(self) -> list[Claim]:
+        """Each exercise's question and solution with the facts they rest on: the figures the
+        exercise needs (its premise, checked by exercises.for_section) and the coverage its
+        words name."""
+        claims = []
+        for number, exercise in enumerate(exercises.for_section(self.report, self.section), start=1):
+            for part in ("question", "solution"):
+                said: set = set()
+                text = self._exercise_text(number, part, said)
+                facts = {("figure", i, "level") for i in exercise.needs if i in self.report.figures.index}
+                facts |= {("list", i) for i in exercise.needs if i in self.report.lists.index}
+                for indicator in exercise.needs:
+                    facts |= self.report.name_facts(indicator, self.lang)
+                facts |= self._exercise_data(exercise.id)
+                claims.append(Claim(text or "", f"exercises.items.{exercise.id}.{part}", frozenset(facts | said)))
+        return claims
+
+    def _exercise_data(self, exercise_id: str) -> set:
+        """What an exercise that needs no one figure counts: the report's changes, or the
+        derived checks and implied totals."""
+        report = self.report
+        if exercise_id == "previous_terms":
+            return {("figure", row["key"], f"change{row['position']}") for _, row in report.all_changes.iterrows()}
+        quantity = {"checks": "share_check", "implied_total": "implied_whole"}.get(exercise_id)
+        if quantity is None:
+            return set()
+        rows = derive(report)
+        rows = rows[rows["quantity"] == quantity]
+        claims = {("derived", quantity, indicator) for indicator in rows["indicator"]}
+        claims |= {("assumption", indicator) for indicator in rows.loc[rows["assumed"], "indicator"]}
+        return claims
+
+    def _exercise_text(self, number: int, part: str, said: set | None = None) -> str | None:
         exercise = self._exercise(number)
         if exercise is None:
             return None
@@ -396,7 +428,7 @@ class Page:
             return plural(self.lang, key, count).format(n=n(count))
 
         return render(words[part], {**context, "n": n, "pl": counted_form,
-                                    "cov": CoverageText(self.report.coverage, self.lang)})
+                                    "cov": CoverageText(self.report.coverage, self.lang, said)})
 
     def exercise(self, number: int) -> HTML | None:
         """The section's ``number``-th exercise, or nothing when the report lacks its figures."""
