@@ -166,3 +166,21 @@ def test_the_women_heads_exercise_needs_its_premise_stated(tmp_path):
     document["figures"] = [f for f in document["figures"] if f["indicator"] != "one_shoulder_share"]
     without = _write(tmp_path, document)
     assert "women_heads" not in [e.id for e in exercises.for_section(without, "overview")]
+
+
+def test_a_share_whose_article_disagrees_with_itself_is_held_and_checked_as_not_fitting(tmp_path):
+    document = _copy()
+    share = next(f for f in document["figures"] if f["indicator"] == "villages_with_young_cadres_share")
+    share.update(value=80.5, quote=share["quote"].replace("87.1", "80.5"))
+    with pytest.raises(ReportError) as err:
+        _write(tmp_path, document)
+    assert "article_disagrees" in str(err.value)
+    share["article_disagrees"] = True
+    report = _write(tmp_path, document)
+    checks = " ".join(Page("checking", report, "en")._derived_table().data.split())
+    assert "does not fit" in checks
+    # ...and the flag is refused where the article's figures agree after all.
+    share.update(value=87.1, quote=share["quote"].replace("80.5", "87.1"))
+    with pytest.raises(ReportError) as err:
+        _write(tmp_path, document)
+    assert "article_disagrees" in str(err.value)

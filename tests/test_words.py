@@ -119,7 +119,7 @@ def test_a_misspelt_figure_id_in_a_message_stops_the_build(catalogues):
 
 
 def test_a_broken_template_in_a_message_is_named(catalogues):
-    _edited("en.po", ", as did {{ f.communities_completed }} urban", ", as did {{ f.communities_completed } urban", catalogues)
+    _edited("en.po", ", as did {{ f.communities_completed }} communities", ", as did {{ f.communities_completed } communities", catalogues)
     with pytest.raises(ReportError, match=r"villages_completed\.communities_completed: expected a Jinja template"):
         wording.strings("xx")
 

@@ -149,7 +149,13 @@ def report_file(report: Report) -> str:
 
 
 # Aspects a reader might expect a report to give; the teacher's guide names those it does not.
-UNMENTIONED = ("voter_turnout_share", "candidates_vetted", "women_members", "members_avg_age", "members_total")
+UNMENTIONED = (
+    ("voter_turnout_share", "voters_voted", "voters_registered", "party_member_turnout_share", "party_members_voted"),
+    ("candidates_vetted",),
+    ("women_members", "women_members_share", "women_heads", "women_heads_share", "women_secretaries",
+     "women_secretaries_share", "women_directors", "women_directors_share", "women_members_per_village"),
+    ("members_avg_age", "secretaries_avg_age", "directors_avg_age"),
+)
 
 PAGE_SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
 
@@ -176,7 +182,14 @@ def book_page(path: Path, lang: str, report: Report) -> str:
     context["pages_with_figures"] = strings(lang)["number"]["list_sep"].join(
         sections.at[s, f"title_{lang}"] for s in sections.index
         if (report.all_figures["section"] == s).any() or (report.lists["section"] == s).any())
-    unmentioned = [report.name(i, lang) for i in UNMENTIONED if not report.states(i)]
+    # The limits of this report: changes against the last term, readings left open, bounds, open lists.
+    context["changes"] = not report.all_changes.empty
+    context["ambiguous"] = bool((report.all_changes["reading"] == "ambiguous").any())
+    context["bounds"] = bool((report.all_figures["qualifier"] != "exact").any())
+    context["open_list"] = bool((~report.lists["exhaustive"].astype(bool)).any()) if not report.lists.empty else False
+    # An aspect is unmentioned only when no figure of its kind is stated (voters who voted
+    # speak to turnout; women heads to women on the committees).
+    unmentioned = [report.name(group[0], lang) for group in UNMENTIONED if not any(report.states(i) for i in group)]
     context["unmentioned"] = strings(lang)["number"]["list_sep"].join(
         n[:1].lower() + n[1:] if n[1:2].islower() else n for n in unmentioned[:3])
     ids = [e.id for e in overview]

@@ -96,7 +96,8 @@ class CoverageText:
 
     # Which coverage field each word rests on.
     FIELDS = {"body": "bodies", "elected": "bodies", "election": "bodies", "committee": "units",
-              "committees": "units", "units": "units", "title": "units", "story": "status", "as_of": "as_of",
+              "committees": "units", "units": "units", "title": "units", "place": "units", "story": "status",
+              "as_of": "as_of",
               "year": "year"}
 
     def __init__(self, coverage: Coverage, lang: str, said: set | None = None, where: str = "") -> None:
@@ -107,7 +108,7 @@ class CoverageText:
 
     def _key(self, attribute: str) -> str:
         cov = self._coverage
-        if attribute in ("committee", "committees", "units", "title"):
+        if attribute in ("committee", "committees", "units", "title", "place"):
             return cov.units_key
         if attribute == "story":
             return cov.status or "unknown"

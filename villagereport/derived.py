@@ -145,7 +145,9 @@ def share_checks(report: Report) -> list[dict]:
             status = WITHIN if fits else INCONSISTENT
         else:
             fits = fitting_counts(int(whole), fig["value"], places)
-            status = (EXACT if places is None else ROUNDED) if fits else INCONSISTENT
+            # 100% (or 0%) of a whole is the whole (or none), however it is written: computing
+            # the count from the share checks nothing, so the share is "not checkable".
+            status = (EXACT if places is None or fig["value"] in (0, 100) else ROUNDED) if fits else INCONSISTENT
             if not fits:
                 fits = fitting_counts(int(whole), fig["value"], places, allow_truncation=True)
                 status = "truncated" if fits else INCONSISTENT

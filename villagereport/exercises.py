@@ -40,9 +40,21 @@ def _change(report: Report, indicator: str, reading: str) -> float | None:
     return None if rows.empty else float(rows.iloc[0]["value"])
 
 
+def _places_of(report: Report, indicator: str, change: bool = False) -> int:
+    """The decimals the report writes a figure (or its change) with: 47.86, not 47.9."""
+    if change:
+        rows = report.changes[report.changes["indicator"] == indicator]
+        places = rows.iloc[0]["places"] if not rows.empty else None
+    else:
+        places = report.figures.at[indicator, "places"]
+    return max(int(places), 0) if places is not None and pd.notna(places) else 1
+
+
 def _previous_age(report: Report) -> dict:
     return {"now": _v(report, "members_avg_age"), "change": -_change(report, "members_avg_age", "absolute"),
-            "previous": _v(report, "members_avg_age") - _change(report, "members_avg_age", "absolute")}
+            "previous": _v(report, "members_avg_age") - _change(report, "members_avg_age", "absolute"),
+            "now_places": _places_of(report, "members_avg_age"),
+            "change_places": _places_of(report, "members_avg_age", change=True)}
 
 
 def _heads_whole(report: Report) -> tuple[float, str] | None:
@@ -120,7 +132,9 @@ def _entrepreneurs(report: Report) -> dict:
 
 def _secretary_age(report: Report) -> dict:
     now, change = _v(report, "secretaries_avg_age"), _change(report, "secretaries_avg_age", "absolute")
-    return {"now": now, "change": -change, "previous": now - change}
+    return {"now": now, "change": -change, "previous": now - change,
+            "now_places": _places_of(report, "secretaries_avg_age"),
+            "change_places": _places_of(report, "secretaries_avg_age", change=True)}
 
 
 def _attendances(report: Report) -> dict:

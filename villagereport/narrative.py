@@ -477,9 +477,14 @@ def status_text(report: Report, row: pd.Series, lang: str) -> str:
     status = strings(lang)["status"].get(row["status"], row["status"])
     if "{word}" in status:
         ind = row["indicator"]
-        word = report.figures.at[ind, "stated_as"] if ind in report.figures.index else ""
-        status = status.format(word=word)
+        status = status.format(word=_written(report, ind) if ind in report.figures.index else "")
     return status
+
+
+def _written(report: Report, indicator: str) -> str:
+    """A share as the article writes it: 百分百 and 全部 as they are, digits with their sign (100%)."""
+    stated = str(report.figures.at[indicator, "stated_as"])
+    return stated + "%" if stated[:1].isdigit() and report.figures.at[indicator, "unit"] == "percent" else stated
 
 
 def _bound_text(row: pd.Series, words: dict) -> str:
@@ -536,7 +541,7 @@ def check_claims(report: Report, lang: str) -> list[Claim]:
                 if row["status"] == "exact":
                     # 百分百, 全部: all of the whole, stated in words; nothing else to check it against.
                     out.append(forms["implied_count_words"].format(
-                        name=name, word=report.figures.at[ind, "stated_as"],
+                        name=name, word=_written(report, ind),
                         whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang)))
                     continue
                 out.append(forms["implied_count"].format(

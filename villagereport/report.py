@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -116,13 +117,19 @@ class Report:
 
 
 FIGURE_COLUMNS = ["key", "indicator", "scope", "section", "kind", "value", "unit", "qualifier", "stated_as", "places",
-                  "count_id", "denominator_id", "denominator_assumed", "threshold", "threshold_bound", "previous", "note", "quote",
+                  "count_id", "denominator_id", "denominator_assumed", "article_disagrees", "threshold", "threshold_bound", "previous", "note", "quote",
                   *(f"name_{lang}" for lang in languages()), "_where"]
 CHANGE_COLUMNS = ["key", "indicator", "scope", "position", "value", "unit", "reading", "stated_as", "places"]
 
 
 def _fail(path: Path, where: str, expected: str) -> None:
     raise ReportError(path, where, expected)
+
+
+def scoped(coverage: Coverage, scope: str) -> Coverage:
+    """The coverage a figure of ``scope`` speaks for: a figure of villages alone (村书记主任……)
+    covers villages, whatever units the report covers."""
+    return dataclasses.replace(coverage, units=frozenset({scope})) if scope in ("village", "community") else coverage
 
 
 def _stated_form(path: Path, where: str, value: float, unit: str, stated_as: str | None, quote: str) -> str:
@@ -272,12 +279,14 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue, coverage: Cov
             "denominator_id": fig.get("denominator"),
             # The whole is the report file's reading, not the article's words (70 heads: one a village).
             "denominator_assumed": bool(fig.get("denominator_assumed", False)),
+            "article_disagrees": bool(fig.get("article_disagrees", False)),
             "threshold": None if threshold is None else float(threshold["value"]),
             "threshold_bound": None if threshold is None else threshold["bound"],
             "previous": None if previous is None else float(previous["value"]),
             "note": fig.get("note"),
             "quote": quote,
-            **{f"name_{lang}": indicator_name(ind_id, lang, coverage) for lang in languages()},
+            # A figure of villages or communities alone is named for them, whatever the report covers.
+            **{f"name_{lang}": indicator_name(ind_id, lang, scoped(coverage, scope)) for lang in languages()},
             "_where": where,
         })
     return figures, changes
@@ -310,11 +319,17 @@ def _check_shares(path: Path, figures: pd.DataFrame) -> None:
         qualifier = row["qualifier"]
         if count_key in figures.index and not pd.isna(figures.at[count_key, "value"]):
             count = figures.at[count_key, "value"]
-            if share_fit(count, whole, row["value"], places, qualifier) == INCONSISTENT:
-                exact = count / whole * 100 if whole else float("nan")
+            fits = share_fit(count, whole, row["value"], places, qualifier) != INCONSISTENT
+            exact = count / whole * 100 if whole else float("nan")
+            if not fits and not row["article_disagrees"]:
                 how = "at the stated precision" if qualifier == "exact" else f"under its qualifier ({qualifier})"
                 _fail(path, f"{row['_where']}.value",
-                      f"expected the share of {count:g} in {whole:g} ({exact:.4g}%) {how}, got {row['stated_as']}")
+                      f"expected the share of {count:g} in {whole:g} ({exact:.4g}%) {how}, got {row['stated_as']}"
+                      " (if the article's own figures disagree, say so with article_disagrees: true)")
+            if fits and row["article_disagrees"]:
+                _fail(path, f"{row['_where']}.article_disagrees",
+                      f"expected a share that does not fit its count and whole, got {row['stated_as']}, "
+                      f"which {count:g} of {whole:g} ({exact:.4g}%) gives")
         elif qualifier == "exact":
             if not fitting_counts(int(whole), row["value"], places, allow_truncation=True):
                 _fail(path, f"{row['_where']}.value",
