@@ -184,3 +184,12 @@ def test_a_share_whose_article_disagrees_with_itself_is_held_and_checked_as_not_
     with pytest.raises(ReportError) as err:
         _write(tmp_path, document)
     assert "article_disagrees" in str(err.value)
+
+
+def test_a_family_name_is_read_as_a_family_name():
+    from villagereport.narrative import romanised
+
+    # 曾 and 单 in a word are ceng and dan; as family names, Zeng and Shan.
+    assert romanised("曾组宣") == "Zeng Zuxuan (曾组宣)"
+    assert romanised("单雄信").startswith("Shan ")
+    assert romanised("佟粒玮") == "Tong Liwei (佟粒玮)"

@@ -337,6 +337,16 @@ def scope_label(scope: str, lang: str) -> str:
     return strings(lang)["generic"]["scope"].get(scope, "")
 
 
+def place_unit(report: Report, unit: str, scope: str = "all") -> str:
+    """The counter a count of places takes: "villages" for a figure of villages alone or a
+    report of villages, "communities" likewise; "villages or communities" only where both may be."""
+    if unit != "unit":
+        return unit
+    if scope in ("village", "community"):
+        return scope
+    return report.coverage.units_key if report.coverage.units_key in ("village", "community") else unit
+
+
 def counted(value_text: str, unit: str, value: float, lang: str) -> str:
     """A formatted number with its counter word: 311人, 44.9岁, 311 people, 44.9 years."""
     counters = strings(lang)["generic"]["counters"]
@@ -396,18 +406,19 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
     name = row[f"name_{lang}"] + scope_label(row["scope"], lang)
     number_words = strings(lang)["number"]
     change = change_text(report, key, lang, changes)
+    unit = place_unit(report, row["unit"], row["scope"])
     if pd.isna(row["value"]):
         if not pd.isna(row["previous"]):
-            previous = counted(format_figure(row["previous"], row["unit"], lang), row["unit"], row["previous"], lang)
+            previous = counted(format_figure(row["previous"], row["unit"], lang), unit, row["previous"], lang)
             sentence = generic["previous_only"].format(name=name, previous=previous)
         else:
             sentence = generic["change_of"].format(name=name, change=change)
     else:
         places = None if pd.isna(row["places"]) else int(row["places"])
         value = counted(format_figure(row["value"], row["unit"], lang, places, row["qualifier"], number_words),
-                        row["unit"], row["value"], lang)
+                        unit, row["value"], lang)
         if not pd.isna(row["previous"]):
-            previous = counted(format_figure(row["previous"], row["unit"], lang), row["unit"], row["previous"], lang)
+            previous = counted(format_figure(row["previous"], row["unit"], lang), unit, row["previous"], lang)
             form = "from_to_up" if row["value"] >= row["previous"] else "from_to_down"
             sentence = generic[form].format(name=name, value=value, previous=previous)
         elif level:
@@ -537,7 +548,7 @@ def check_claims(report: Report, lang: str) -> list[Claim]:
                     continue
                 value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
                     low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
-                whole_unit = report.figures.at[whole_id, "unit"]
+                whole_unit = place_unit(report, report.figures.at[whole_id, "unit"])
                 if row["status"] == "exact":
                     # 百分百, 全部: all of the whole, stated in words; nothing else to check it against.
                     out.append(forms["implied_count_words"].format(
@@ -756,8 +767,17 @@ def romanised(name: str) -> str:
     from pypinyin import lazy_pinyin
 
     syllables = lazy_pinyin(name)
+    # A family name may be read otherwise than the same character in a word (曾 is Zeng, not Ceng).
+    syllables[0] = SURNAME_READINGS.get(name[0], syllables[0])
     family, given = syllables[0].capitalize(), "".join(syllables[1:]).capitalize()
     return f"{family} {given} ({name})" if given else f"{family} ({name})"
+
+
+# Family names whose reading differs from the character's commonest one (pypinyin reads words,
+# not names): the standard readings as surnames.
+SURNAME_READINGS = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "查": "zha", "朴": "piao", "区": "ou",
+                    "盖": "ge", "缪": "miao", "覃": "qin", "翟": "zhai", "召": "shao", "乐": "yue", "员": "yun",
+                    "种": "chong", "重": "chong", "长": "chang", "隗": "wei", "尉": "yu", "黑": "he", "秘": "bi"}
 
 
 SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk")
