@@ -193,3 +193,17 @@ def test_a_family_name_is_read_as_a_family_name():
     assert romanised("曾组宣") == "Zeng Zuxuan (曾组宣)"
     assert romanised("单雄信").startswith("Shan ")
     assert romanised("佟粒玮") == "Tong Liwei (佟粒玮)"
+
+
+def test_the_book_reads_as_text_for_a_desk_read():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    result = subprocess.run([sys.executable, "tests/read_book.py", "data/unseen/reports/yucheng.yaml"], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    for lang in ("en", "zh"):
+        for page in ("landing", "teacher", "overview", "checking"):
+            assert f"######## {lang} {page}" in result.stdout
+    assert "Yucheng" in result.stdout and "雨城区" in result.stdout
