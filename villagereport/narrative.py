@@ -675,22 +675,20 @@ def unchecked_claims(report: Report, lang: str) -> list[Claim]:
     figures = report.all_figures
     sep = strings(lang)["number"]["list_sep"]
     claims = []
+
+    def listed(rows: pd.DataFrame, message: str, part: str) -> None:
+        # One sentence naming the figures (with their scope), resting on each and on its name.
+        if rows.empty:
+            return
+        names = [row[f"name_{lang}"] + scope_label(row["scope"], lang) for _, row in rows.iterrows()]
+        facts = {("figure", key, part) for key in rows.index}
+        facts |= {f for indicator in rows["indicator"] for f in report.name_facts(indicator, lang)}
+        claims.append(Claim(checks[message].format(names=sep.join(names)), f"checks.{message}", frozenset(facts)))
+
     derived_ids = set(derived["indicator"])
-    shares = figures[(figures["kind"] == "share") & figures["value"].notna()
-                     & ~((figures["scope"] == "all") & figures["indicator"].isin(derived_ids))]
-    if not shares.empty:
-        names = [row[f"name_{lang}"] + scope_label(row["scope"], lang) for _, row in shares.iterrows()]
-        facts = {("figure", key, "level") for key in shares.index}
-        facts |= {f for indicator in shares["indicator"] for f in report.name_facts(indicator, lang)}
-        claims.append(Claim(checks["unchecked_shares"].format(names=sep.join(names)), "checks.unchecked_shares",
-                            frozenset(facts)))
-    alone = figures[figures["value"].isna() & figures["previous"].isna()]
-    if not alone.empty:
-        names = [row[f"name_{lang}"] + scope_label(row["scope"], lang) for _, row in alone.iterrows()]
-        facts = {("figure", key, "change0") for key in alone.index}
-        facts |= {f for indicator in alone["indicator"] for f in report.name_facts(indicator, lang)}
-        claims.append(Claim(checks["unchecked_changes"].format(names=sep.join(names)), "checks.unchecked_changes",
-                            frozenset(facts)))
+    listed(figures[(figures["kind"] == "share") & figures["value"].notna()
+                   & ~((figures["scope"] == "all") & figures["indicator"].isin(derived_ids))], "unchecked_shares", "level")
+    listed(figures[figures["value"].isna() & figures["previous"].isna()], "unchecked_changes", "change0")
     if derived.empty:
         claims.append(Claim(checks["nothing_computed"], "checks.nothing_computed",
                             frozenset({("method", "checks.nothing_computed")})))
