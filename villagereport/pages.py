@@ -18,7 +18,7 @@ from villagereport.claims import Claim
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
-from villagereport.narrative import (FigureText, unchecked_claims, ListText, _Lookup, check_sentences, narrative, place_line,
+from villagereport.narrative import (FigureText, ListText, _Lookup, check_sentences, narrative, place_line, unchecked_claims,
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      published, status_text)
 from villagereport.numbers import format_figure, format_number, plain
@@ -107,25 +107,27 @@ class Page:
         lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang)),
                   "cov": CoverageText(self.report.coverage, self.lang),
                   "l": _Lookup(lambda i: ListText(self.report, i, self.lang)), **context}
-        # A title names only figures of this page: its chart draws this page's figures, and
-        # another section's (the secretaries' age on the overview) would title what is not drawn.
-        here = set(self.report.all_figures.loc[self.report.all_figures["section"] == self.section, "indicator"])
-        here |= set(self.report.lists.loc[self.report.lists["section"] == self.section, "indicator"])
-        for entry in self.words["chart_titles"][chart]:
-            if all(self.report.has(i) and i in here for i in entry.get("needs", [])):
-                return render(entry["text"], lookup)
-        return ""
+        entry = self._title_entry(chart)
+        return "" if entry is None else render(entry["text"], lookup)
+
+    def _title_entry(self, chart: str) -> dict | None:
+        """The first of the chart's titles whose figures this page states. A title names only
+        figures of this page: its chart draws them, and another section's (the secretaries' age
+        on the overview) would title what is not drawn."""
+        figures, lists = self.report.all_figures, self.report.lists
+        here = set(figures.loc[figures["section"] == self.section, "indicator"])
+        here |= set(lists.loc[lists["section"] == self.section, "indicator"])
+        return next((entry for entry in self.words["chart_titles"][chart]
+                     if all(self.report.has(i) and i in here for i in entry.get("needs", []))), None)
 
     def title_claims(self) -> list[Claim]:
         """Each chart title this page can give from its figures alone, with the facts it rests
         on (the figures it prints, the coverage its words name), for villagereport.claims.
         Titles that need what a notebook computes (how many checks fit) are left to the
         checks that compute it."""
-        here = set(self.report.all_figures.loc[self.report.all_figures["section"] == self.section, "indicator"])
-        here |= set(self.report.lists.loc[self.report.lists["section"] == self.section, "indicator"])
         claims = []
-        for chart, entries in self.words["chart_titles"].items():
-            entry = next((e for e in entries if all(self.report.has(i) and i in here for i in e.get("needs", []))), None)
+        for chart in self.words["chart_titles"]:
+            entry = self._title_entry(chart)
             if entry is None or not entry.get("needs"):
                 continue
             told: set = set()
