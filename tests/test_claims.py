@@ -25,7 +25,7 @@ from villagereport.pages import Page
 from villagereport.report import load_report
 
 SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
-UNSEEN = sorted((DATA / "unseen" / "reports").glob("*.yaml")) + sorted((DATA / "holdout" / "reports").glob("*.yaml"))
+UNSEEN = [path for kept in ("unseen", "holdout", "final-holdout") for path in sorted((DATA / kept / "reports").glob("*.yaml"))]
 
 
 def _claims(report, lang):  # type: ignore[no-untyped-def]

@@ -337,6 +337,11 @@ def scope_label(scope: str, lang: str) -> str:
     return strings(lang)["generic"]["scope"].get(scope, "")
 
 
+def scoped_name(row: pd.Series, lang: str) -> str:
+    """A stated figure's name with its scope, unless the name already says it (完成换届的社区)."""
+    return row[f"name_{lang}"] + ("" if row[f"scope_named_{lang}"] else scope_label(row["scope"], lang))
+
+
 def place_unit(report: Report, unit: str, scope: str = "all") -> str:
     """The counter a count of places takes: "villages" for a figure of villages alone or a
     report of villages, "communities" likewise; "villages or communities" only where both may be."""
@@ -403,7 +408,7 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
     """
     generic = strings(lang)["generic"]
     row = report.all_figures.loc[key]
-    name = row[f"name_{lang}"] + scope_label(row["scope"], lang)
+    name = scoped_name(row, lang)
     number_words = strings(lang)["number"]
     change = change_text(report, key, lang, changes)
     unit = place_unit(report, row["unit"], row["scope"])
@@ -680,7 +685,7 @@ def unchecked_claims(report: Report, lang: str) -> list[Claim]:
         # One sentence naming the figures (with their scope), resting on each and on its name.
         if rows.empty:
             return
-        names = [row[f"name_{lang}"] + scope_label(row["scope"], lang) for _, row in rows.iterrows()]
+        names = [scoped_name(row, lang) for _, row in rows.iterrows()]
         facts = {("figure", key, part) for key in rows.index}
         facts |= {f for indicator in rows["indicator"] for f in report.name_facts(indicator, lang)}
         claims.append(Claim(checks[message].format(names=sep.join(names)), f"checks.{message}", frozenset(facts)))
@@ -689,7 +694,14 @@ def unchecked_claims(report: Report, lang: str) -> list[Claim]:
     listed(figures[(figures["kind"] == "share") & figures["value"].notna()
                    & ~((figures["scope"] == "all") & figures["indicator"].isin(derived_ids))], "unchecked_shares", "level")
     listed(figures[figures["value"].isna() & figures["previous"].isna()], "unchecked_changes", "change0")
-    if derived.empty:
+    # A level of villages or communities alone with its previous level or a change: told on its
+    # section's page, but this page computes from the whole's figures only.
+    changed = set(report.all_changes["key"])
+    scoped = figures[(figures["scope"] != "all") & figures["value"].notna()
+                     & (figures["previous"].notna() | figures.index.isin(changed))]
+    listed(scoped[scoped["previous"].notna()], "scoped_from_to", "previous")
+    listed(scoped[scoped["previous"].isna()], "scoped_changes", "change0")
+    if derived.empty and scoped.empty:
         claims.append(Claim(checks["nothing_computed"], "checks.nothing_computed",
                             frozenset({("method", "checks.nothing_computed")})))
     return claims

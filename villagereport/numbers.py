@@ -14,7 +14,7 @@ from villagereport.wording import strings
 _DIGITS = "零一二三四五六七八九"
 
 # Words that state 100% exactly ("all"), not a rounded percentage.
-WHOLE_WORDS = ("百分百", "全部", "所有", "100%")
+WHOLE_WORDS = ("百分百", "全部", "所有", "均", "100%")
 
 
 def chinese_numeral(n: int) -> list[str]:

@@ -20,7 +20,7 @@ from villagereport.derived import derive
 from villagereport.errors import ReportError
 from villagereport.narrative import (FigureText, ListText, _Lookup, check_sentences, narrative, place_line, unchecked_claims,
                                      _bound_text, change_text, note_in, scope_label, source_line,
-                                     published, status_text)
+                                     published, scoped_name, status_text)
 from villagereport.numbers import format_figure, format_number, plain
 from villagereport.report import Report, load_report
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, strings
@@ -285,8 +285,7 @@ class Page:
         return rows if kind is None else rows[rows["kind"] == kind]
 
     def _scoped_name(self, key: str) -> str:
-        row = self.report.all_figures.loc[key]
-        return row[f"name_{self.lang}"] + scope_label(row["scope"], self.lang)
+        return scoped_name(self.report.all_figures.loc[key], self.lang)
 
     def changes_alone(self) -> pd.DataFrame:
         """Changes the report states with no level (比上届下降7.08岁), signed, one row each,

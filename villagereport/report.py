@@ -118,7 +118,7 @@ class Report:
 
 FIGURE_COLUMNS = ["key", "indicator", "scope", "section", "kind", "value", "unit", "qualifier", "stated_as", "places",
                   "count_id", "denominator_id", "denominator_assumed", "article_disagrees", "threshold", "threshold_bound", "previous", "note", "quote",
-                  *(f"name_{lang}" for lang in languages()), "_where"]
+                  *(f"name_{lang}" for lang in languages()), *(f"scope_named_{lang}" for lang in languages()), "_where"]
 CHANGE_COLUMNS = ["key", "indicator", "scope", "position", "value", "unit", "reading", "stated_as", "places"]
 
 
@@ -285,8 +285,12 @@ def _figure_rows(path: Path, document: dict, catalogue: Catalogue, coverage: Cov
             "previous": None if previous is None else float(previous["value"]),
             "note": fig.get("note"),
             "quote": quote,
-            # A figure of villages or communities alone is named for them, whatever the report covers.
+            # A figure of villages or communities alone is named for them, whatever the report covers;
+            # where the name itself then says so (Share of communities where…), no "(communities
+            # only)" is added to it.
             **{f"name_{lang}": indicator_name(ind_id, lang, scoped(coverage, scope)) for lang in languages()},
+            **{f"scope_named_{lang}": scope != ALL and indicator_name(ind_id, lang, scoped(coverage, scope))
+               != indicator_name(ind_id, lang, dataclasses.replace(coverage, units=None)) for lang in languages()},
             "_where": where,
         })
     return figures, changes
