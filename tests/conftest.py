@@ -70,7 +70,7 @@ SLOW_FIXTURES = {"built_site", "executed", "published", "hostile_site"}
 # worker whole; every other test goes wherever a worker is free, the longest first (sites
 # they share are built once: shared_site).
 WHOLE_MODULES = {"test_pipeline.py"}
-LONGEST_FIRST = ["test_hostile.py", "test_editions.py", "test_browser.py", "test_speed.py", "test_words.py", "test_text_fields.py",
+LONGEST_FIRST = ["test_hostile.py", "test_editions.py", "test_browser.py", "test_search.py", "test_speed.py", "test_words.py", "test_text_fields.py",
                  "test_shapes.py", "test_draft.py", "test_pipeline.py", "test_classroom.py", ".ipynb", "test_notebooks.py",
                  "test_commands.py"]
 
