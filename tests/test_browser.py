@@ -116,6 +116,37 @@ def _tooltips(page) -> list[str]:
     return texts
 
 
+# What a reader would find wrong in a page's layout, of the kinds that can come back:
+# - a chart's axis label cut short ("…") or two of its labels drawn over each other;
+# - a chart's source shown twice (its subtitle, and the caption under it once the chart is drawn);
+# - a list's clause printed twice in a row.
+LAYOUT = """() => {
+  const found = [];
+  const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  document.querySelectorAll('.vb-chart').forEach((chart, n) => {
+    chart.querySelectorAll('g.role-axis').forEach(axis => {
+      // Labels the axis hides so that they do not collide are drawn with no opacity.
+      const labels = Array.from(axis.querySelectorAll('g.role-axis-label text'))
+        .filter(l => l.getAttribute('opacity') !== '0' && getComputedStyle(l).opacity !== '0');
+      labels.forEach(label => { if (label.textContent.includes('…')) found.push(`chart ${n}: label cut: ${label.textContent}`); });
+      const boxes = labels.map(l => l.getBoundingClientRect()).filter(b => b.width > 0);
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++)
+        if (overlap(boxes[i], boxes[j])) found.push(`chart ${n}: labels overlap: ${labels[i].textContent} / ${labels[j].textContent}`);
+    });
+    chart.querySelectorAll('g.role-legend-label text').forEach(label => {
+      if (label.textContent.includes('…')) found.push(`chart ${n}: legend label cut: ${label.textContent}`);
+    });
+    const figure = chart.closest('figure');
+    const source = figure && figure.querySelector('.vb-source');
+    if (chart.dataset.rendered === 'true' && source && source.getBoundingClientRect().width > 1)
+      found.push(`chart ${n}: source shown twice`);
+  });
+  const clauses = Array.from(document.querySelectorAll('.vb-list-quote')).map(q => q.textContent);
+  clauses.forEach((c, i) => { if (i && c === clauses[i - 1]) found.push(`clause printed twice: ${c}`); });
+  return found;
+}"""
+
+
 @pytest.fixture(scope="module")
 def visits(browser, server, built_site):
     """Every page of both editions opened once per window width, and what the tests below
@@ -126,16 +157,19 @@ def visits(browser, server, built_site):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()  # axe-core's own axe.min.js, carried by the package: nothing is fetched
-    seen: dict[int, dict[str, dict]] = {}
+    seen: dict[tuple[int, str], dict[str, dict]] = {}
 
-    def visit(width: int) -> dict[str, dict]:
-        if width in seen:
-            return seen[width]
+    def visit(width: int, scheme: str = "light") -> dict[str, dict]:
+        if (width, scheme) in seen:
+            return seen[width, scheme]
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        records = seen[width] = {}
+        records = seen[width, scheme] = {}
         # One context and one tab for the width (cookies, storage and history are not what is
         # tested), sent from page to page; what each page did is watched from its navigation on.
         context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+        if scheme == "dark":
+            # The theme's switch keeps the reader's choice in localStorage; set it as a reader who chose dark.
+            context.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
         page = context.new_page()
         watch = PageWatch(page, server.origin)
         for path in _pages(built_site):
@@ -146,7 +180,7 @@ def visits(browser, server, built_site):
                 # page, which is checked as itself: here, only that it lands there, cleanly.
                 page.wait_for_url(re.compile(r"/INDEX\.html$"), timeout=15000)
                 records[path] = {"redirect": True, "lands": page.url.rsplit("/", 2)[-2:], "charts": [],
-                                 "problems": watch.problems(), "edition_link": [], "axe": []}
+                                 "problems": watch.problems(), "edition_link": [], "axe": [], "layout": []}
                 continue
             page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
                                    ".every(el => el.dataset.rendered === 'true')", timeout=15000)
@@ -157,7 +191,8 @@ def visits(browser, server, built_site):
             # preload off: axe would fetch the stylesheets' @imports itself, relative to the page.
             violations = axe.run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
             records[path] = {
-                "redirect": False, "charts": charts, "problems": problems,
+                "redirect": False, "charts": charts, "problems": problems, "layout": page.evaluate(LAYOUT),
+                "scheme": page.evaluate("document.documentElement.dataset.theme"),
                 # How far the page is wider than the window (a phone reader would scroll sideways).
                 "overflow": page.evaluate("document.documentElement.scrollWidth - innerWidth"),
                 "edition_link": [link.nth(i).evaluate(EDITION_LINK) for i in range(link.count())],
@@ -165,8 +200,8 @@ def visits(browser, server, built_site):
                         if v["impact"] in ("serious", "critical")],
             }
             # What a reader first sees; whole pages (slow: tall pages) when asked for.
-            page.screenshot(path=str(SCREENSHOTS / f"{width}-{path.replace('/', '_')}.png"), full_page=FULL_PAGE)
-            if width == 1280 and "/book/" in path:
+            page.screenshot(path=str(SCREENSHOTS / f"{width}-{scheme}-{path.replace('/', '_')}.png"), full_page=FULL_PAGE)
+            if width == 1280 and scheme == "light" and "/book/" in path:
                 records[path]["csv"] = _csv_checks(page, path)
                 records[path]["figures"] = page.locator("figure.vb-figure").count()
                 if path.startswith("en/"):
@@ -190,9 +225,25 @@ def test_every_page_renders_every_chart_with_no_error_and_nothing_from_outside(v
     assert all(records[p]["charts"] for p in section_pages)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 390])
-def test_axe_finds_no_serious_or_critical_violation_on_any_page(visits, width):
-    assert not {path: r["axe"] for path, r in visits(width).items() if r["axe"]}
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(visits, width, scheme):
+    records = visits(width, scheme)
+    # Every page of the editions is in the scheme (the site's root, choosing between them, has no theme).
+    assert {r["scheme"] for path, r in records.items() if "/" in path and not r["redirect"]} == {scheme}
+    assert not {path: r["axe"] for path, r in records.items() if r["axe"]}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_charts_draw_in_the_dark_scheme_too(visits, width):
+    records = visits(width, "dark")
+    assert all(svgs == 1 and marks > 0 for r in records.values() for svgs, marks in r["charts"])
+    assert not {path: r["problems"] for path, r in records.items() if r["problems"]}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_label_is_cut_or_drawn_over_another_and_nothing_is_said_twice(visits, width):
+    assert {path: r["layout"] for path, r in visits(width).items() if r["layout"]} == {}
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -19,6 +19,24 @@ THEME = "villagebook"
 LABEL_LIMIT = {"expr": "max(90, containerSize()[0] * 0.4)"}
 
 
+def wrapped_labels(char_px: float) -> str:
+    """A Vega expression that breaks a category's name into lines that fit the label width
+    (at spaces where there are any, else after as many characters as fit), so a long name is
+    read whole on a phone instead of ending in "…". ``char_px`` is a character's width at the
+    axis's 12 px, a little over: 7 for Latin letters, 13 for Chinese."""
+    chars = f"floor(max(90, containerSize()[0] * 0.4) / {char_px})"
+    # In the expression's strings a backslash is written twice: '\\s' is the pattern's \s.
+    space = "\\\\s"
+    pattern = f"regexp('(.{{1,' + {chars} + '}})({space}+|$)|([^{space}]{{' + {chars} + '}})', 'g')"
+    return f"split(trim(replace(datum.label, {pattern}, '$1$3\\n')), '\\n')"
+
+
+# A category axis's names wrap at their words; a chart gives each row the room for four lines.
+LATIN_LABELS = wrapped_labels(7)
+CJK_LABELS = wrapped_labels(13)
+ROW = 58
+
+
 @alt.theme.register(THEME, enable=True)
 def theme() -> alt.theme.ThemeConfig:
     """One look for every chart: the palette, CJK fonts, quiet axes."""
@@ -31,8 +49,13 @@ def theme() -> alt.theme.ThemeConfig:
                       "subtitleColor": "#555555", "offset": 12},
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12, "labelLimit": LABEL_LIMIT,
                      "gridColor": "#EEEEEE", "domainColor": "#888888", "tickColor": "#888888"},
+            "axisDiscrete": {"labelExpr": LATIN_LABELS},
+            # A number axis drops the labels that would run into each other (a narrow range
+            # ticks finely), keeping every other one or fewer.
+            "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 4},
+            # A legend at the bottom has the chart's width for each of its labels.
             "legend": {"labelFont": FONT, "titleFont": FONT, "orient": "bottom", "direction": "vertical",
-                       "labelLimit": LABEL_LIMIT},
+                       "labelLimit": {"expr": "max(90, containerSize()[0] * 0.9)"}},
             "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "labelAnchor": "start"},
             "text": {"font": FONT},
             "bar": {"color": MAIN},
@@ -61,5 +84,5 @@ def bars_by_unit(data: pd.DataFrame) -> alt.VConcatChart:
             x="value:Q", text="shown:N")
         falls = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-4).encode(
             x="value:Q", text="shown:N")
-        panels.append(alt.layer(bars, rises, falls).properties(width=PANEL_WIDTH, height=alt.Step(26)))
+        panels.append(alt.layer(bars, rises, falls).properties(width=PANEL_WIDTH, height=alt.Step(ROW)))
     return alt.vconcat(*panels, spacing=18)

@@ -15,7 +15,8 @@ import pandas as pd
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from villagereport.render import TITLE_BREAKS, VEGALITE_MIME, chart_html, json_safe, title_text
-from villagereport.wording import strings
+from villagereport import charts
+from villagereport.wording import spaced, strings
 
 # d3-format's own number locale (en-US), which a chart uses unless configured otherwise.
 D3_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]}
@@ -100,4 +101,7 @@ def finish(chart, *, title: str, source: str, description: str, lang: str):  # t
     numbers = number_locale(lang)
     if {**numbers, "currency": D3_NUMBERS["currency"]} != D3_NUMBERS:  # no config where d3's own does
         chart = chart.configure(locale={"number": numbers})
+    if not spaced(lang):
+        # Chinese characters are about twice as wide as Latin letters: fewer to a line.
+        chart = chart.configure_axisDiscrete(labelExpr=charts.CJK_LABELS)
     return chart

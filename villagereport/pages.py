@@ -473,12 +473,16 @@ class Page:
         if here.empty:
             return None
         page = self.words["page"]
-        blocks = [f"<p><strong>{html.escape(page['lists_caption'])}</strong></p>"]
+        # A heading, not a bold line: it is a part of the page in its outline (for a screen reader too).
+        blocks = [f'<h2 class="vb-part-heading">{html.escape(page["lists_caption"])}</h2>']
         colon = html.escape(page["label_colon"])
-        for ind, row in here.iterrows():
-            # Each list's clause, as every figure's: the page's provenance for it.
-            clause = (f"<p class=\"vb-list-quote\">{html.escape(page['column']['quote'])}{colon}"
-                      f"「{html.escape(row['quote'])}」</p>")
+        quotes = list(here["quote"])
+        for position, (ind, row) in enumerate(here.iterrows()):
+            # Each list's clause, as every figure's: the page's provenance for it; said once
+            # under the last of lists that one clause states together (“十个严禁”“三个严肃查处”).
+            shared = position + 1 < len(quotes) and quotes[position + 1] == row["quote"]
+            clause = "" if shared else (f"<p class=\"vb-list-quote\">{html.escape(page['column']['quote'])}{colon}"
+                                        f"「{html.escape(row['quote'])}」</p>")
             if not row["n_items"] and pd.isna(row["stated_count"]):
                 # A slogan with neither items nor a count: the narrative says it; here, its clause.
                 blocks.append(f"<p><strong>{html.escape(self._name(ind))}</strong></p>\n{clause}")
@@ -534,7 +538,7 @@ class Page:
                        or (table[c] != "").any()]]
         body = _table_html(table, "vb-table")
         caption = html.escape(self.words["page"]["figures_caption"])
-        return HTML(f"<p><strong>{caption}</strong> · {html.escape(self.chart_source())}</p>\n{body}")
+        return HTML(f'<h2 class="vb-part-heading">{caption}</h2>\n<p>{html.escape(self.chart_source())}</p>\n{body}')
 
     def _derived_table(self) -> HTML:
         col = self.words["page"]["column"]
