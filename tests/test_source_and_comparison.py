@@ -207,3 +207,17 @@ def test_the_book_reads_as_text_for_a_desk_read():
         for page in ("landing", "teacher", "overview", "checking"):
             assert f"######## {lang} {page}" in result.stdout
     assert "Yucheng" in result.stdout and "雨城区" in result.stdout
+
+
+def test_the_blank_templates_hold_the_same_fields_in_each_language():
+    # The Chinese edition shows the template with Chinese comments; its fields are the same.
+    from villagereport.catalogue import DATA_DIR
+
+    english = yaml.safe_load((DATA_DIR / "template.yaml").read_text(encoding="utf-8"))
+    chinese = yaml.safe_load((DATA_DIR / "template.zh.yaml").read_text(encoding="utf-8"))
+    assert english == chinese
+    assert "coverage" in english
+    from villagereport.pages import GuidePage
+
+    page = GuidePage("zh", LINJIANG).template().data
+    assert "空白报道文件" in page and "A blank report file" not in page

@@ -244,8 +244,8 @@ class Page:
         words = self.words["chart_words"]
         for key, row in self._scoped(kind="share").iterrows():
             shown = format_figure(row["value"], "percent", self.lang, _places(row), row["qualifier"], self.words["number"])
-            rows.append({"name": self._scoped_name(key), "share": row["value"], "shown": shown,
-                         "part": "—", "whole": "—", "basis": words["stated"]})
+            rows.append({"name": self._scoped_name(key), "share": row["value"], "shown": shown, "part": "—", "whole": "—",
+                         "basis": words["stated"] if row["qualifier"] == "exact" else words["stated_approximately"]})
         return pd.DataFrame(rows, columns=["name", "share", "shown", "part", "whole", "basis"])
 
     def _share_rows(self, section: str) -> list[dict]:
@@ -267,8 +267,11 @@ class Page:
                         part = about + format_figure(implied.iloc[0]["value"], "", self.lang, 0)
             elif pd.notna(fig["count_id"]) and fig["count_id"] in figures.index:
                 part = self._fmt(fig["count_id"])
+            # A share stated as a bound or an approximation (近40%, 超30%) is drawn to the figure it
+            # names, in its own colour, so the bar is not read as exact.
+            basis = words["stated"] if fig["qualifier"] == "exact" else words["stated_approximately"]
             rows.append({"name": self._name(ind), "share": fig["value"], "shown": self._fmt(ind),
-                         "part": part, "whole": whole, "basis": words["stated"]})
+                         "part": part, "whole": whole, "basis": basis})
         for _, row in derived[derived["quantity"] == "computed_share"].iterrows():
             if self.report.catalogue.indicators.at[row["indicator"], "section"] != section:
                 continue
@@ -587,7 +590,9 @@ class GuidePage:
 
     def template(self) -> HTML:
         """The blank report file, shown and downloadable (a data: link works offline)."""
-        text = (DATA_DIR / "template.yaml").read_text(encoding="utf-8")
+        # The template with its comments in the page's language, where there is one.
+        localised = DATA_DIR / f"template.{self.lang}.yaml"
+        text = (localised if localised.exists() else DATA_DIR / "template.yaml").read_text(encoding="utf-8")
         guide = self.words["guide"]
         href = "data:text/yaml;charset=utf-8," + quote(text)
         return HTML(f'<p><a class="vb-download" download="report-template.yaml" href="{href}">'
