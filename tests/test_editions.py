@@ -258,3 +258,14 @@ def test_a_page_shows_readers_no_parameters_and_hides_the_parameter_cells(built_
         page, visible = path.read_text(encoding="utf-8"), _visible(path)
         assert "linjiang-2021" not in visible and "lang = " not in visible
         assert "# Parameters" not in page and "None means Linjiang" not in page
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_sparse_report_leaves_no_empty_cell_on_its_pages(tongguan_compared, lang):
+    # Tongguan's report has no exercises on most pages: the cells that would show them show
+    # nothing, and are left off the page rather than kept as empty boxes.
+    for page in sorted((tongguan_compared / lang / "book").glob("0*.html")):
+        text = page.read_text(encoding="utf-8")
+        # Each cell's HTML up to the next cell: an output or an input must be in it.
+        cells = re.split(r'<div class="cell(?: [^"]*)? docutils container[^"]*"', text)[1:]
+        empty = [c[:120] for c in cells if 'class="cell_output' not in c and 'class="cell_input' not in c]
+        assert not empty, f"{page.name}: {empty}"

@@ -259,15 +259,14 @@ def execute(source: Path, output: Path, parameters: dict, *, warm: bool = False,
 
 
 def hide_parameter_cells(path: Path) -> None:
-    """Keep the default and papermill's injected parameter cells off the reader's page (the
-    page says once, in its language, what it was run with: Page.intro), and cells that showed
-    nothing."""
+    """Keep the default and papermill's injected parameter cells off the reader's page (a report
+    id and a language code are the notebook's, not the reader's), and cells that showed nothing."""
     nb = _read_executed(path)
     for cell in nb["cells"]:
         tags = cell["metadata"].get("tags", [])
-        # A hidden-input cell that showed nothing (an exercise a report has no figures for)
-        # would leave an empty "show code" toggle on the page: it is left off too.
-        empty = cell["cell_type"] == "code" and "hide-input" in tags and not cell.get("outputs")
+        # A cell whose input is hidden or removed and that showed nothing (an exercise a report
+        # has no figures for) would leave an empty toggle or an empty box in the page: left off too.
+        empty = cell["cell_type"] == "code" and {"hide-input", "remove-input"} & set(tags) and not cell.get("outputs")
         if ({"parameters", "injected-parameters"} & set(tags) or empty) and "remove-cell" not in tags:
             cell["metadata"]["tags"] = [*tags, "remove-cell"]
     _write_executed(nb, path)
