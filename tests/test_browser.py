@@ -117,7 +117,7 @@ def _tooltips(page) -> list[str]:
 
 
 # What a reader would find wrong in a page's layout, of the kinds that can come back:
-# - a chart's axis label cut short ("…") or two of its labels drawn over each other;
+# - a chart's axis label or text cut short ("…") or drawn over another;
 # - a chart's source shown twice (its subtitle, and the caption under it once the chart is drawn);
 # - a list's clause printed twice in a row.
 LAYOUT = """() => {
@@ -133,6 +133,14 @@ LAYOUT = """() => {
       for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++)
         if (overlap(boxes[i], boxes[j])) found.push(`chart ${n}: labels overlap: ${labels[i].textContent} / ${labels[j].textContent}`);
     });
+    // Text drawn on the chart (a tile's name, a bar's figure) runs into no other text.
+    const texts = Array.from(chart.querySelectorAll('g.mark-text.role-mark text')).filter(x => x.textContent.trim());
+    const textBoxes = texts.map(x => x.getBoundingClientRect());
+    for (let i = 0; i < texts.length; i++) {
+      if (texts[i].textContent.includes('…')) found.push(`chart ${n}: text cut: ${texts[i].textContent}`);
+      for (let j = i + 1; j < texts.length; j++)
+        if (overlap(textBoxes[i], textBoxes[j])) found.push(`chart ${n}: text overlaps: ${texts[i].textContent} / ${texts[j].textContent}`);
+    }
     chart.querySelectorAll('g.role-legend-label text').forEach(label => {
       if (label.textContent.includes('…')) found.push(`chart ${n}: legend label cut: ${label.textContent}`);
     });

@@ -19,16 +19,29 @@ THEME = "villagebook"
 LABEL_LIMIT = {"expr": "max(90, containerSize()[0] * 0.4)"}
 
 
-def wrapped_labels(char_px: float) -> str:
-    """A Vega expression that breaks a category's name into lines that fit the label width
-    (at spaces where there are any, else after as many characters as fit), so a long name is
-    read whole on a phone instead of ending in "…". ``char_px`` is a character's width at the
-    axis's 12 px, a little over: 7 for Latin letters, 13 for Chinese."""
-    chars = f"floor(max(90, containerSize()[0] * 0.4) / {char_px})"
+def _wrapped(value: str, chars: str) -> str:
+    """A Vega expression: the text ``value`` broken into lines of at most ``chars`` characters
+    (an expression), at spaces where there are any, else after as many characters as fit."""
     # In the expression's strings a backslash is written twice: '\\s' is the pattern's \s.
     space = "\\\\s"
     pattern = f"regexp('(.{{1,' + {chars} + '}})({space}+|$)|([^{space}]{{' + {chars} + '}})', 'g')"
-    return f"split(trim(replace(datum.label, {pattern}, '$1$3\\n')), '\\n')"
+    return f"split(trim(replace({value}, {pattern}, '$1$3\\n')), '\\n')"
+
+
+def wrapped_labels(char_px: float) -> str:
+    """A category axis's labels broken into lines that fit the label width, so a long name is
+    read whole on a phone instead of ending in "…". ``char_px`` is a character's width at the
+    axis's 12 px, a little over: 7 for Latin letters, 13 for Chinese."""
+    return _wrapped("datum.label", f"floor(max(90, containerSize()[0] * 0.4) / {char_px})")
+
+
+def wrap(field: str, share: float, lang: str, size: float = 12) -> str:
+    """A Vega expression for a text mark: ``field`` broken into lines that fit ``share`` of the
+    chart's width (a tile's) at font ``size``, so a name is read whole in its tile on a phone.
+    Use it as ``transform_calculate(lines=vr.wrap("name", 1 / 3, lang))`` and draw ``lines``."""
+    # A character's width at 12 px, with a margin: 7.5 px for Latin letters, 13.5 for Chinese.
+    char_px = (13.5 if lang == "zh" else 7.5) * size / 12
+    return _wrapped(f"datum['{field}']", f"max(4, floor(containerSize()[0] * {share} / {char_px}))")
 
 
 # A category axis's names wrap at their words; a chart gives each row the room for four lines.
