@@ -124,15 +124,31 @@ LAYOUT = """() => {
   const found = [];
   const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
   document.querySelectorAll('.vb-chart').forEach((chart, n) => {
+    const svg = chart.querySelector('svg.marks');
+    if (svg && svg.getBoundingClientRect().right > chart.getBoundingClientRect().right + 1)
+      found.push(`chart ${n}: drawn wider than its box (cut at the right)`);
+    // Text that runs past the edge of the drawing (an axis title wider than the chart) is cut there.
+    if (svg) {
+      const edge = svg.getBoundingClientRect();
+      svg.querySelectorAll('text').forEach(x => {
+        const box = x.getBoundingClientRect();
+        if (x.textContent.trim() && box.width > 0 && (box.right > edge.right + 1 || box.left < edge.left - 1))
+          found.push(`chart ${n}: text cut at the edge: ${x.textContent}`);
+      });
+    }
+    const axisLabels = [];
     chart.querySelectorAll('g.role-axis').forEach(axis => {
       // Labels the axis hides so that they do not collide are drawn with no opacity.
       const labels = Array.from(axis.querySelectorAll('g.role-axis-label text'))
         .filter(l => l.getAttribute('opacity') !== '0' && getComputedStyle(l).opacity !== '0');
       labels.forEach(label => { if (label.textContent.includes('…')) found.push(`chart ${n}: label cut: ${label.textContent}`); });
-      const boxes = labels.map(l => l.getBoundingClientRect()).filter(b => b.width > 0);
-      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++)
-        if (overlap(boxes[i], boxes[j])) found.push(`chart ${n}: labels overlap: ${labels[i].textContent} / ${labels[j].textContent}`);
+      labels.forEach(label => axisLabels.push(label));
     });
+    // Labels of one axis or of two (a category's last line and the number axis under it).
+    const boxes = axisLabels.map(l => l.getBoundingClientRect());
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++)
+      if (boxes[i].width > 0 && boxes[j].width > 0 && overlap(boxes[i], boxes[j]))
+        found.push(`chart ${n}: labels overlap: ${axisLabels[i].textContent} / ${axisLabels[j].textContent}`);
     // Text drawn on the chart (a tile's name, a bar's figure) runs into no other text.
     const texts = Array.from(chart.querySelectorAll('g.mark-text.role-mark text')).filter(x => x.textContent.trim());
     const textBoxes = texts.map(x => x.getBoundingClientRect());

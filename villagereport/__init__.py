@@ -19,7 +19,7 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
         from villagereport import notebook
 
         return getattr(notebook, name)
-    if name in ("FIT_WIDTH", "PALETTE", "ROW", "wrap"):
+    if name in ("FIT_WIDTH", "PALETTE", "ROW", "TILE_FIGURE", "wrap"):
         from villagereport import charts
 
         return getattr(charts, name)

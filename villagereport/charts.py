@@ -31,7 +31,7 @@ def _wrapped(value: str, chars: str) -> str:
 def wrapped_labels(char_px: float) -> str:
     """A category axis's labels broken into lines that fit the label width, so a long name is
     read whole on a phone instead of ending in "…". ``char_px`` is a character's width at the
-    axis's 12 px, a little over: 7 for Latin letters, 13 for Chinese."""
+    axis's 11 px, with a margin: 7 for Latin letters, 13 for Chinese."""
     return _wrapped("datum.label", f"floor(max(90, containerSize()[0] * 0.4) / {char_px})")
 
 
@@ -44,10 +44,14 @@ def wrap(field: str, share: float, lang: str, size: float = 12) -> str:
     return _wrapped(f"datum['{field}']", f"max(4, floor(containerSize()[0] * {share} / {char_px}))")
 
 
+# A tile's figure: smaller on a phone, where "about 68,000" would run out of a third of the width.
+TILE_FIGURE = alt.ExprRef("containerSize()[0] < 500 ? 15 : 22")
+
+
 # A category axis's names wrap at their words; a chart gives each row the room for four lines.
 LATIN_LABELS = wrapped_labels(7)
 CJK_LABELS = wrapped_labels(13)
-ROW = 58
+ROW = 60
 
 
 @alt.theme.register(THEME, enable=True)
@@ -62,7 +66,8 @@ def theme() -> alt.theme.ThemeConfig:
                       "subtitleColor": "#555555", "offset": 12},
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12, "labelLimit": LABEL_LIMIT,
                      "gridColor": "#EEEEEE", "domainColor": "#888888", "tickColor": "#888888"},
-            "axisDiscrete": {"labelExpr": LATIN_LABELS},
+            # A category's name in lines of 11 px, up to four to a row (ROW).
+            "axisDiscrete": {"labelExpr": LATIN_LABELS, "labelFontSize": 11, "labelLineHeight": 13},
             # A number axis drops the labels that would run into each other (a narrow range
             # ticks finely), keeping every other one or fewer.
             "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 4},

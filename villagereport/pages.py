@@ -23,7 +23,7 @@ from villagereport.narrative import (FigureText, ListText, _Lookup, check_senten
                                      published, scoped_name, status_text)
 from villagereport.numbers import format_figure, format_number, plain
 from villagereport.report import Report, load_report
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, spaced, strings
 
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
               "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
@@ -495,7 +495,7 @@ class Page:
             # narrative, never cut into a name and a fragment.
             caption = html.escape(self._name(ind))
             if not row["exhaustive"]:
-                caption += " " + html.escape(page["non_exhaustive"])
+                caption += (" " if spaced(self.lang) else "") + html.escape(page["non_exhaustive"])
             note = note_in(row["note"], self.lang, any_language=True)
             if note:
                 caption = self.words["writing"]["paren"].format(caption, html.escape(note))
