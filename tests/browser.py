@@ -76,3 +76,23 @@ class PageWatch:
         failed = [f for f in self.failed if not any(f.startswith(b) for b in self.blocked)]
         return ([f"console: {e}" for e in self.console_errors] + [f"failed: {f}" for f in failed]
                 + [f"outside the site: {b}" for b in self.blocked] + [f"status {s}" for s in self.bad_status])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, driven by Playwright, with the network cut (CHROMIUM_ARGS)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    """The built book served on 127.0.0.1."""
+    serving = Server(built_site)
+    yield serving
+    serving.close()

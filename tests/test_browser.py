@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, Server, require_chromium
+from browser import PageWatch, browser, server  # noqa: F401 (fixtures)
 from conftest import ROOT
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -20,24 +20,6 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 FULL_PAGE = os.environ.get("VILLAGEBOOK_SCREENSHOTS") == "full"
 MARKS = ("g.mark-rect path, g.mark-symbol path, g.mark-text text, g.mark-line path, g.mark-rule line, "
          "g.mark-arc path, g.mark-area path")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    serving = Server(built_site)
-    yield serving
-    serving.close()
 
 
 def _pages(site: Path) -> list[str]:

@@ -14,7 +14,7 @@ import urllib.parse
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, Server, require_chromium
+from browser import PageWatch, browser, server  # noqa: F401 (fixtures)
 from conftest import DATA
 from villagereport.report import load_report
 
@@ -22,24 +22,6 @@ LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
 PAGE_OF = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
            "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk"}
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def server(built_site):
-    serving = Server(built_site)
-    yield serving
-    serving.close()
 
 
 def _results(page, base: str, query: str) -> list[str]:
