@@ -65,7 +65,9 @@ def _allowed_chinese(report_paths: list[Path]) -> list[str]:
         report = load_report(path)
         allowed |= {report.place[k]["zh"] for k in ("name", "county", "prefecture", "province") if k in report.place}
         allowed |= {*report.source.get("outlet", {}).values(), *report.source.get("authors", [])}
-        allowed |= {v for k, v in report.source.items() if k in ("editor", "title", "subtitle", "rights", "republished_in") and v}
+        # The article's own words for its credits (given per language, the original beside the translation).
+        allowed |= {v.get("zh") if isinstance(v, dict) else v for k, v in report.source.items()
+                    if k in ("editor", "title", "subtitle", "rights", "republished_in") and v}
     return sorted(allowed, key=len, reverse=True)
 
 

@@ -67,14 +67,23 @@ def test_a_text_field_given_per_language_is_shown_in_the_editions_language(tmp_p
     document["source"]["title"] = {"zh": "临江市圆满完成村“两委”换届工作", "en": "Linjiang completes its village elections"}
     report = _write(tmp_path, document)
     english, chinese = landing_page("en", report, []), landing_page("zh", report, [])
-    assert "Republished by People's Daily Online" in english and "人民网转载" not in english
+    # The English edition gives the translation with the article's own words beside it.
+    assert "Republished by People's Daily Online (人民网转载)" in english
     assert "人民网转载" in chinese and "People's Daily" not in chinese
     assert "Linjiang completes its village elections" in english and "临江市圆满完成" in chinese
 
 
-def test_a_title_in_quotes_keeps_its_own_quotes_apart_in_english():
-    page = landing_page("en", load_report(LINJIANG), [])
+def test_a_title_in_quotes_keeps_its_own_quotes_apart_in_english(tmp_path):
+    document = _copy()
+    document["source"]["title"] = "临江市圆满完成村“两委”换届工作"  # as written, with no translation
+    page = landing_page("en", _write(tmp_path, document), [])
     assert "“临江市圆满完成村‘两委’换届工作”" in page
+
+
+def test_a_translated_field_is_shown_with_the_articles_own_words_beside_it():
+    page = landing_page("en", load_report(LINJIANG), [])
+    assert "Linjiang completes its village two-committee elections (临江市圆满完成村“两委”换届工作)" in page
+    assert "Chu Hui (初慧)" in page  # the editor romanised, as the authors are
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -32,7 +32,8 @@ BASE = yaml.safe_load((DATA / "reports" / "linjiang-2021.yaml").read_text(encodi
 # Linjiang's report with the text fields it leaves out given too: every kind of text field the
 # format has, in each of the forms it may take (a heading or a note as one text or per language).
 FULL = json.loads(json.dumps(BASE))
-FULL["source"].update(republished_in="转载于某报", url="https://example.org/article")
+# A text field as written (subtitle, republished_in) and per language (title, rights), both forms.
+FULL["source"].update(republished_in="转载于某报", url="https://example.org/article", subtitle="选出乡村振兴“生力军”")
 FULL["place"]["county"] = {"zh": "某县", "en": "A County"}
 FULL["headings"]["overview"] = "总体情况"
 FULL["figures"][0]["note"] = "注释"
@@ -131,7 +132,7 @@ def _pages(report, path, lang: str, field: tuple):
 def test_every_kind_of_text_field_is_drawn_from():
     # One of each kind, the optional ones and both forms of a note or heading included.
     kinds = {".".join(map(str, _kind(f))) for f in FIELDS}
-    assert {"source.subtitle", "source.editor", "source.rights", "source.republished_in", "source.url",
+    assert {"source.subtitle", "source.editor", "source.rights.zh", "source.rights.en", "source.republished_in", "source.url",
             "place.county.zh", "headings.overview", "headings.risk.en", "figures.*.note", "figures.*.note.en",
             "lists.*.note", "lists.*.note.zh", "lists.*.items.*", "lists.*.items_en.*", "lists.*.slogan",
             "lists.*.quote", "figures.*.threshold.unit", "figures.*.changes.*.stated_as"} <= kinds

@@ -14,7 +14,7 @@ from villagereport.report import Report
 from villagereport import exercises
 from villagereport.coverage import CoverageText
 from villagereport.narrative import book_text, byline, outlet_name, place_line, published
-from villagereport.wording import escape_markdown, in_language, message, render, spaced, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, message, render, spaced, strings
 from villagebook import ROOT
 
 COMPARISON = "book/09_comparison"
@@ -122,7 +122,8 @@ def _source_fields(report: Report, lang: str) -> list[tuple[str, str]]:
     source = report.source
     # The three the book writes in the page's language (《》, the date, romanised names).
     shown = {"outlet": outlet_name(report, lang), "date": published(report, lang),
-             "authors": byline(source.get("authors", []), lang)}
+             "authors": byline(source.get("authors", []), lang),
+             "editor": source.get("editor") and byline([source["editor"]], lang)}
     fields = []
     for field in SOURCE_FIELDS:
         if not source.get(field):
@@ -131,6 +132,9 @@ def _source_fields(report: Report, lang: str) -> list[tuple[str, str]]:
             # An autolink: its address is kept byte for byte (a Markdown escape inside it
             # would become part of the link); the schema allows no space, < or > in it.
             text = f"<{source['url']}>"
+        elif isinstance(source[field], dict) and lang != REPORT_LANGUAGE and source[field].get(lang):
+            # A translation, with the article's own words beside it: a reader can find the original.
+            text = escape_markdown(f"{source[field][lang]} ({source[field][REPORT_LANGUAGE]})")
         else:
             text = escape_markdown(shown.get(field) or in_language(source[field], lang))
         fields.append((message(lang, f"index.source.{field}"), text))
