@@ -129,6 +129,10 @@ def _untold(report: Report, section: str, lang: str, narrative: str) -> list[str
         if pd.notna(row["previous"]):
             wanted.append(format_number(row["previous"], lang))
         for number in wanted:
-            if not re.search(r"(?<![\d.])" + re.escape(number.replace(",", "")) + r"(?![\d])", plain):
+            written = re.escape(number.replace(",", ""))
+            if number.endswith("万"):
+                # A qualifier of a count in ten-thousands is written before its 万 (10余万).
+                written = written[:-1] + "[余多]?万"
+            if not re.search(r"(?<![\d.])" + written + r"(?![\d])", plain):
                 out.append(f"{section}/{lang}: {key}: {number} is not said in the narrative")
     return out
