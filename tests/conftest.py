@@ -66,10 +66,11 @@ if not os.environ.get("PYTEST_XDIST_WORKER"):
 SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py"}
 SLOW_FIXTURES = {"built_site", "executed", "published", "hostile_site"}
 # pytest-xdist runs the tests on one worker per core. The pipeline's module (its tests publish
-# to one site in turn) and each golden (nbval runs its cells in order in one kernel) go to one
+# to one site in turn), the browser's (its tests read one walk through every page per width
+# and scheme, made once) and each golden (nbval runs its cells in order in one kernel) go to one
 # worker whole; every other test goes wherever a worker is free, the longest first (sites
 # they share are built once: shared_site).
-WHOLE_MODULES = {"test_pipeline.py"}
+WHOLE_MODULES = {"test_pipeline.py", "test_browser.py"}
 LONGEST_FIRST = ["test_hostile.py", "test_editions.py", "test_browser.py", "test_search.py", "test_speed.py", "test_words.py", "test_text_fields.py",
                  "test_shapes.py", "test_draft.py", "test_pipeline.py", "test_classroom.py", ".ipynb", "test_notebooks.py",
                  "test_commands.py"]
