@@ -15,7 +15,7 @@ from villagereport.coverage import CoverageText
 from villagereport.derived import derive
 from villagereport.exercises import for_section as exercises_for
 from villagereport.numbers import chinese_numeral, format_figure, format_number
-from villagereport.report import Report
+from villagereport.report import Report, scoped
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, spaced, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -71,7 +71,7 @@ class FigureText:
         row = report.figures.loc[indicator]
         self.n = row["value"]
         self.unit = row["unit"]
-        places = None if pd.isna(row["places"]) else int(row["places"])
+        places = stated_places(row)
         self._text = format_figure(row["value"], row["unit"], lang, places, row["qualifier"], self._words["number"])
         self.threshold = Slot(None if pd.isna(row["threshold"]) else format_number(row["threshold"], lang))
         changes = report.changes[report.changes["indicator"] == indicator]
@@ -332,6 +332,11 @@ def _blank(text: object) -> bool:
     return text is None or (isinstance(text, float) and pd.isna(text)) or not str(text).strip()
 
 
+def stated_places(row: pd.Series) -> int | None:
+    """The decimals a figure is stated with (negative for 6.8万's thousands); None for words."""
+    return None if pd.isna(row["places"]) else int(row["places"])
+
+
 def scope_label(scope: str, lang: str) -> str:
     """How a figure's scope is written after its name: nothing for the whole report."""
     return strings(lang)["generic"]["scope"].get(scope, "")
@@ -347,9 +352,8 @@ def place_unit(report: Report, unit: str, scope: str = "all") -> str:
     report of villages, "communities" likewise; "villages or communities" only where both may be."""
     if unit != "unit":
         return unit
-    if scope in ("village", "community"):
-        return scope
-    return report.coverage.units_key if report.coverage.units_key in ("village", "community") else unit
+    units = scoped(report.coverage, scope).units_key  # the units the figure's name speaks for
+    return units if units in ("village", "community") else unit
 
 
 def counted(value_text: str, unit: str, value: float, lang: str) -> str:
@@ -419,7 +423,7 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
         else:
             sentence = generic["change_of"].format(name=name, change=change)
     else:
-        places = None if pd.isna(row["places"]) else int(row["places"])
+        places = stated_places(row)
         value = counted(format_figure(row["value"], row["unit"], lang, places, row["qualifier"], number_words),
                         unit, row["value"], lang)
         if not pd.isna(row["previous"]):

@@ -20,7 +20,7 @@ from villagereport.derived import derive
 from villagereport.errors import ReportError
 from villagereport.narrative import (FigureText, ListText, _Lookup, check_sentences, narrative, place_line, unchecked_claims,
                                      _bound_text, change_text, note_in, scope_label, source_line,
-                                     published, scoped_name, status_text)
+                                     published, scoped_name, stated_places, status_text)
 from villagereport.numbers import format_figure, format_number, plain
 from villagereport.report import Report, load_report
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, spaced, strings
@@ -40,10 +40,6 @@ def _table_html(table: pd.DataFrame, classes: str) -> str:
     """A table as HTML, every cell escaped, the report's text shown as written."""
     shown = table.map(lambda cell: _BREAKS.sub(" ", cell) if isinstance(cell, str) else cell)
     return shown.to_html(index=False, escape=True, border=0, classes=classes, justify="left")
-
-
-def _places(row: pd.Series) -> int | None:
-    return None if pd.isna(row["places"]) else int(row["places"])
 
 
 class PlainText:
@@ -181,7 +177,7 @@ class Page:
         here["change_reading"] = first["reading"].reindex(here.index)
         words = self.words["number"]
         here["shown"] = ["" if pd.isna(r["value"]) else
-                         format_figure(r["value"], r["unit"], self.lang, _places(r), r["qualifier"], words)
+                         format_figure(r["value"], r["unit"], self.lang, stated_places(r), r["qualifier"], words)
                          for _, r in here.iterrows()]
         columns = ["name", "indicator", "scope", "kind", "value", "unit", "qualifier", "places", "previous",
                    "change", "change_unit", "change_reading", "shown", "quote"]
@@ -243,7 +239,7 @@ class Page:
         rows = self._share_rows(self.section)
         words = self.words["chart_words"]
         for key, row in self._scoped(kind="share").iterrows():
-            shown = format_figure(row["value"], "percent", self.lang, _places(row), row["qualifier"], self.words["number"])
+            shown = format_figure(row["value"], "percent", self.lang, stated_places(row), row["qualifier"], self.words["number"])
             rows.append({"name": self._scoped_name(key), "share": row["value"], "shown": shown, "part": "—", "whole": "—",
                          "basis": words["stated"] if row["qualifier"] == "exact" else words["stated_approximately"]})
         return pd.DataFrame(rows, columns=["name", "share", "shown", "part", "whole", "basis"])
@@ -405,9 +401,9 @@ class Page:
             return set()
         rows = derive(report)
         rows = rows[rows["quantity"] == quantity]
-        claims = {("derived", quantity, indicator) for indicator in rows["indicator"]}
-        claims |= {("assumption", indicator) for indicator in rows.loc[rows["assumed"], "indicator"]}
-        return claims
+        facts = {("derived", quantity, indicator) for indicator in rows["indicator"]}
+        facts |= {("assumption", indicator) for indicator in rows.loc[rows["assumed"], "indicator"]}
+        return facts
 
     def _exercise_text(self, number: int, part: str, said: set | None = None) -> str | None:
         exercise = self._exercise(number)
@@ -683,7 +679,7 @@ class ComparisonPage:
         number_words = self.words["number"]
         for key, row in figures.iterrows():
             if row["kind"] in ("share", "age") and pd.notna(row["value"]):
-                shown = format_figure(row["value"], row["unit"], self.lang, _places(row), row["qualifier"], number_words)
+                shown = format_figure(row["value"], row["unit"], self.lang, stated_places(row), row["qualifier"], number_words)
                 out[("level", row["indicator"], row["scope"], row["unit"], "", self._name(report, row["indicator"]))] = (
                     row["value"], shown)
         for _, change in report.all_changes.iterrows():
@@ -708,9 +704,8 @@ class ComparisonPage:
         bodies' members ("“两委”成员平均年龄", "… (the party organisations)"), since measures of
         different bodies never share a row."""
         bodies = Coverage(bodies=report.coverage.bodies)
-        name = indicator_name(indicator, self.lang, bodies)
         said: set = set()
-        indicator_name(indicator, self.lang, bodies, said=said)
+        name = indicator_name(indicator, self.lang, bodies, said=said)
         if _of_members(indicator) and not any(fact[1] == "bodies" for fact in said):
             body = CoverageText(bodies, self.lang).body
             name = self.words["comparison"]["of_body"].format(name=name, body=body)
