@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from conftest import DATA, FIXTURES, ROOT, shared_site
+from villagebook.edition import landing_page
 from villagereport import load_report
 from villagereport.catalogue import indicator_name
 from villagereport.coverage import Coverage
@@ -271,3 +272,14 @@ def test_a_sparse_report_leaves_no_empty_cell_on_its_pages(tongguan_compared, la
         cells = re.split(r'<div class="cell(?: [^"]*)? docutils container[^"]*"', text)[1:]
         empty = [c[:120] for c in cells if 'class="cell_output' not in c and 'class="cell_input' not in c]
         assert not empty, f"{page.name}: {empty}"
+
+
+@pytest.mark.parametrize("report_id", ["jiaxiang-2021", "linjiang-2021"])
+def test_the_english_credits_say_which_of_the_articles_words_are_not_translated(report_id):
+    report = load_report(DATA / "reports" / f"{report_id}.yaml")
+    page = landing_page("en", report, [])
+    credits = {m[1]: m[2] for m in re.finditer(r"^- \*\*(.+?)\*\*: (.*)$", page, re.M)}
+    title = report.source["title"]
+    translated = isinstance(title, dict) and title.get("en")
+    assert credits["Title"].endswith("(in Chinese: the report file gives no translation)") != bool(translated), credits
+    assert "no translation" not in landing_page("zh", report, [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import html
+import re
 from pathlib import Path
 
 import jinja2
@@ -82,6 +83,7 @@ def _render(template: str, lang: str, context: dict) -> str:
 
 
 _INNER_QUOTES = str.maketrans("“”", "‘’")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def landing_page(lang: str, report: Report, others: list[Report]) -> str:
@@ -135,8 +137,13 @@ def _source_fields(report: Report, lang: str) -> list[tuple[str, str]]:
         elif isinstance(source[field], dict) and lang != REPORT_LANGUAGE and source[field].get(lang):
             # A translation, with the article's own words beside it: a reader can find the original.
             text = escape_markdown(f"{source[field][lang]} ({source[field][REPORT_LANGUAGE]})")
+        elif shown.get(field):
+            text = escape_markdown(shown[field])
         else:
-            text = escape_markdown(shown.get(field) or in_language(source[field], lang))
+            text = escape_markdown(in_language(source[field], lang))
+            if lang != REPORT_LANGUAGE and _CJK.search(text):
+                # The article's words with no translation: said so, not passed off as English.
+                text = message(lang, "index.source.untranslated").format(text=text)
         fields.append((message(lang, f"index.source.{field}"), text))
     return fields
 

@@ -1,7 +1,8 @@
 """Load, check and tell the figures of village "two committees" election reports.
 
 A notebook imports the package as ``vr``: ``vr.start()``, ``vr.open_page(section, report,
-lang)``, the chart theme's ``vr.FIT_WIDTH`` and ``vr.ROW`` (a named row's height); the notebook helpers load on first use, so the
+lang)``, the chart theme's ``vr.FIT_WIDTH`` and ``vr.ROW`` (a named row's height), and
+``vr.key_figures`` (unrelated figures as tiles, shared by three pages); the notebook helpers load on first use, so the
 command line and the tests need not import IPython.
 """
 
@@ -19,7 +20,7 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
         from villagereport import notebook
 
         return getattr(notebook, name)
-    if name in ("FIT_WIDTH", "PALETTE", "ROW", "TILE_FIGURE", "wrap"):
+    if name in ("FIT_WIDTH", "PALETTE", "ROW", "TILE_FIGURE", "key_figures", "wrap"):
         from villagereport import charts
 
         return getattr(charts, name)

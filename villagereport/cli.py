@@ -11,7 +11,21 @@ import argparse
 import sys
 
 from villagereport.errors import ReportError
-from villagereport.report import load_report
+from villagereport.report import Report, load_report
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def ok_line(path: object, report: Report) -> str:
+    """What ``validate`` prints for a report it accepts (the how-to page shows the same line)."""
+    return f"ok: {path}: {report.id}, {_counted(len(report.all_figures), 'figure')}, {_counted(len(report.lists), 'list')}"
+
+
+def error_line(err: ReportError) -> str:
+    """What ``validate`` prints for a report it refuses."""
+    return f"error: {err}"
 
 
 def validate_files(paths: list[str]) -> int:
@@ -21,10 +35,10 @@ def validate_files(paths: list[str]) -> int:
         try:
             report = load_report(path)
         except ReportError as err:
-            print(f"error: {err}", file=sys.stderr)
+            print(error_line(err), file=sys.stderr)
             failed += 1
             continue
-        print(f"ok: {path}: {report.id}, {len(report.all_figures)} figures, {len(report.lists)} lists")
+        print(ok_line(path, report))
     return 1 if failed else 0
 
 

@@ -15,6 +15,7 @@ from villagereport import charts, exercises
 from villagereport.figure import Figure, finish
 from villagereport.catalogue import DATA_DIR, indicator_name, load_catalogue
 from villagereport.claims import Claim
+from villagereport.cli import error_line, ok_line
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
@@ -619,8 +620,9 @@ class GuidePage:
         report = load_report(path)
         display(Markdown(f"## {escape_markdown(guide['example_heading'])}\n\n{escape_markdown(guide['example_intro'])}"))
         display(HTML(f"<pre>{html.escape(text)}</pre>"))
-        display(HTML(f"<pre>ok: {html.escape(path.name)}: {html.escape(report.id)}, {len(report.all_figures)} figures, "
-                     f"{len(report.lists)} lists</pre>"))
+        # The lines `make validate` prints (in English, as the command does), each glossed.
+        display(HTML(f"<pre>{html.escape(ok_line(path.name, report))}</pre>"))
+        display(Markdown(escape_markdown(guide["ok_gloss"])))
         # Break one figure the way people do (a number written with its unit) and check again.
         members = report.figures.loc["members_total"]
         stated = plain(members["value"])  # as the report file writes it
@@ -630,11 +632,16 @@ class GuidePage:
             copy.write_text(broken, encoding="utf-8")
             try:
                 load_report(copy)
-                message = "ok"
             except ReportError as err:
-                message = f"error: {path.name}: {err.field}: {err.expected}"
+                refused = ReportError(path.name, err.field, err.expected)  # named as the reader's file is
+            else:
+                raise AssertionError("the example's broken copy was accepted")  # the guide would be false
         display(Markdown(escape_markdown(guide["broken_intro"])))
-        display(HTML(f"<pre>{html.escape(message)}</pre>"))
+        display(HTML(f"<pre>{html.escape(error_line(refused))}</pre>"))
+        entry = re.match(r"(\w+)\[(\d+)\]", refused.field)
+        if entry:
+            display(Markdown(escape_markdown(guide["error_gloss"].format(
+                field=refused.field, group=entry[1], position=int(entry[2]) + 1))))
         display(Markdown(escape_markdown(guide["example_outro"])))
         display(Page("checking", report, self.lang)._derived_table())
 
