@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from conftest import DATA, FIXTURES, ROOT, shared_site
-from villagebook.edition import landing_page
+from villagebook.edition import book_page, landing_page
 from villagereport import load_report
 from villagereport.catalogue import indicator_name
 from villagereport.coverage import Coverage
@@ -283,3 +283,14 @@ def test_the_english_credits_say_which_of_the_articles_words_are_not_translated(
     translated = isinstance(title, dict) and title.get("en")
     assert credits["Title"].endswith("(in Chinese: the report file gives no translation)") != bool(translated), credits
     assert "no translation" not in landing_page("zh", report, [])
+
+
+@pytest.mark.parametrize("report_path", sorted((DATA / "reports").glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_workshop_plans_a_group_a_page_only_where_pages_go_round(report_path):
+    report = load_report(report_path)
+    # Pages with figures, counted here from the report's own tables.
+    pages = set(report.all_figures["section"]) | set(report.lists["section"])
+    for lang in ("zh", "en"):
+        guide = book_page(ROOT / "book" / "teachers_guide.md", lang, report)
+        one_each = ("有数字的每一页一组" if lang == "zh" else "one group for each page") in guide
+        assert one_each == (len(pages) >= 3), (lang, sorted(pages))

@@ -190,9 +190,10 @@ def book_page(path: Path, lang: str, report: Report) -> str:
         }
     # Groups read the pages that have figures; the limits name aspects this report leaves out.
     sections = report.catalogue.sections
-    context["pages_with_figures"] = strings(lang)["number"]["list_sep"].join(
-        sections.at[s, f"title_{lang}"] for s in sections.index
-        if (report.all_figures["section"] == s).any() or (report.lists["section"] == s).any())
+    pages = [sections.at[s, f"title_{lang}"] for s in sections.index
+             if (report.all_figures["section"] == s).any() or (report.lists["section"] == s).any()]
+    context["pages_with_figures"] = strings(lang)["number"]["list_sep"].join(pages)
+    context["pages_with_figures_count"] = len(pages)
     # The limits of this report: changes against the last term, readings left open, bounds, open lists.
     context["changes"] = not report.all_changes.empty
     context["ambiguous"] = bool((report.all_changes["reading"] == "ambiguous").any())

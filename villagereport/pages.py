@@ -26,6 +26,11 @@ from villagereport.numbers import format_figure, format_number, plain
 from villagereport.report import Report, load_report
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, spaced, strings
 
+# Which side of the figure a share stated as a bound lies: 近40% and 不到40% below ("upper": the
+# figure is its upper bound), 40%以上 and 超40% above. A chart draws a bound as an arrowhead, not a
+# bar's length; 约40% is an approximation either way, drawn as a bar in its own colour.
+BOUND = {"nearly": "upper", "less_than": "upper", "at_most": "upper", "at_least": "lower", "more_than": "lower"}
+
 PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
               "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
 # The qualifiers a stated share may carry (the derived table's reading of a qualified share).
@@ -242,8 +247,9 @@ class Page:
         for key, row in self._scoped(kind="share").iterrows():
             shown = format_figure(row["value"], "percent", self.lang, stated_places(row), row["qualifier"], self.words["number"])
             rows.append({"name": self._scoped_name(key), "share": row["value"], "shown": shown, "part": "—", "whole": "—",
-                         "basis": words["stated"] if row["qualifier"] == "exact" else words["stated_approximately"]})
-        return pd.DataFrame(rows, columns=["name", "share", "shown", "part", "whole", "basis"])
+                         "basis": words["stated"] if row["qualifier"] == "exact" else words["stated_approximately"],
+                         "bound": BOUND.get(row["qualifier"], "")})
+        return pd.DataFrame(rows, columns=["name", "share", "shown", "part", "whole", "basis", "bound"])
 
     def _share_rows(self, section: str) -> list[dict]:
         figures, derived = self.report.figures, self._derived
@@ -268,14 +274,15 @@ class Page:
             # names, in its own colour, so the bar is not read as exact.
             basis = words["stated"] if fig["qualifier"] == "exact" else words["stated_approximately"]
             rows.append({"name": self._name(ind), "share": fig["value"], "shown": self._fmt(ind),
-                         "part": part, "whole": whole, "basis": basis})
+                         "part": part, "whole": whole, "basis": basis, "bound": BOUND.get(fig["qualifier"], "")})
         for _, row in derived[derived["quantity"] == "computed_share"].iterrows():
             if self.report.catalogue.indicators.at[row["indicator"], "section"] != section:
                 continue
             count_id, whole_id = row["inputs"].split(",")
             rows.append({"name": self._name(row["indicator"]), "share": round(row["value"], 4),
                          "shown": format_figure(row["value"], "percent", self.lang, int(row["places"])),
-                         "part": self._fmt(count_id), "whole": self._fmt(whole_id), "basis": words["computed"]})
+                         "part": self._fmt(count_id), "whole": self._fmt(whole_id), "basis": words["computed"],
+                         "bound": ""})
         return rows
 
     def _scoped(self, kind: str | None = None) -> pd.DataFrame:

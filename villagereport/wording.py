@@ -179,10 +179,11 @@ def render(text: str, context: dict) -> str:
             Message(plural(lang, id_, n), id_, lang), {**context, "n": n if count is None else count})}
     clauses = {}
     for name, part in parts_of(key).items():
+        # A part may hold a part named before it (a table's rows holding a clause of their own).
         if _RENDER.compile_expression(part["when"], undefined_to_none=False)(**context):
-            clauses[name] = render(_message(lang, f"{key}.{name}"), context)
+            clauses[name] = render(_message(lang, f"{key}.{name}"), {**context, **clauses})
         elif part.get("otherwise"):
-            clauses[name] = render(_message(lang, f"{key}.{name}.otherwise"), context)
+            clauses[name] = render(_message(lang, f"{key}.{name}.otherwise"), {**context, **clauses})
         else:
             clauses[name] = ""
     if "{" not in text:
