@@ -41,6 +41,8 @@ def _text(output: object) -> str:
         spec = output.to_dict()
         parts = [title_text(spec), spec.get("description", "")]
         return "\n".join(str(p) for p in parts)
+    if hasattr(output, "_repr_markdown_"):  # a page's story: what the page shows is its Markdown
+        output = output._repr_markdown_()
     data = getattr(output, "data", output)
     text = re.sub(r"<[^>]+>", " ", str(data))
     return html.unescape(text).replace("\\", "")
@@ -53,7 +55,7 @@ def page_parts(report: Report, section: str, lang: str) -> dict[str, str]:
     for source, output in run(section, report.path, lang, loaded=report):
         if "page.intro()" in source:
             part = "intro"
-        elif source.startswith("page.narrative"):
+        elif source.startswith("page.narrative") or "story = page.story()" in source:
             part = "narrative"
         elif source.startswith(("page.lists", "page.figures")):
             part = "tables"

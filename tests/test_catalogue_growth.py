@@ -8,8 +8,9 @@ import re
 import pytest
 import yaml
 
+from villagebook.stories import story
 from villagereport.catalogue import CATALOGUE_PATH, load_catalogue
-from villagereport.narrative import counted, narrative
+from villagereport.narrative import counted
 from villagereport.numbers import format_number
 from villagereport.report import load_report
 from villagereport.wording import languages
@@ -150,7 +151,7 @@ def test_each_added_indicator_loads_is_named_and_is_told_with_its_number(tmp_pat
             name = report.name(indicator, lang)
             assert name.strip() and "{{" not in name and "}}" not in name, (indicator, lang, coverage, name)
             # (c) its section's narrative tells it, with the number as the page writes it
-            text = narrative(report, row["section"], lang)
+            text = story(report, row["section"], lang).markdown()
             shown = format_number(value, lang)
             assert shown in text, (indicator, lang, coverage, shown, text)
             assert name in text, (indicator, lang, coverage, name, text)

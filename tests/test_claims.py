@@ -20,7 +20,8 @@ from conftest import DATA, REPORTS
 from test_shapes import reports as generated_reports
 from villagereport.claims import Claim, problems
 from villagereport.coverage import CoverageText
-from villagereport.narrative import check_claims, section_claims, unchecked_claims
+from villagebook.stories import story
+from villagereport.narrative import check_claims, unchecked_claims
 from villagereport.pages import Page
 from villagereport.report import load_report
 
@@ -29,7 +30,8 @@ UNSEEN = [path for kept in ("unseen", "holdout", "final-holdout") for path in so
 
 
 def _claims(report, lang):  # type: ignore[no-untyped-def]
-    claims = [c for section in SECTIONS for c in section_claims(report, section, lang)]
+    # Each page's story as its notebook tells it (the checking page's opening says how it works).
+    claims = [c for section in SECTIONS if section != "checking" for c in story(report, section, lang).all_claims()]
     claims += check_claims(report, lang) + unchecked_claims(report, lang)
     # The chart titles each page gives from its figures.
     claims += [c for section in SECTIONS for c in Page(section, report, lang).title_claims()]
@@ -37,8 +39,8 @@ def _claims(report, lang):  # type: ignore[no-untyped-def]
     claims += [c for section in SECTIONS for c in Page(section, report, lang).exercise_claims()]
     # The landing page's account of what the report tells of.
     said: set = set()
-    story = CoverageText(report.coverage, lang, said, where="X").story
-    claims.append(Claim(story, "coverage.story", frozenset(said)))
+    account = CoverageText(report.coverage, lang, said, where="X").story
+    claims.append(Claim(account, "coverage.story", frozenset(said)))
     return claims
 
 
@@ -93,7 +95,7 @@ def test_one_bodys_report_is_never_said_to_have_elected_both_committees(lang):
         assert not problems(report, claims)
         assert report.coverage.body_key == key
     both = _report({"bodies": ["party", "committee"]})
-    text = " ".join(c.text for c in section_claims(both, "overview", lang))
+    text = " ".join(c.text for c in story(both, "overview", lang).all_claims())
     assert ("两委" in text) if lang == "zh" else ("two committees" in text)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA
+from villagebook.stories import story
 from villagereport import load_report
-from villagereport.narrative import check_sentences, narrative
+from villagereport.narrative import check_sentences
 from villagereport.numbers import format_figure, format_number
 from villagereport.wording import escape_markdown, strings
 
@@ -32,14 +33,14 @@ def test_format_figure_adds_percent_and_qualifier():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_narrative_states_every_figure_of_the_section(lang):
     report = REPORTS["linjiang-2021"]
-    text = narrative(report, "discipline", lang)
+    text = story(report, "discipline", lang).markdown()
     for indicator in ("discipline_pledges", "banners", "leaflets", "report_hotlines", "report_boxes"):
         value = report.value(indicator)
         assert format_figure(value, report.figures.at[indicator, "unit"], lang) in text, indicator
 
 
 def test_narrative_uses_the_derived_figures():
-    text = narrative(REPORTS["linjiang-2021"], "overview", "en")
+    text = story(REPORTS["linjiang-2021"], "overview", "en").markdown()
     report = REPORTS["linjiang-2021"]
     previous = report.value("members_avg_age") - report.changes.set_index("indicator").at["members_avg_age", "value"]
     assert f"about {format_number(previous, 'en', 1)}" in text
@@ -50,18 +51,18 @@ def test_narrative_uses_the_derived_figures():
 
 def test_a_section_the_report_is_silent_on_gets_one_plain_sentence():
     for lang, words in (("zh", "没有关于"), ("en", "include none on")):
-        text = narrative(REPORTS["tongguan-2021"], "discipline", lang)
+        text = story(REPORTS["tongguan-2021"], "discipline", lang).markdown()
         assert words in text and text.count("。" if lang == "zh" else ".") == 1
 
 
 def test_sentences_whose_figures_are_missing_are_left_out():
-    text = narrative(REPORTS["tongguan-2021"], "overview", "en")
+    text = story(REPORTS["tongguan-2021"], "overview", "en").markdown()
     assert "college" not in text and "women" not in text
     assert "village party committees have" not in text
 
 
 def test_english_sentences_start_with_a_capital():
-    for sentence in narrative(REPORTS["linjiang-2021"], "organisation", "en").split(". "):
+    for sentence in story(REPORTS["linjiang-2021"], "organisation", "en").markdown().split(". "):
         assert sentence[:1].isupper() or not sentence[:1].isalpha()
 
 

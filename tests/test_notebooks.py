@@ -121,7 +121,7 @@ def test_the_guide_runs_its_worked_example_for_real(tmp_path, lang):
     assert printed in shown
     assert "error: tongguan-2021.yaml: figures[1](members_total).value: expected a number, got text" in shown
     # Glossed in the page's language: the entry the field names, counted from 1 for a reader.
-    assert ("figures 下的第2项" if lang == "zh" else "entry number 2 under figures") in shown
+    assert ("`figures` 下的第2项" if lang == "zh" else "entry number 2 under `figures`") in shown
     assert "report-template.yaml" in shown and "data:text/yaml" in shown
 
 
@@ -237,7 +237,16 @@ def test_each_section_notebook_shows_its_own_pandas_and_altair_in_a_few_lines():
     for path in sorted(NOTEBOOKS[0].parent.glob("0[1-7]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         # Cells a reader can open on the page (folded code with its output).
-        shown = [c.source for c in nb.cells if c.cell_type == "code" and "hide-input" in c.metadata.get("tags", [])]
+        shown = [c.source for c in nb.cells if c.cell_type == "code" and "hide-input" in c.metadata.get("tags", [])
+                 and "story" not in c.metadata.get("tags", [])]
+        # The story cell is plain: sentences said, each under the condition it needs, nothing else.
+        story = [c.source for c in nb.cells if "story" in c.metadata.get("tags", [])]
+        if story:
+            plain = re.compile(r"(#.*|story = page\.story\(\)|if story\.(states|lists|covers)\(.*\):|"
+                               r"    story\.say\(\"\w+\"\)|story\.say\(\"\w+\"\)|story)")
+            assert [line for line in story[0].splitlines() if not plain.fullmatch(line)] == [], path.name
+        elif path.stem != "07_checking":
+            raise AssertionError(f"{path.name}: no story cell")
         lines = [line for source in shown for line in source.splitlines()]
         assert len(lines) <= 60, f"{path.name}: {len(lines)} visible lines"
         code = "\n".join(lines)

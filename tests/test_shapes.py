@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 
 from conftest import DATA, FIXTURES, REPORTS
 from page_scan import SECTIONS, page_parts, problems
+from villagebook.stories import story
 from villagereport import load_report
 from villagereport.catalogue import load_catalogue
 from villagereport.derived import derive
 from villagebook.edition import book_page, landing_page
-from villagereport.narrative import narrative, place_line, source_line
+from villagereport.narrative import place_line, source_line
 from villagereport.numbers import plain
 from villagereport.wording import strings
 
@@ -74,8 +75,8 @@ def shapes():
 
 
 def test_a_change_with_no_level_is_told_with_its_direction_and_no_invented_level(shapes):
-    zh = narrative(shapes, "overview", "zh")
-    en = narrative(shapes, "overview", "en")
+    zh = story(shapes, "overview", "zh").markdown()
+    en = story(shapes, "overview", "en").markdown()
     assert "书记、主任（“一肩挑”）平均年龄比上届下降7.08岁" in zh
     assert "down 7.08 years on the previous term" in en
     # "No level" is said once, above the figures it is true of, not after each of them.
@@ -92,8 +93,8 @@ def test_a_change_with_no_level_is_told_with_its_direction_and_no_invented_level
 
 
 def test_a_figure_of_villages_or_communities_alone_names_its_scope(shapes):
-    zh = narrative(shapes, "overview", "zh")
-    en = narrative(shapes, "overview", "en")
+    zh = story(shapes, "overview", "zh").markdown()
+    en = story(shapes, "overview", "en").markdown()
     assert "“一肩挑”人员中高中及以上学历比例（村）为99.86%" in zh
     assert "(communities only): 100%" in en
     # and is never taken for the whole report's figure
@@ -102,7 +103,7 @@ def test_a_figure_of_villages_or_communities_alone_names_its_scope(shapes):
 
 
 def test_from_to_states_both_levels_and_the_book_computes_the_change(shapes):
-    assert "35岁及以下成员由上届的19人增至28人" in narrative(shapes, "overview", "zh")
+    assert "35岁及以下成员由上届的19人增至28人" in story(shapes, "overview", "zh").markdown()
     change = derive(shapes).query("quantity == 'change'")
     assert change["value"].tolist() == [9.0]
 

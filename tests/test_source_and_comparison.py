@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 
 from conftest import DATA
 from villagebook.edition import landing_page
+from villagebook.stories import story
 from villagereport import exercises
 from villagereport.errors import ReportError
 from villagereport.narrative import place_line
@@ -127,7 +128,7 @@ def test_a_qualified_count_in_wan_is_accepted_as_the_article_writes_it(tmp_path)
     leaflets.update(value=700000, qualifier="more_than", stated_as="70余万", quote="印发各类宣传单页70余万张")
     report = _write(tmp_path, document)
     assert report.figures.at["leaflets", "stated_as"] == "70余万"
-    assert "70余万" in Page("discipline", report, "zh").narrative().data
+    assert "70余万" in story(report, "discipline", "zh").markdown()
 
 
 def _one_body(tmp_path, bodies: list[str], name: str):  # type: ignore[no-untyped-def]

@@ -9,15 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 from babel.dates import get_month_names
 from bs4 import BeautifulSoup
 
 from conftest import DATA, ROOT
+from villagebook.stories import SECTIONS
 from villagereport import load_report, pseudo, wording
 from villagereport.catalogue import load_catalogue
 from villagereport.errors import ReportError
 from villagereport.narrative import romanised
+from villagereport.pages import PAGE_STEMS
 
 LOCALE = ROOT / "villagereport" / "text" / "locale"
 
@@ -56,9 +59,22 @@ def test_every_language_translates_every_message_of_the_english_catalogue():
         assert {k for k in set(english) - set(words) if not k.startswith("glossary.")} == set(), lang
         # Settings aside, no message is left empty where English has words.
         assert [k for k, v in english.items() if v and k in words and not words[k] and k not in wording.SETTINGS] == [], lang
-    # Both editions' sentences come from one specification, in its order.
-    assert [e["needs"] for e in wording.strings("zh")["narrative"]["overview"]] == \
-        [e["needs"] for e in wording.strings("en")["narrative"]["overview"]]
+    # Both editions' sentences are said by the same story cells: each has its message in every
+    # language, and no narrative message is left that no notebook says.
+    said = {f"narrative.{section}.{sentence}" for section, sentence in _said_by_notebooks()}
+    assert said and said <= set(english), sorted(said - set(english))
+    orphans = {k for k in english if k.startswith("narrative.") and k.count(".") == 2} - said - {"narrative.checking.general"}
+    assert orphans == set(), sorted(orphans)
+
+
+def _said_by_notebooks() -> set[tuple[str, str]]:
+    """(section, sentence id) for every story.say("…") in the section notebooks' story cells."""
+    said = set()
+    for section in SECTIONS:
+        source = "\n".join(c.source for c in nbformat.read(ROOT / "book" / f"{PAGE_STEMS[section]}.ipynb", as_version=4).cells
+                           if "story" in c.metadata.get("tags", []))
+        said |= {(section, sentence) for sentence in re.findall(r'story\.say\("(\w+)"', source)}
+    return said
 
 
 def test_conditions_are_the_specifications_and_no_catalogues():

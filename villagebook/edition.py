@@ -17,6 +17,7 @@ from villagereport.coverage import CoverageText
 from villagereport.narrative import book_text, byline, outlet_name, place_line, published
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, message, render, spaced, strings
 from villagebook import ROOT
+from villagebook.stories import stories
 
 COMPARISON = "book/09_comparison"
 # The site's icon, relative to an edition's folder: html.favicon in _config.yml.
@@ -91,7 +92,7 @@ def landing_page(lang: str, report: Report, others: list[Report]) -> str:
     source, place = report.source, report.place
     words = strings(lang)
     # A term is glossed only where the book uses it: in its sentences, names, quotes or items.
-    used = book_text(report, lang)
+    used = book_text(report, lang, [told.markdown() for told in stories(report, lang)])
     glossary = [(escape_markdown(term), escape_markdown(text)) for term, text in words.get("glossary", {}).items()
                 if term in used]
     context = {

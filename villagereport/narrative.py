@@ -16,7 +16,8 @@ from villagereport.derived import derive
 from villagereport.exercises import for_section as exercises_for
 from villagereport.numbers import chinese_numeral, format_figure, format_number
 from villagereport.report import Report, scoped
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, spaced, strings
+from villagereport.errors import ReportError
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, message, plural, render, spaced, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -222,66 +223,128 @@ def place_name(report: Report, lang: str) -> str:
     return escape_markdown(in_language(report.place["name"], lang))
 
 
-def section_sentences(report: Report, section: str, lang: str) -> list[str]:
-    """The section's sentences: the templates whose figures the report states, in template
-    order, then one plain sentence for each stated figure no template told."""
-    told, plain, change_only = section_parts(report, section, lang)
-    return told + plain + change_only
+class Story:
+    """A section's sentences, said one by one by its notebook, which decides when each is said:
 
+        story = page.story()
+        if story.states("members_total"):
+            story.say("members_total")
 
-def section_parts(report: Report, section: str, lang: str) -> tuple[list[str], list[str], list[str]]:
-    """The section's template sentences, the plain sentences for what no template told, and
-    those of figures the report gives only as a change (said once for all of them, above them)."""
-    parts, _ = _section(report, section, lang)
-    return parts
+    ``say`` renders the message ``narrative.<section>.<id>`` of the page's language with the
+    report's figures (``f.<indicator>``), lists (``l.<list>``), derived figures (``d``) and
+    coverage (``cov``), and records which it told: shown, the story ends with every stated figure
+    and list no sentence told, so nothing the report states is left off its page. Each sentence
+    keeps the facts it rests on (``claims``: see villagereport.claims).
+    """
 
+    def __init__(self, report: Report, section: str, lang: str) -> None:
+        self.report, self.section, self.lang = report, section, lang
+        words = strings(lang)
+        self.sentences: list[str] = []
+        self.claims: list[Claim] = []
+        self._said: set = set()
+        self._lists_said: set[str] = set()
+        self._conditions: set = set()  # coverage facts asked about since the last sentence
+        self._context = {
+            "place": place_name(report, lang),
+            "per_place": next((words["per_place"][p] for p in words["per_place"] if report.has(p)), ""),
+        }
 
-def section_claims(report: Report, section: str, lang: str) -> list[Claim]:
-    """Each sentence of the section with the facts it rests on (see villagereport.claims)."""
-    return _section(report, section, lang)[1]
+    def _known(self, indicators: tuple[str, ...]) -> None:
+        for indicator in indicators:
+            if indicator not in self.report.catalogue:
+                # A misspelt id would leave the sentence out on every page, silently.
+                raise ReportError(f"book notebook ({self.section})", "story",
+                                  f"expected an indicator id of the catalogue, got {indicator!r}")
 
+    def states(self, *indicators: str) -> bool:
+        """Whether the report states every one of these figures (or lists, with their items)."""
+        self._known(indicators)
+        return all(self.report.has(i) for i in indicators)
 
-def _section(report: Report, section: str, lang: str) -> tuple[tuple[list[str], list[str], list[str]], list[Claim]]:
-    words = strings(lang)
-    claims: list[Claim] = []
-    said: set[tuple[str, str]] = set()
-    lists_said: set[str] = set()
-    # f and l are set for each sentence, so that it records what it told.
-    context = {
-        "place": place_name(report, lang),
-        "per_place": next((words["per_place"][p] for p in words["per_place"] if report.has(p)), ""),
-    }
-    sentences = []
-    for entry in words["narrative"].get(section, []):
-        if not all(report.has(i) for i in entry.get("needs", [])):
-            continue
-        if not covers(report, entry.get("coverage", {})):
-            continue
-        if not all(report.items(i) for i in entry.get("lists", [])):
-            continue
-        told = set()
+    def lists(self, *indicators: str) -> bool:
+        """Whether the report states every one of these lists with its items."""
+        self._known(indicators)
+        return all(self.report.items(i) for i in indicators)
+
+    def covers(self, **wanted: object) -> bool:
+        """Whether the report's coverage is this (``status="under_way"``); the next sentence
+        said rests on it."""
+        if not covers(self.report, wanted):
+            return False
+        self._conditions |= {("coverage", field, str(value)) for field, value in wanted.items()}
+        return True
+
+    def say(self, sentence: str, *, asserts_nothing: bool = False) -> None:
+        """Say the sentence ``narrative.<section>.<sentence>``; a sentence with a figure the
+        report does not state is not said (its other figures are then told at the end).
+        ``asserts_nothing``: it says how the page works, nothing of the report."""
+        told: set = set()
+        listed: set[str] = set()
+        key = f"narrative.{self.section}.{sentence}"
+        report, lang = self.report, self.lang
+        context = dict(self._context)
         context["d"] = DerivedText(derive(report), lang, told)
-        context["f"] = _Lookup(lambda i, told=told: FigureText(report, i, lang, told))
-        listed = set(entry.get("lists", []))
+        context["f"] = _Lookup(lambda i: FigureText(report, i, lang, told))
         # A list the report does not state is looked up only by a clause's condition (which is
         # then false): the sentence does not rest on it.
-        context["l"] = _Lookup(lambda i, listed=listed: (i in report.lists.index and listed.add(i))
-                               or ListText(report, i, lang))
+        context["l"] = _Lookup(lambda i: (i in report.lists.index and listed.add(i)) or ListText(report, i, lang))
         context["cov"] = CoverageText(report.coverage, lang, told)
+        conditions, self._conditions = self._conditions, set()
         try:
-            sentence = render(entry["text"], context)
+            text = render(message(lang, key), context)
         except MissingFigure:
-            continue  # a slot the report cannot fill: the figures it did fill are told below
-        said |= told
-        lists_said |= listed
-        sentences.append(sentence[:1].upper() + sentence[1:])
-        facts = frozenset(f for f in told if len(f) == 3) | {("list", i) for i in listed}
-        # A sentence said only for a coverage (the round still under way) rests on it.
-        facts |= {("coverage", field, str(value)) for field, value in entry.get("coverage", {}).items()}
-        if entry.get("asserts") == "nothing":
-            facts |= {("method", entry["text"].key)}  # says how the page works, nothing of the report
-        claims.append(Claim(sentences[-1], entry["text"].key, facts))
-    told, sentences, change_only = sentences, [], []
+            return  # a slot the report cannot fill: the figures it did fill are told at the end
+        self._said |= told
+        self._lists_said |= listed
+        self.sentences.append(text[:1].upper() + text[1:])
+        facts = frozenset(f for f in told if len(f) == 3) | {("list", i) for i in listed} | conditions
+        if asserts_nothing:
+            facts |= {("method", key)}
+        self.claims.append(Claim(self.sentences[-1], key, facts))
+
+    def parts(self) -> tuple[list[str], list[str], list[str]]:
+        """The sentences said, one plain sentence for each stated figure or list none told, and
+        those of figures the report gives only as a change (said once for all of them)."""
+        plain, change_only, _ = _untold(self.report, self.section, self.lang, self._said, self._lists_said)
+        return self.sentences, plain, change_only
+
+    def all_claims(self) -> list[Claim]:
+        """Every sentence of the page's story with the facts it rests on."""
+        return self.claims + _untold(self.report, self.section, self.lang, self._said, self._lists_said)[2]
+
+    def markdown(self) -> str:
+        """The story as Markdown; one plain sentence when the report says nothing of the section."""
+        told, plain, change_only = self.parts()
+        if not told and not plain and not change_only:
+            page = strings(self.lang)["page"]
+            return page["section_not_stated"].format(topic=page["section_topic"][self.section])
+        joiner = " " if spaced(self.lang) else ""
+        blocks = [joiner.join(told)] if told else []
+        generic = strings(self.lang)["generic"]
+        if plain:
+            # What no sentence of the section tells is listed, one figure a line: easier to read
+            # than a paragraph of them.
+            blocks.append(generic["also" if told else "states"] + "\n\n" + "\n".join(f"- {p}" for p in plain))
+        if change_only:
+            # "The report does not give the level" is said once, above the figures it is true of.
+            blocks.append(generic["change_only_intro"] + "\n\n" + "\n".join(f"- {p}" for p in change_only))
+        return "\n\n".join(blocks)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __repr__(self) -> str:  # the same every run (no address); the page shows the Markdown
+        return f"<the {self.section} page's story: {len(self.sentences)} sentences said>"
+
+
+def _untold(report: Report, section: str, lang: str, said: set, lists_said: set[str]
+            ) -> tuple[list[str], list[str], list[Claim]]:
+    """One plain sentence for each of the section's stated figures and lists no sentence told,
+    those given only as a change apart, with the facts each rests on."""
+    claims: list[Claim] = []
+    sentences: list[str] = []
+    change_only: list[str] = []
     figures = report.all_figures
     for key, row in figures[figures["section"] == section].iterrows():
         positions = report.all_changes.loc[report.all_changes["key"] == key, "position"].tolist()
@@ -311,7 +374,7 @@ def _section(report: Report, section: str, lang: str) -> tuple[tuple[list[str], 
                 sentences.append(sentence)
                 claims.append(Claim(sentence, "generic.list", frozenset({("list", ind)}),
                                     tuple(escape_markdown(i) for i in report.items(ind, lang))))
-    return (told, sentences, change_only), claims
+    return sentences, change_only, claims
 
 
 def note_in(note: object, lang: str, *, any_language: bool = False) -> str:
@@ -460,25 +523,6 @@ def list_sentence(report: Report, indicator: str, lang: str) -> str:
         sentence = generic["list_quote" if not counted_list else "list_no_items"].format(
             quote=escape_markdown(row["quote"]))
     return sentence[:1].upper() + sentence[1:] + generic["end"]
-
-
-def narrative(report: Report, section: str, lang: str) -> str:
-    """The section's narrative as Markdown; one plain sentence when the report is silent."""
-    told, plain, change_only = section_parts(report, section, lang)
-    if not told and not plain and not change_only:
-        page = strings(lang)["page"]
-        return page["section_not_stated"].format(topic=page["section_topic"][section])
-    joiner = " " if spaced(lang) else ""
-    blocks = [joiner.join(told)] if told else []
-    generic = strings(lang)["generic"]
-    if plain:
-        # What no sentence of the section tells is listed, one figure a line: easier to read
-        # than a paragraph of them.
-        blocks.append(generic["also" if told else "states"] + "\n\n" + "\n".join(f"- {p}" for p in plain))
-    if change_only:
-        # "The report does not give the level" is said once, above the figures it is true of.
-        blocks.append(generic["change_only_intro"] + "\n\n" + "\n".join(f"- {p}" for p in change_only))
-    return "\n\n".join(blocks)
 
 
 def _name(report: Report, indicator: str, lang: str) -> str:
@@ -797,13 +841,14 @@ SURNAME_READINGS = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "�
 SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk")
 
 
-def book_text(report: Report, lang: str) -> str:
-    """The words a book of ``report`` in ``lang`` says: every section's sentences, the checks,
-    the names of what the report states, its quotes and items, and its exercises. What the
-    landing page glosses is looked up here, so a term is explained only where it is used."""
+def book_text(report: Report, lang: str, stories: list[str]) -> str:
+    """The words a book of ``report`` in ``lang`` says: its sections' ``stories`` (as their
+    notebooks tell them), the checks, the names of what the report states, its quotes and items,
+    and its exercises. What the landing page glosses is looked up here, so a term is explained
+    only where it is used."""
     from villagereport.pages import Page  # the pages use this module
 
-    parts = [narrative(report, section, lang) for section in SECTIONS]
+    parts = list(stories)
     parts += check_sentences(report, lang)
     parts += list(report.all_figures[f"name_{lang}"]) + list(report.lists[f"name_{lang}"])
     parts += list(report.all_figures["quote"]) + list(report.lists["quote"])

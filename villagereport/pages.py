@@ -19,7 +19,7 @@ from villagereport.cli import error_line, ok_line
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
-from villagereport.narrative import (FigureText, ListText, _Lookup, check_sentences, narrative, place_line, unchecked_claims,
+from villagereport.narrative import (FigureText, ListText, Story, _Lookup, check_sentences, place_line, unchecked_claims,
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      published, scoped_name, stated_places, status_text)
 from villagereport.numbers import format_figure, format_number, plain
@@ -95,15 +95,21 @@ class Page:
             lines.append(escape_markdown(self.words["page"][form].format(heading=original, translation=translated)))
         return Markdown("\n\n".join(lines))
 
+    def story(self) -> Story:
+        """The section's story, which its notebook tells sentence by sentence (see Story)."""
+        return Story(self.report, self.section, self.lang)
+
     def narrative(self) -> Markdown:
-        """The section's story in a few sentences, from the templates and the data."""
-        if self.section == "checking":
-            # What it computed, then what it could not and why: the page never ends in silence.
-            sentences = [narrative(self.report, "checking", self.lang)] + check_sentences(self.report, self.lang)
-            sentences += [claim.text for claim in unchecked_claims(self.report, self.lang)]
-            return Markdown("\n".join(f"- {escape_markdown(s)}" if i else escape_markdown(s) + "\n"
-                                      for i, s in enumerate(sentences)))
-        return Markdown(narrative(self.report, self.section, self.lang))
+        """The checking page's story: how it works, what it computed, then what it could not and
+        why (the page never ends in silence). Section pages tell theirs with ``story()``."""
+        if self.section != "checking":
+            raise ValueError(f"the {self.section} page tells its story in its notebook: page.story()")
+        method = Story(self.report, "checking", self.lang)
+        method.say("general", asserts_nothing=True)
+        sentences = [method.markdown()] + check_sentences(self.report, self.lang)
+        sentences += [claim.text for claim in unchecked_claims(self.report, self.lang)]
+        return Markdown("\n".join(f"- {escape_markdown(s)}" if i else escape_markdown(s) + "\n"
+                                  for i, s in enumerate(sentences)))
 
     def _title(self, chart: str, **context: object) -> str:
         lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang)),
@@ -647,8 +653,11 @@ class GuidePage:
         display(HTML(f"<pre>{html.escape(error_line(refused))}</pre>"))
         entry = re.match(r"(\w+)\[(\d+)\]", refused.field)
         if entry:
-            display(Markdown(escape_markdown(guide["error_gloss"].format(
-                field=refused.field, group=entry[1], position=int(entry[2]) + 1))))
+            # The field and its group as code, as the command writes them (not escaped as prose).
+            gloss = escape_markdown(guide["error_gloss"].format(field="\0field\0", group="\0group\0",
+                                                                 position=int(entry[2]) + 1))
+            gloss = gloss.replace("\0field\0", f"`{refused.field}`").replace("\0group\0", f"`{entry[1]}`")
+            display(Markdown(gloss))
         display(Markdown(escape_markdown(guide["example_outro"])))
         display(Page("checking", report, self.lang)._derived_table())
 

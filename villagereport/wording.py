@@ -228,7 +228,6 @@ def strings(lang: str) -> dict:
             node = node.setdefault(part, {})
         node[last] = text  # plain words (a Message only where it is rendered with its clauses)
     spec = sentences()
-    words["narrative"] = {name: _said(lang, f"narrative.{name}", entries) for name, entries in spec["narrative"].items()}
     words["chart_titles"] = {name: _said(lang, f"chart_titles.{name}", entries)
                              for name, entries in spec["chart_titles"].items()}
     words["guide_questions"] = _said(lang, "guide.questions", spec["guide_questions"])
@@ -262,7 +261,7 @@ def _check_ids(lang: str, spec: dict) -> None:
                                       f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
             for clause in [f"{key}.{name}"] + ([f"{key}.{name}.otherwise"] if part.get("otherwise") else []):
                 _message(lang, clause)  # every clause has its message in every language
-    for part in ("narrative", "chart_titles"):
+    for part in ("chart_titles",):
         for name, entries in spec[part].items():
             for entry in entries:
                 for kind in ("needs", "lists", "changes"):
