@@ -27,7 +27,8 @@ _LEAKS = [
     (re.compile(r"\{[a-z_]+\}"), "an unfilled placeholder"),
     (re.compile(r"(?<![A-Za-z])(nan|NaN|None|Undefined)(?![A-Za-z])"), "a missing value printed"),
     (re.compile(r"（\s*[，,]|[，,]\s*）|\(\s*,|,\s*\)|（）|\(\s*\)"), "an empty slot in brackets"),
-    (re.compile(r"(?:[为占约达共至]|占[^。，；]{0,12}的)\s*[。，；]"), "a sentence that lost its figure (zh)"),
+    # 为 ends words too (行为, 作为, 认为): only a bare 为 before the stop is a lost figure.
+    (re.compile(r"(?:(?<![行作成认以因称])为|[占约达共至]|占[^。，；]{0,12}的)\s*[。，；]"), "a sentence that lost its figure (zh)"),
     (re.compile(r"\b(of|about|is|was|at|to|by|from)\s+[.,;]"), "a sentence that lost its figure (en)"),
     (re.compile(r"\b[a-z]+_[a-z_]+\b"), "an indicator id or template label"),
 ]

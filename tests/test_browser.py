@@ -115,6 +115,9 @@ LAYOUT = """() => {
     const svg = chart.querySelector('svg.marks');
     if (svg && svg.getBoundingClientRect().right > chart.getBoundingClientRect().right + 1)
       found.push(`chart ${n}: drawn wider than its box (cut at the right)`);
+    // Drawn wider than its box and shrunk to fit it: its text is then smaller than designed.
+    if (svg && svg.width.baseVal.value > svg.getBoundingClientRect().width + 2)
+      found.push(`chart ${n}: drawn ${svg.width.baseVal.value} px wide, shrunk to ${svg.getBoundingClientRect().width}`);
     // Text that runs past the edge of the drawing (an axis title wider than the chart) is cut there.
     if (svg) {
       const edge = svg.getBoundingClientRect();

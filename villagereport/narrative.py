@@ -367,13 +367,10 @@ def _untold(report: Report, section: str, lang: str, said: set, lists_said: set[
         facts |= {("figure", key, "previous")} if pd.notna(row["previous"]) else set()
         claims.append(Claim(sentences[-1], "generic.figure", frozenset(facts), _own_words(row, lang)))
     lists = report.lists
-    for ind, row in lists[lists["section"] == section].iterrows():
-        if ind not in lists_said:
-            sentence = list_sentence(report, ind, lang)
-            if sentence not in sentences:  # two lists named in one clause quote it once
-                sentences.append(sentence)
-                claims.append(Claim(sentence, "generic.list", frozenset({("list", ind)}),
-                                    tuple(escape_markdown(i) for i in report.items(ind, lang))))
+    untold_lists = [ind for ind in lists.index[lists["section"] == section] if ind not in lists_said]
+    if untold_lists:
+        sentences.append(lists_sentence(report, untold_lists, lang))
+        claims.append(Claim(sentences[-1], "generic.lists_in_table", frozenset(("list", i) for i in untold_lists)))
     return sentences, change_only, claims
 
 
@@ -508,21 +505,14 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
     return sentence[:1].upper() + sentence[1:]
 
 
-def list_sentence(report: Report, indicator: str, lang: str) -> str:
-    """One plain sentence for a counted list no template told: its items, or, where the report
-    names a list without its items, the article's own words, quoted whole (never its slogan
-    cut into pieces)."""
-    generic = strings(lang)["generic"]
-    row = report.lists.loc[indicator]
-    items = ListText(report, indicator, lang)
-    if items:
-        name = row[f"name_{lang}"]
-        sentence = generic["list_items"].format(name=name, items=str(items))
-    else:
-        counted_list = pd.notna(row["stated_count"])
-        sentence = generic["list_quote" if not counted_list else "list_no_items"].format(
-            quote=escape_markdown(row["quote"]))
-    return sentence[:1].upper() + sentence[1:] + generic["end"]
+def lists_sentence(report: Report, indicators: list[str], lang: str) -> str:
+    """One plain line for the lists no sentence told: their names, pointing to the page's table
+    of lists, which gives each one's items (or says the report gives none) with the clause that
+    states it. A list is printed once on a page, not in the story and again in the table."""
+    words = strings(lang)
+    names = join_items([escape_markdown(report.lists.at[i, f"name_{lang}"]) for i in indicators], lang)
+    sentence = words["generic"]["lists_in_table"].format(names=names, caption=words["page"]["lists_caption"])
+    return sentence[:1].upper() + sentence[1:] + words["generic"]["end"]
 
 
 def _name(report: Report, indicator: str, lang: str) -> str:

@@ -116,7 +116,8 @@ class Page:
                   "cov": CoverageText(self.report.coverage, self.lang),
                   "l": _Lookup(lambda i: ListText(self.report, i, self.lang)), **context}
         entry = self._title_entry(chart)
-        return "" if entry is None else render(entry["text"], lookup)
+        title = "" if entry is None else render(entry["text"], lookup)
+        return title[:1].upper() + title[1:]  # a title opening with a figure ("about 68,000 …") too
 
     def _title_entry(self, chart: str) -> dict | None:
         """The first of the chart's titles whose figures this page states. A title names only

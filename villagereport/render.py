@@ -88,6 +88,10 @@ var spec=JSON.parse(document.getElementById(id+"-spec").textContent);
 if(!window.vegaEmbed){el.textContent=%(no_js)s;return;}
 vegaEmbed(el,spec,%(options)s).then(function(result){
 el.setAttribute("data-rendered","true");
+// A chart fits its box's width when drawn; if the box changes width afterwards (styles applied
+// late, a rotated phone), Vega lays it out again: it listens for the window's resize.
+if(window.ResizeObserver){var seen=el.clientWidth;new ResizeObserver(function(){
+if(el.clientWidth!==seen){seen=el.clientWidth;window.dispatchEvent(new Event("resize"));}}).observe(el);}
 var buttons=document.querySelectorAll("#"+id+"-figure button.vb-export");
 buttons.forEach(function(button){
 button.hidden=false;
