@@ -17,6 +17,7 @@ import pytest
 from browser import PageWatch, browser, server  # noqa: F401 (fixtures)
 from conftest import DATA
 from villagereport.report import load_report
+from villagereport.wording import strings
 
 LINJIANG = DATA / "reports" / "linjiang-2021.yaml"
 PAGE_OF = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
@@ -80,3 +81,14 @@ def test_the_chinese_index_holds_chinese_words(built_site):
     terms = json.loads(text[text.index("(") + 1:text.rindex(")")])["terms"]
     for word in ("平均年龄", "候选人", "临江"):
         assert word in terms, word
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_search_box_prompts_in_the_editions_language(built_site, lang):
+    prompts = set()
+    for page in (built_site / lang).rglob("*.html"):
+        if "_static" not in page.parts:
+            prompts |= set(re.findall(r'placeholder="([^"]*)"', page.read_text(encoding="utf-8")))
+    assert prompts == {strings(lang)["book"]["search_bar_text"]}
+    if lang == "zh":
+        assert not any(re.search("[A-Za-z]", prompt) for prompt in prompts), prompts

@@ -153,7 +153,7 @@ def test_the_gate_on_reused_executions_names_the_changed_cells(tmp_path):
     fresh = tmp_path / "05_discipline.ipynb"
     text = (GOLDENS / "05_discipline.ipynb").read_text(encoding="utf-8")
     fresh.write_text(text.replace("6.8万", "7.2万"), encoding="utf-8")
-    with pytest.raises(BuildError, match=r"05_discipline\.ipynb Cell 3 \(page\.narrative\(\)\)"):
+    with pytest.raises(BuildError, match=r"05_discipline\.ipynb Cell 3 \(# The page's story"):
         compare_with_goldens([fresh])
     shutil.copy2(GOLDENS / "05_discipline.ipynb", fresh)
     compare_with_goldens([fresh])  # unchanged outputs pass

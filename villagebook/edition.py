@@ -59,6 +59,7 @@ def book_config(lang: str, editions: list[str], report: Report) -> dict:
     sphinx["nb_code_prompt_show"] = words["code_prompt_show"]
     sphinx["nb_code_prompt_hide"] = words["code_prompt_hide"]
     sphinx["villagebook_editions"] = edition_labels(editions)
+    sphinx["villagebook_search_text"] = words["search_bar_text"]
     config["html"]["favicon"] = FAVICON  # the icon chooser_page names too
     return config
 

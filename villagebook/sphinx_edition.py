@@ -27,6 +27,9 @@ def _config_inited(app, config) -> None:  # type: ignore[no-untyped-def]
     # One search box: the sidebar's (and the search button in the article header on a phone),
     # not a second one in a page header of its own.
     options["navbar_persistent"] = []
+    # The search box's prompt in the edition's language (the theme's own is English only).
+    if config.villagebook_search_text:
+        options["search_bar_text"] = config.villagebook_search_text
     config.html_theme_options = options
 
 
@@ -62,6 +65,7 @@ def setup(app):  # type: ignore[no-untyped-def]
     """Register the settings and hooks; the build sets villagebook_lang and _editions."""
     app.add_config_value("villagebook_lang", "zh", "html")
     app.add_config_value("villagebook_editions", {}, "html")
+    app.add_config_value("villagebook_search_text", "", "html")
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     # After the theme's own handlers (priority 500-501), which set root_title and pagetitle.
