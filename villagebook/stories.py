@@ -13,12 +13,11 @@ from functools import cache
 import nbformat
 
 from villagebook import ROOT
-from villagereport.narrative import Story
+from villagereport.narrative import SECTIONS, Story
 from villagereport.pages import PAGE_STEMS, Page
 from villagereport.report import Report
 
 STORY_TAG = "story"
-SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk")
 
 
 @cache

@@ -13,10 +13,10 @@ from babel.lists import format_list
 from villagereport.claims import Claim
 from villagereport.coverage import CoverageText
 from villagereport.derived import derive
+from villagereport.errors import ReportError
 from villagereport.exercises import for_section as exercises_for
 from villagereport.numbers import chinese_numeral, format_figure, format_number
 from villagereport.report import Report, scoped
-from villagereport.errors import ReportError
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, message, plural, render, spaced, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
