@@ -92,3 +92,21 @@ def test_the_search_box_prompts_in_the_editions_language(built_site, lang):
     assert prompts == {strings(lang)["book"]["search_bar_text"]}
     if lang == "zh":
         assert not any(re.search("[A-Za-z]", prompt) for prompt in prompts), prompts
+
+
+ICON_AND_TEXT = """() => {
+  const box = Array.from(document.querySelectorAll("input[name=q]")).find(i => i.getBoundingClientRect().width > 0);
+  const icon = box.parentElement.querySelector("i, svg");
+  return [icon.getBoundingClientRect().right, box.getBoundingClientRect().left + parseFloat(getComputedStyle(box).paddingLeft)];
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_search_pages_prompt_is_not_drawn_under_its_magnifier(browser, server, lang, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server.origin}/{lang}/search.html", wait_until="load")
+    icon_right, text_left = page.evaluate(ICON_AND_TEXT)
+    context.close()
+    assert icon_right <= text_left, (icon_right, text_left)
