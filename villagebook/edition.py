@@ -232,6 +232,11 @@ def chooser_page(editions: list[str], report: Report) -> str:
         f"<link rel=\"icon\" href=\"{editions[0]}/{FAVICON}\">\n"
         "<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;"
         "max-width:40em;margin:3em auto;padding:0 1em;line-height:1.6}a{color:#0072B2}"
-        "li{margin:.6em 0;font-size:1.2em}</style>\n</head>\n<body>\n"
+        "li{margin:.6em 0;font-size:1.2em}"
+        "html[data-theme=dark] body{background:#121212;color:#ced6dd}html[data-theme=dark] a{color:#66b3ff}</style>\n"
+        # The scheme the reader chose in the book (the theme keeps it as `mode`), or the system's.
+        "<script>(function(){var m=localStorage.getItem(\"mode\");"
+        "if(!m||m===\"auto\"){m=matchMedia(\"(prefers-color-scheme: dark)\").matches?\"dark\":\"light\";}"
+        "document.documentElement.dataset.theme=m;})();</script>\n</head>\n<body>\n"
         f"<main>\n<h1>{heading}</h1>\n<ul>\n" + "\n".join(links) + "\n</ul>\n</main>\n</body>\n</html>\n"
     )
