@@ -1,9 +1,10 @@
 """Load, check and tell the figures of village "two committees" election reports.
 
 A notebook imports the package as ``vr``: ``vr.start()``, ``vr.open_page(section, report,
-lang)``, the chart theme's ``vr.FIT_WIDTH`` and ``vr.ROW`` (a named row's height), and
-``vr.key_figures`` (unrelated figures as tiles, shared by three pages); the notebook helpers load on first use, so the
-command line and the tests need not import IPython.
+lang)``, and the chart theme's ``vr.FIT_WIDTH``, ``vr.ROW`` (a named row's height),
+``vr.TILE_FIGURE`` (a key figure's font size) and ``vr.wrap`` (a name in lines that fit its
+tile); the notebook helpers load on first use, so the command line and the tests need not
+import IPython.
 """
 
 from villagereport.catalogue import Catalogue, load_catalogue
@@ -20,7 +21,7 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
         from villagereport import notebook
 
         return getattr(notebook, name)
-    if name in ("FIT_WIDTH", "PALETTE", "ROW", "TILE_FIGURE", "key_figures", "wrap"):
+    if name in ("FIT_WIDTH", "PALETTE", "ROW", "TILE_FIGURE", "wrap"):
         from villagereport import charts
 
         return getattr(charts, name)

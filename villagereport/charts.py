@@ -105,24 +105,3 @@ def bars_by_unit(data: pd.DataFrame) -> alt.VConcatChart:
         panels.append(alt.layer(bars, rises, falls).properties(width=PANEL_WIDTH, height=alt.Step(ROW)))
     return alt.vconcat(*panels, spacing=18)
 
-
-def key_figures(figures: pd.DataFrame, lang: str, *, columns: int,
-                tooltip: tuple[str, ...] = ("name", "shown")) -> alt.LayerChart:
-    """Figures of unrelated things (departments beside meetings, leaflets beside hotlines) as
-    tiles, ``columns`` to a row, each with its figure and its name: bars would invite comparing
-    lengths that mean nothing; a tile is how data journalists show key figures.
-
-    ``figures`` columns: name, shown (the figure as printed), and those named in ``tooltip``.
-    Encoding: a tile's column and row place it (no axes); its figure and its name, broken into
-    lines that fit the tile, are text marks on it.
-    """
-    tiles = figures.reset_index(drop=True)
-    tiles["column"] = tiles.index % columns
-    tiles["row"] = tiles.index // columns
-    tile = alt.Chart(tiles).encode(x=alt.X("column:O", axis=None), y=alt.Y("row:O", axis=None), tooltip=list(tooltip))
-    boxes = tile.mark_rect(color="#56B4E9", opacity=0.25, cornerRadius=6, stroke="white", strokeWidth=6)
-    values = tile.mark_text(fontSize=TILE_FIGURE, fontWeight="bold", dy=-10).encode(text="shown:N")
-    names = tile.transform_calculate(lines=wrap("name", 1 / columns, lang)).mark_text(fontSize=12, dy=16).encode(
-        text="lines:N")
-    rows = int(tiles["row"].max()) + 1 if len(tiles) else 1
-    return (boxes + values + names).properties(width="container", height=84 * rows, autosize=FIT_WIDTH)
