@@ -110,6 +110,14 @@ def _tooltips(page) -> list[str]:
 # - a list printed twice: drawn as a chart beside its table, or two tables of the same items.
 LAYOUT = """() => {
   const found = [];
+  // WCAG's contrast ratio of two computed colours ("rgb(r, g, b)").
+  const luminance = c => {
+    const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const page = getComputedStyle(document.body).backgroundColor;
   const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
   document.querySelectorAll('.vb-chart').forEach((chart, n) => {
     const svg = chart.querySelector('svg.marks');
@@ -118,13 +126,21 @@ LAYOUT = """() => {
     // Drawn wider than its box and shrunk to fit it: its text is then smaller than designed.
     if (svg && svg.width.baseVal.value > svg.getBoundingClientRect().width + 2)
       found.push(`chart ${n}: drawn ${svg.width.baseVal.value} px wide, shrunk to ${svg.getBoundingClientRect().width}`);
-    // Text that runs past the edge of the drawing (an axis title wider than the chart) is cut there.
+    // Text that runs past the edge of the drawing (an axis title wider than the chart) is cut there;
+    // text smaller than 11 px on the screen (Vega's default legend labels are 10) is hard to read.
     if (svg) {
       const edge = svg.getBoundingClientRect();
       svg.querySelectorAll('text').forEach(x => {
         const box = x.getBoundingClientRect();
         if (x.textContent.trim() && box.width > 0 && (box.right > edge.right + 1 || box.left < edge.left - 1))
           found.push(`chart ${n}: text cut at the edge: ${x.textContent}`);
+        const size = parseFloat(getComputedStyle(x).fontSize) * Math.abs(x.getScreenCTM().a);
+        if (x.textContent.trim() && box.width > 0 && size < 11)
+          found.push(`chart ${n}: text drawn at ${size.toFixed(1)} px: ${x.textContent}`);
+        // Chart text reads on the page in either colour scheme (charts follow the theme).
+        const fill = getComputedStyle(x).fill;
+        if (x.textContent.trim() && box.width > 0 && fill.startsWith('rgb') && contrast(fill, page) < 4.5)
+          found.push(`chart ${n}: text of contrast ${contrast(fill, page).toFixed(1)} on the page: ${x.textContent}`);
       });
     }
     const axisLabels = [];
@@ -265,9 +281,10 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(visits, width, s
     assert not {path: r["problems"] for path, r in records.items() if r["problems"]}
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 390])
-def test_no_label_is_cut_or_drawn_over_another_and_nothing_is_said_twice(visits, width):
-    assert {path: r["layout"] for path, r in visits(width).items() if r["layout"]} == {}
+def test_no_label_is_cut_or_drawn_over_another_and_nothing_is_said_twice(visits, width, scheme):
+    assert {path: r["layout"] for path, r in visits(width, scheme).items() if r["layout"]} == {}
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -630,11 +630,12 @@ def write_status(source: Path, executions: list[Execution], reports: list[Path],
     words = strings(lang)["build_status"]
     gate_result = (words["gate_passed"].format(seconds=f"{gate_seconds:.1f}") if gate_seconds is not None
                    else words["gate_skipped"])
+    colon = strings(lang)["page"]["label_colon"]  # "：" in Chinese, ": " in English
     lines = [f"# {words['title']}", "", words["intro"], "",
-             f"- {words['reports']}: {', '.join(f'`{r.name}`' for r in reports)}",
-             f"- {words['language']}: `{lang}`",
-             f"- {words['gate']}: {gate_result}",
-             f"- {words['total']}: {total_seconds:.1f} {words['seconds']}", "",
+             f"- {words['reports']}{colon}{', '.join(f'`{r.name}`' for r in reports)}",
+             f"- {words['language']}{colon}`{lang}`",
+             f"- {words['gate']}{colon}{gate_result}",
+             f"- {words['total']}{colon}{total_seconds:.1f} {words['seconds']}", "",
              f"| {words['notebook']} | {words['executed']} | {words['result']} |", "| --- | ---: | --- |"]
     lines += [f"| `{ex.source.name}` | {ex.seconds:.1f} | {words['cached'] if ex.cached else words['ok']} |"
               for ex in executions]

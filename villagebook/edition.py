@@ -221,7 +221,8 @@ def chooser_page(editions: list[str], report: Report) -> str:
     for lang in editions:
         title = book_title(report, lang)
         links.append(f'<li><a href="{lang}/INDEX.html" hreflang="{lang}" lang="{lang}">'
-                     f'{html.escape(strings(lang)["book"]["edition"])}: {html.escape(title)}</a></li>')
+                     f'{html.escape(strings(lang)["book"]["edition"])}{html.escape(strings(lang)["page"]["label_colon"])}'
+                     f'{html.escape(title)}</a></li>')
     heading = html.escape(strings(editions[0])["book"]["chooser_title"])
     # The page is in its first edition's language (zh_CN is written zh-CN in HTML).
     page_lang = strings(editions[0])["book"]["sphinx_language"].replace("_", "-")

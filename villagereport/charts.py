@@ -71,8 +71,8 @@ def theme() -> alt.theme.ThemeConfig:
             # A number axis drops the labels that would run into each other (a narrow range
             # ticks finely), keeping every other one or fewer.
             "axisQuantitative": {"labelOverlap": "greedy", "labelSeparation": 4},
-            # A legend at the bottom has the chart's width for each of its labels.
-            "legend": {"labelFont": FONT, "titleFont": FONT, "orient": "bottom", "direction": "vertical",
+            # A legend at the bottom has the chart's width for each of its labels, at the axes' 12 px.
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "orient": "bottom", "direction": "vertical",
                        "labelLimit": {"expr": "max(90, containerSize()[0] * 0.9)"}},
             "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "labelAnchor": "start"},
             "text": {"font": FONT},

@@ -382,7 +382,8 @@ class Page:
         file = quote(self.report.path.name)
         links += (f' · <a class="vb-notebook" download="{html.escape(self.report.path.name)}" '
                   f'href="../_static/notebooks/student/{file}">{html.escape(words["report_file"])}</a>')
-        return HTML(f'<p class="vb-downloads">{html.escape(words["downloads"])}: {links}</p>')
+        colon = html.escape(self.words["page"]["label_colon"])
+        return HTML(f'<p class="vb-downloads">{html.escape(words["downloads"])}{colon}{links}</p>')
 
     def _exercise(self, number: int):  # type: ignore[no-untyped-def]
         available = exercises.for_section(self.report, self.section)
