@@ -21,7 +21,6 @@ from test_shapes import reports as generated_reports
 from villagereport.claims import Claim, problems
 from villagereport.coverage import CoverageText
 from villagebook.stories import story
-from villagereport.narrative import check_claims, unchecked_claims
 from villagereport.pages import Page
 from villagereport.report import load_report
 
@@ -30,9 +29,8 @@ UNSEEN = [path for kept in ("unseen", "holdout", "final-holdout") for path in so
 
 
 def _claims(report, lang):  # type: ignore[no-untyped-def]
-    # Each page's story as its notebook tells it (the checking page's opening says how it works).
-    claims = [c for section in SECTIONS if section != "checking" for c in story(report, section, lang).all_claims()]
-    claims += check_claims(report, lang) + unchecked_claims(report, lang)
+    # Each page's story as its notebook tells it (the checking page's: how it works, then each check).
+    claims = [c for section in SECTIONS for c in story(report, section, lang).all_claims()]
     # The chart titles each page gives from its figures.
     claims += [c for section in SECTIONS for c in Page(section, report, lang).title_claims()]
     # ...and the exercises and their solutions.
@@ -122,5 +120,5 @@ def test_a_sentence_claiming_what_the_report_does_not_say_is_caught():
 def test_a_check_on_an_assumed_whole_says_so_in_both_languages():
     report = load_report(DATA / "reports" / "linjiang-2021.yaml")
     for lang, words in (("zh", "本书的假定"), ("en", "the book assumes")):
-        assumed = [c for c in check_claims(report, lang) if ("assumption", "women_heads_share") in c.facts]
+        assumed = [c for c in story(report, "checking", lang).claims if ("assumption", "women_heads_share") in c.facts]
         assert assumed and all(words in c.text for c in assumed)

@@ -7,7 +7,6 @@ import pytest
 from conftest import DATA
 from villagebook.stories import story
 from villagereport import load_report
-from villagereport.narrative import check_sentences
 from villagereport.numbers import format_figure, format_number
 from villagereport.wording import escape_markdown, strings
 
@@ -66,8 +65,8 @@ def test_english_sentences_start_with_a_capital():
         assert sentence[:1].isupper() or not sentence[:1].isalpha()
 
 
-def test_check_sentences_cover_every_derived_quantity_for_jiaxiang():
-    zh = check_sentences(REPORTS["jiaxiang-2021"], "zh")
+def test_the_checking_story_covers_every_derived_quantity_for_jiaxiang():
+    zh = story(REPORTS["jiaxiang-2021"], "checking", "zh").checked
     assert any("1947" in s and "一致" in s for s in zh)
     assert any("仅在截尾时相符" in s for s in zh)  # 8.9% fits 120 of 1338 only if cut
 

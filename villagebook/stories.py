@@ -1,6 +1,6 @@
 """The sections' stories as their notebooks tell them.
 
-Each section notebook decides what its page says in its cell tagged ``story`` (see
+Each section notebook, and the Checking page's, decides what its page says in its cell tagged ``story`` (see
 ``villagereport.narrative.Story``). The build needs those words before the notebooks run (the
 landing page explains only the terms the book uses), and the tests hold every sentence to the
 report (tests/test_claims.py): both run that cell here, on a report, as the notebook would.
@@ -37,5 +37,5 @@ def story(report: Report, section: str, lang: str) -> Story:
 
 
 def stories(report: Report, lang: str) -> list[Story]:
-    """Every section's story, in the book's order."""
-    return [story(report, section, lang) for section in SECTIONS]
+    """Every page's story, in the book's order: the sections', then the Checking page's."""
+    return [story(report, section, lang) for section in (*SECTIONS, "checking")]

@@ -241,6 +241,7 @@ class Story:
         self.report, self.section, self.lang = report, section, lang
         words = strings(lang)
         self.sentences: list[str] = []
+        self.checked: list[str] = []  # the Checking page's list (say_check)
         self.claims: list[Claim] = []
         self._said: set = set()
         self._lists_said: set[str] = set()
@@ -303,6 +304,15 @@ class Story:
             facts |= {("method", key)}
         self.claims.append(Claim(self.sentences[-1], key, facts))
 
+    def say_check(self, message: str, check: Check) -> None:
+        """Say what the book worked out for ``check`` (a row of ``page.checks()`` or
+        ``page.unchecked()``) in the words of ``checks.<message>``, one item of the page's list."""
+        check.told.clear()
+        text = strings(self.lang)["checks"][message].format_map(_Fields(check))
+        self.checked.append(text)
+        facts = check.facts | {f for f in check.told if len(f) == 3}
+        self.claims.append(Claim(text, f"checks.{message}", frozenset(facts)))
+
     def parts(self) -> tuple[list[str], list[str], list[str]]:
         """The sentences said, one plain sentence for each stated figure or list none told, and
         those of figures the report gives only as a change (said once for all of them)."""
@@ -316,7 +326,7 @@ class Story:
     def markdown(self) -> str:
         """The story as Markdown; one plain sentence when the report says nothing of the section."""
         told, plain, change_only = self.parts()
-        if not told and not plain and not change_only:
+        if not told and not plain and not change_only and not self.checked:
             page = strings(self.lang)["page"]
             return page["section_not_stated"].format(topic=page["section_topic"][self.section])
         joiner = " " if spaced(self.lang) else ""
@@ -329,13 +339,16 @@ class Story:
         if change_only:
             # "The report does not give the level" is said once, above the figures it is true of.
             blocks.append(generic["change_only_intro"] + "\n\n" + "\n".join(f"- {p}" for p in change_only))
+        if self.checked:
+            blocks.append("\n".join(f"- {escape_markdown(c)}" for c in self.checked))
         return "\n\n".join(blocks)
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
 
     def __repr__(self) -> str:  # the same every run (no address); the page shows the Markdown
-        return f"<the {self.section} page's story: {len(self.sentences)} sentences said>"
+        said = len(self.sentences) + len(self.checked)
+        return f"<the {self.section} page's story: {said} sentence{'' if said == 1 else 's'} said>"
 
 
 def _untold(report: Report, section: str, lang: str, said: set, lists_said: set[str]
@@ -554,179 +567,182 @@ def _bound_text(row: pd.Series, words: dict) -> str:
     return ""
 
 
-def check_sentences(report: Report, lang: str) -> list[str]:
-    """One sentence per derived figure, saying how it follows from the stated ones."""
-    return [claim.text for claim in check_claims(report, lang)]
+class Check:
+    """One quantity the Checking page tells: a row of the derived table (``quantity``,
+    ``indicator``, ``reading``, ``status``, ``assumed``, and, for the notebook's choice of
+    words, ``on_share`` and ``bound``), or a kind of figure it could not check (``quantity``
+    ``unchecked_shares`` and the like). Its message's fields are worked out when the message
+    uses them, so the sentence rests on exactly the figures it prints (``Story.say_check``)."""
+
+    def __init__(self, quantity: str, facts: set, fields: dict, **about: object) -> None:
+        self.quantity = quantity
+        self.indicator, self.reading, self.status = about.pop("indicator", ""), about.pop("reading", ""), about.pop("status", "")
+        self.assumed, self.on_share, self.bound = about.pop("assumed", False), about.pop("on_share", False), about.pop("bound", "")
+        self.facts, self.told = frozenset(facts), set()
+        self._fields = fields  # a field's value, or a function that works it out
+
+    def field(self, name: str) -> str:
+        value = self._fields[name]
+        return str(value() if callable(value) else value)
+
+    def __repr__(self) -> str:
+        return f"<check {self.quantity} of {self.indicator or '-'} ({self.reading or self.status or '-'})>"
 
 
-def check_claims(report: Report, lang: str) -> list[Claim]:
-    """The check sentences, each with the derived row and stated figures it rests on."""
-    claims: list[Claim] = []
+class _Fields(dict):
+    def __init__(self, check: Check) -> None:
+        super().__init__()
+        self.check = check
+
+    def __missing__(self, name: str) -> str:
+        return self.check.field(name)
+
+
+def checks(report: Report, lang: str) -> list[Check]:
+    """What the book derives from the report (the derived table), one Check per row it can
+    tell, in the table's order; the Checking page's notebook chooses each one's words."""
     words = strings(lang)
-    forms, status_words, readings = words["checks"], words["status"], words["readings"]
     derived = derive(report)
     figures = report.figures
 
     def fmt(value: float, unit: str, places: int | None) -> str:
         return format_figure(value, unit, lang, places)
 
-    def stated(indicator: str) -> str:
-        return str(FigureText(report, indicator, lang, told))
+    # One function call per row, so that the fields' functions keep that row's values.
+    def tell(row: pd.Series) -> Check | None:
+        q, ind, places = row["quantity"], row["indicator"], int(row["places"])
+        inputs = str(row["inputs"]).split(",")
+        facts = {("derived", q, ind)}
+        # The names say what the report covers (“两委”成员): those facts are the report's too.
+        for named in {ind, *inputs} & set(report.catalogue.indicators.index):
+            facts |= report.name_facts(named, lang)
+        if row["assumed"]:
+            facts.add(("assumption", ind))
+        about = {"indicator": ind, "reading": row["reading"], "status": row["status"], "assumed": bool(row["assumed"])}
+        check = Check(q, facts, {}, **about)
+        told = check.told
 
-    out = []
-    for _, row in derived.iterrows():
-        before, told = len(out), set()
-        try:
-            q, ind, places = row["quantity"], row["indicator"], int(row["places"])
-            name = _name(report, ind, lang)
-            status = status_text(report, row, lang)
-            if q == "share_check":
-                count_id, whole_id = row["inputs"].split(",")
-                out.append(forms["share_check_assumed" if row["assumed"] else "share_check"].format(
-                    name=name, stated=stated(ind), count=stated(count_id), whole=stated(whole_id),
-                    exact=fmt(row["value"], "percent", 3), status=status))
-            elif q == "implied_count":
-                whole_id = row["inputs"].split(",")[1]
+        def stated(indicator: str, told: set = told) -> str:
+            return str(FigureText(report, indicator, lang, told))
+
+        def name(indicator: str = ind) -> str:
+            return _name(report, indicator, lang)
+
+        fields: dict = {"name": name, "status": lambda row=row: status_text(report, row, lang)}
+        if q == "share_check":
+            fields |= {"stated": lambda: stated(ind), "count": lambda: stated(inputs[0]),
+                       "whole": lambda: stated(inputs[1]), "exact": fmt(row["value"], "percent", 3)}
+        elif q == "implied_count":
+            if pd.isna(row["low"]):
+                return None
+            whole_id = inputs[1]
+            whole_unit = place_unit(report, report.figures.at[whole_id, "unit"])
+            value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
+                low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
+            fields |= {"stated": lambda: stated(ind), "word": lambda: _written(report, ind),
+                       "whole": lambda: counted(stated(whole_id), whole_unit, report.value(whole_id), lang),
+                       "value": counted(value, whole_unit, row["value"] if pd.notna(row["value"]) else 2, lang)}
+        elif q == "previous" and row["reading"] in ("absolute", "relative") and ind in figures.index:
+            change = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == row["reading"])]
+            if change.empty:
+                return None
+            delta, unit = change.iloc[0], row["unit"]
+            fields |= {"now": lambda: counted(stated(ind), unit, report.value(ind), lang),
+                       "word": _direction(delta["value"], delta["unit"], lang),
+                       # In its reading's unit: a share's change in 个百分点 stays "11 percentage points".
+                       "change": change_amount(delta, unit, lang),
+                       "value": counted(fmt(row["value"], unit, places), unit, row["value"], lang)}
+        elif q == "previous" and row["reading"] == "percentage_points":
+            relative = derived[(derived["quantity"] == "previous") & (derived["indicator"] == ind)
+                               & (derived["reading"] == "relative")]
+            base = ind if ind in figures.index else inputs[0]
+            delta = report.changes[report.changes["indicator"] == base].iloc[0]
+            # The article may attach the percent change to a count (104名…比上届提高了5.7%), not
+            # to the share: the notebook says so, reading it as the share's change only as one reading.
+            check.on_share = base == ind
+            fields |= {"count_name": name(base), "count": lambda: stated(base), "count_lower": _lower(name(base)),
+                       "updown": words["generic"]["down" if delta["value"] < 0 else "up"],
+                       "word": _direction(delta["value"], "percent", lang),
+                       "change": fmt(abs(delta["value"]), "percent", int(delta["places"] or 0)),
+                       "points": fmt(row["value"], "percent", places),
+                       "relative": fmt(relative.iloc[0]["value"], "percent", places) if not relative.empty else ""}
+        elif q == "previous_count":
+            delta = report.changes[report.changes["indicator"] == ind].iloc[0]
+            # Rounding of the stated percent is allowed for: the whole numbers either side of
+            # the quotient give rises that do not round to it.
+            change_places = int(delta["places"] or 0)
+            low, high = math.floor(row["value"]), math.ceil(row["value"])
+            count = report.value(ind)
+            fields |= {"change": fmt(abs(delta["value"]), "percent", change_places), "value": fmt(row["value"], "", 1),
+                       "low": fmt(low, "", 0), "high": fmt(high, "", 0),
+                       "low_rise": fmt((count / low - 1) * 100, "percent", change_places) if low else "",
+                       "high_rise": fmt((count / high - 1) * 100, "percent", change_places)}
+        elif q == "relative_change":
+            delta = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == "absolute")].iloc[0]
+            fields |= {"change": fmt(abs(delta["value"]), delta["unit"], int(delta["places"] or 0)),
+                       "value": fmt(row["value"], "percent", 3), "stated": fmt(row["stated"], "percent", places)}
+        elif q == "implied_whole":
+            count_id = inputs[0]
+            fields |= {"count": lambda: stated(count_id), "count_name": name(count_id), "count_lower": _lower(name(count_id)),
+                       "reading": words["readings"].get(row["reading"], row["reading"])}
+            if row["reading"] not in ("rounded", "truncated", "all_rounded", "all_truncated", "all_either"):
+                # A qualified share (近, 约, 以上) bounds the whole on one side or both.
+                share_id = inputs[1]
+                check.bound = _bound_text(row, words)
+                if not check.bound:
+                    return None
+                share = report.value(share_id)
+                fields |= {"stated": lambda: stated(share_id), "bound": check.bound,
+                           "fraction": format_number(share / 100, lang, 2),
+                           "quotient": format_number(report.value(count_id) / (share / 100), lang, 1)}
+            else:
                 if pd.isna(row["low"]):
-                    continue
-                value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
-                    low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
-                whole_unit = place_unit(report, report.figures.at[whole_id, "unit"])
-                if row["status"] == "exact":
-                    # 百分百, 全部: all of the whole, stated in words; nothing else to check it against.
-                    out.append(forms["implied_count_words"].format(
-                        name=name, word=_written(report, ind),
-                        whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang)))
-                    continue
-                out.append(forms["implied_count"].format(
-                    name=name, stated=stated(ind), status=status,
-                    whole=counted(stated(whole_id), whole_unit, report.value(whole_id), lang),
-                    value=counted(value, whole_unit, row["value"] if pd.notna(row["value"]) else 2, lang)))
-            elif q == "previous" and row["reading"] in ("absolute", "relative") and ind in figures.index:
-                change = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == row["reading"])]
-                if change.empty:
-                    continue
-                delta = change.iloc[0]
-                key = "previous_absolute" if row["reading"] == "absolute" else "previous_relative"
-                unit = row["unit"]
-                out.append(forms[key].format(
-                    name=name, now=counted(stated(ind), unit, report.value(ind), lang),
-                    word=_direction(delta["value"], delta["unit"], lang),
-                    # In its reading's unit: a share's change in 个百分点 stays "11 percentage points".
-                    change=change_amount(delta, unit, lang),
-                    value=counted(fmt(row["value"], unit, places), unit, row["value"], lang)))
-            elif q == "previous" and row["reading"] == "percentage_points":
-                relative = derived[(derived["quantity"] == "previous") & (derived["indicator"] == ind)
-                                   & (derived["reading"] == "relative")]
-                base = ind if ind in figures.index else row["inputs"].split(",")[0]
-                delta = report.changes[report.changes["indicator"] == base].iloc[0]
-                # The article may attach the percent change to a count (104名…比上届提高了5.7%),
-                # not to the share: say so, and read it as the share's change only as one reading.
-                form = "previous_ambiguous" if base == ind else "previous_ambiguous_count"
-                out.append(forms[form].format(
-                    name=name, count_name=_name(report, base, lang), count=stated(base),
-                    count_lower=_name(report, base, lang)[:1].lower() + _name(report, base, lang)[1:],
-                    updown=words["generic"]["down" if delta["value"] < 0 else "up"],
-                    word=_direction(delta["value"], "percent", lang),
-                    change=fmt(abs(delta["value"]), "percent", int(delta["places"] or 0)),
-                    points=fmt(row["value"], "percent", places),
-                    relative=fmt(relative.iloc[0]["value"], "percent", places) if not relative.empty else ""))
-            elif q == "previous_count":
-                delta = report.changes[report.changes["indicator"] == ind].iloc[0]
-                key = "previous_count" if row["status"] == "no_whole_number" else "previous_count_whole"
-                # Rounding of the stated percent is allowed for: the whole numbers either side of
-                # the quotient give rises that do not round to it.
-                change_places = int(delta["places"] or 0)
-                low, high = math.floor(row["value"]), math.ceil(row["value"])
-                count = report.value(ind)
-                out.append(forms[key].format(
-                    change=fmt(abs(delta["value"]), "percent", change_places), value=fmt(row["value"], "", 1),
-                    status=status, low=fmt(low, "", 0), high=fmt(high, "", 0),
-                    low_rise=fmt((count / low - 1) * 100, "percent", change_places) if low else "",
-                    high_rise=fmt((count / high - 1) * 100, "percent", change_places)))
-            elif q == "relative_change":
-                delta = report.changes[(report.changes["indicator"] == ind) & (report.changes["reading"] == "absolute")]
-                out.append(forms["relative_change"].format(
-                    name=name, change=fmt(abs(delta.iloc[0]["value"]), delta.iloc[0]["unit"], int(delta.iloc[0]["places"] or 0)),
-                    value=fmt(row["value"], "percent", 3), stated=fmt(row["stated"], "percent", places), status=status))
-            elif q == "implied_whole":
-                count_id = row["inputs"].split(",")[0]
-                reading = readings.get(row["reading"], row["reading"])
-                if row["reading"] not in ("rounded", "truncated", "all_rounded", "all_truncated", "all_either"):
-                    # A qualified share (近, 约, 以上) bounds the whole on one side or both.
-                    share_id = row["inputs"].split(",")[1]
-                    bound = _bound_text(row, words)
-                    if bound:
-                        share = report.value(share_id)
-                        out.append(forms["implied_whole_qualified"].format(
-                            count=stated(count_id), count_name=_name(report, count_id, lang),
-                            count_lower=_lower(_name(report, count_id, lang)), stated=stated(share_id), bound=bound,
-                            fraction=format_number(share / 100, lang, 2),
-                            quotient=format_number(report.value(count_id) / (share / 100), lang, 1)))
-                    continue
-                if pd.isna(row["low"]):
-                    continue
-                span = (fmt(row["low"], "", 0) if row["low"] == row["high"] else words["number"]["range"].format(
-                    low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0)))
-                if row["reading"].startswith("all_"):
-                    out.append(forms["implied_whole_all"].format(reading=reading, status=status, range=span))
-                else:
-                    out.append(forms["implied_whole"].format(
-                        count=stated(count_id), count_name=_name(report, count_id, lang),
-                        count_lower=_lower(_name(report, count_id, lang)),
-                        stated=fmt(row["stated"], "percent", 2), range=span, reading=reading))
-            elif q == "change":
-                out.append(forms["change_from_to"].format(
-                    name=name, now=counted(stated(ind), row["unit"], row["value"], lang),
-                    previous=counted(fmt(row["stated"], row["unit"], places), row["unit"], row["stated"], lang),
-                    change=counted(("+" if row["value"] > 0 else "") + fmt(row["value"], row["unit"], places),
-                                   row["unit"], abs(row["value"]), lang)))
-            elif q == "members_per_place":
-                members_id, place_id = row["inputs"].split(",")
-                out.append(forms["members_per_place"].format(
-                    value=fmt(row["value"], "", places), per_place=words["per_place"].get(place_id, ""),
-                    members=stated(members_id), places=stated(place_id)))
-            elif q == "computed_share":
-                count_id, whole_id = row["inputs"].split(",")
-                out.append(forms["computed_share"].format(name=name, count=stated(count_id), whole=stated(whole_id),
-                                                          value=fmt(row["value"], "percent", places)))
-            elif q == "minimum":
-                per_village, villages = row["inputs"].split(",")[:2]
-                out.append(forms["minimum"].format(name=name, value=fmt(row["value"], row["unit"], places),
-                                                   per=stated(per_village), villages=stated(villages)))
-            elif q == "candidates_per_seat":
-                vetted, seats = row["inputs"].split(",")
-                out.append(forms["candidates_per_seat"].format(value=fmt(row["value"], "", places),
-                                                               vetted=stated(vetted), seats=stated(seats)))
-        finally:
-            if len(out) > before:
-                facts = {("derived", row["quantity"], row["indicator"])} | {f for f in told if len(f) == 3}
-                # The names say what the report covers (“两委”成员): those facts are the report's too.
-                for named in {row["indicator"], *str(row["inputs"]).split(",")} & set(report.catalogue.indicators.index):
-                    facts |= report.name_facts(named, lang)
-                if row["assumed"]:
-                    facts.add(("assumption", row["indicator"]))
-                claims.append(Claim(out[-1], f"checks.{row['quantity']}", frozenset(facts)))
-    return claims
+                    return None
+                fields |= {"stated": lambda: fmt(row["stated"], "percent", 2),
+                           "range": (fmt(row["low"], "", 0) if row["low"] == row["high"] else words["number"]["range"].format(
+                               low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0)))}
+        elif q == "change":
+            fields |= {"now": lambda: counted(stated(ind), row["unit"], row["value"], lang),
+                       "previous": counted(fmt(row["stated"], row["unit"], places), row["unit"], row["stated"], lang),
+                       "change": counted(("+" if row["value"] > 0 else "") + fmt(row["value"], row["unit"], places),
+                                         row["unit"], abs(row["value"]), lang)}
+        elif q == "members_per_place":
+            fields |= {"value": fmt(row["value"], "", places), "per_place": words["per_place"].get(inputs[1], ""),
+                       "members": lambda: stated(inputs[0]), "places": lambda: stated(inputs[1])}
+        elif q == "computed_share":
+            fields |= {"count": lambda: stated(inputs[0]), "whole": lambda: stated(inputs[1]),
+                       "value": fmt(row["value"], "percent", places)}
+        elif q == "minimum":
+            fields |= {"value": fmt(row["value"], row["unit"], places), "per": lambda: stated(inputs[0]),
+                       "villages": lambda: stated(inputs[1])}
+        elif q == "candidates_per_seat":
+            fields |= {"value": fmt(row["value"], "", places), "vetted": lambda: stated(inputs[0]),
+                       "seats": lambda: stated(inputs[1])}
+        else:
+            return None
+        check._fields = fields
+        return check
+
+    return [check for _, row in derived.iterrows() if (check := tell(row)) is not None]
 
 
-def unchecked_claims(report: Report, lang: str) -> list[Claim]:
-    """What the Checking page could not compute, and why: stated shares with no count or whole
-    beside them, changes with no level to work back from; or, when nothing at all could be
-    computed, one sentence saying so. The page never ends after its introduction in silence."""
-    checks, derived = strings(lang)["checks"], derive(report)
+def unchecked(report: Report, lang: str) -> list[Check]:
+    """What the Checking page could not compute, and why, one Check per kind (its ``quantity``
+    is its message): stated shares with no count or whole beside them, changes with no level to
+    work back from, figures of villages or communities alone; or, when nothing at all could be
+    computed, ``nothing_computed``. The page never ends after its introduction in silence."""
+    derived = derive(report)
     figures = report.all_figures
     sep = strings(lang)["number"]["list_sep"]
-    claims = []
+    found: list[Check] = []
 
-    def listed(rows: pd.DataFrame, message: str, part: str) -> None:
+    def listed(rows: pd.DataFrame, kind: str, part: str) -> None:
         # One sentence naming the figures (with their scope), resting on each and on its name.
         if rows.empty:
             return
-        names = [scoped_name(row, lang) for _, row in rows.iterrows()]
         facts = {("figure", key, part) for key in rows.index}
         facts |= {f for indicator in rows["indicator"] for f in report.name_facts(indicator, lang)}
-        claims.append(Claim(checks[message].format(names=sep.join(names)), f"checks.{message}", frozenset(facts)))
+        found.append(Check(kind, facts, {"names": sep.join(scoped_name(row, lang) for _, row in rows.iterrows())}))
 
     derived_ids = set(derived["indicator"])
     listed(figures[(figures["kind"] == "share") & figures["value"].notna()
@@ -740,9 +756,8 @@ def unchecked_claims(report: Report, lang: str) -> list[Claim]:
     listed(scoped[scoped["previous"].notna()], "scoped_from_to", "previous")
     listed(scoped[scoped["previous"].isna()], "scoped_changes", "change0")
     if derived.empty and scoped.empty:
-        claims.append(Claim(checks["nothing_computed"], "checks.nothing_computed",
-                            frozenset({("method", "checks.nothing_computed")})))
-    return claims
+        found.append(Check("nothing_computed", {("method", "checks.nothing_computed")}, {}))
+    return found
 
 
 def place_line(report: Report, lang: str) -> str:
@@ -832,14 +847,13 @@ SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", 
 
 
 def book_text(report: Report, lang: str, stories: list[str]) -> str:
-    """The words a book of ``report`` in ``lang`` says: its sections' ``stories`` (as their
-    notebooks tell them), the checks, the names of what the report states, its quotes and items,
+    """The words a book of ``report`` in ``lang`` says: its pages' ``stories`` (as their
+    notebooks tell them, the checks among them), the names of what the report states, its quotes and items,
     and its exercises. What the landing page glosses is looked up here, so a term is explained
     only where it is used."""
     from villagereport.pages import Page  # the pages use this module
 
     parts = list(stories)
-    parts += check_sentences(report, lang)
     parts += list(report.all_figures[f"name_{lang}"]) + list(report.lists[f"name_{lang}"])
     parts += list(report.all_figures["quote"]) + list(report.lists["quote"])
     parts += [report.items(indicator, lang) and "、".join(report.items(indicator, lang)) for indicator in report.lists.index]

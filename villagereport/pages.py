@@ -19,7 +19,7 @@ from villagereport.cli import error_line, ok_line
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
-from villagereport.narrative import (FigureText, ListText, Story, _Lookup, check_sentences, place_line, unchecked_claims,
+from villagereport.narrative import (Check, FigureText, ListText, Story, _Lookup, checks, place_line, unchecked,
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      published, scoped_name, stated_places, status_text)
 from villagereport.numbers import format_figure, format_number, plain
@@ -99,17 +99,14 @@ class Page:
         """The section's story, which its notebook tells sentence by sentence (see Story)."""
         return Story(self.report, self.section, self.lang)
 
-    def narrative(self) -> Markdown:
-        """The checking page's story: how it works, what it computed, then what it could not and
-        why (the page never ends in silence). Section pages tell theirs with ``story()``."""
-        if self.section != "checking":
-            raise ValueError(f"the {self.section} page tells its story in its notebook: page.story()")
-        method = Story(self.report, "checking", self.lang)
-        method.say("general", asserts_nothing=True)
-        sentences = [method.markdown()] + check_sentences(self.report, self.lang)
-        sentences += [claim.text for claim in unchecked_claims(self.report, self.lang)]
-        return Markdown("\n".join(f"- {escape_markdown(s)}" if i else escape_markdown(s) + "\n"
-                                  for i, s in enumerate(sentences)))
+    def checks(self) -> list[Check]:
+        """What the book works out from the report, one per row of the derived table it can
+        tell (the Checking page's notebook chooses each one's words: ``story.say_check``)."""
+        return checks(self.report, self.lang)
+
+    def unchecked(self) -> list[Check]:
+        """What the book could not work out, and why, one per kind (its ``quantity`` names its message)."""
+        return unchecked(self.report, self.lang)
 
     def _title(self, chart: str, **context: object) -> str:
         lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang)),
