@@ -1,0 +1,40 @@
+"""The README and CONTRIBUTING name files and commands that exist: a newcomer who follows them
+finds every path and every make target they name."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT
+
+DOCS = ("README.md", "CONTRIBUTING.md")
+TOP = ("villagereport", "villagebook", "book", "data", "tests", "benchmarks", "_static", ".ci")
+# A repository path inside backticks: it starts at one of the project's folders (or is one of
+# its top-level files); <id>, <lang> and the like stand for any name.
+PATH = re.compile(r"`((?:%s)/[\w./<>*-]*|[\w.-]+\.(?:yml|toml|txt|md))`" % "|".join(re.escape(t) for t in TOP))
+MAKE = re.compile(r"`make ([\w-]+)")
+
+
+def _named(pattern: re.Pattern) -> list[tuple[str, str]]:
+    return sorted({(doc, m) for doc in DOCS for m in pattern.findall((ROOT / doc).read_text(encoding="utf-8"))})
+
+
+@pytest.mark.parametrize(("doc", "path"), _named(PATH), ids=lambda v: v)
+def test_every_path_the_docs_name_exists(doc, path):
+    # A placeholder (<id>) is any name; the path must still match something.
+    pattern = re.sub(r"<[^>]+>", "*", path.rstrip("/"))
+    matches = list(ROOT.glob(pattern)) if "*" in pattern else [ROOT / pattern] if (ROOT / pattern).exists() else []
+    assert matches, f"{doc} names {path}, which the repository does not have"
+
+
+def test_the_docs_name_paths_and_the_check_sees_them():
+    named = {path for _, path in _named(PATH)}
+    assert {"book/01_overview.ipynb", "tests/test_claims.py", "data/reports/<id>.yaml"} <= named
+
+
+@pytest.mark.parametrize(("doc", "target"), _named(MAKE), ids=lambda v: v)
+def test_every_make_command_the_docs_name_is_a_target(doc, target):
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(rf"^{re.escape(target)}:", makefile, re.M), f"{doc} names `make {target}`, which the Makefile lacks"
