@@ -22,10 +22,10 @@ from IPython.core.formatters import DisplayFormatter
 
 from villagereport import notebook
 from villagereport.report import Report, load_report
+from villagereport.sections import PAGE_STEMS
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
-STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
-         "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
+STEMS = PAGE_STEMS
 
 
 @cache

@@ -16,9 +16,10 @@ from villagereport.numbers import format_number
 from inprocess import run
 from villagereport.render import title_text
 from villagereport.report import Report
+from villagereport.sections import PAGES
 from villagereport.wording import strings
 
-SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
+SECTIONS = PAGES
 
 # Signs of an empty slot or a template that leaked: a sentence that lost its number, a
 # placeholder printed as is, a missing value printed as text.

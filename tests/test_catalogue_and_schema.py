@@ -5,10 +5,11 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, REPORTS
+from conftest import FIXTURES, REPORTS, ROOT
 from villagereport import load_catalogue, load_report
 from villagereport.safe_yaml import read_yaml
 from villagereport.schema import schema, validate
+from villagereport.sections import PAGE_STEMS, PAGES, SECTIONS
 
 
 @pytest.mark.parametrize("name", ["report", "indicators"])
@@ -16,11 +17,18 @@ def test_schemas_are_valid_json_schema(name):
     jsonschema.Draft202012Validator.check_schema(schema(name))
 
 
-def test_catalogue_sections_match_the_report_schema():
-    # The schema's section enum and the catalogue's sections must not drift apart.
-    catalogue = load_catalogue()
-    enum = schema("report")["$defs"]["section"]["enum"]
-    assert list(catalogue.sections.index) == enum
+def test_the_one_list_of_sections_is_the_schemas_the_catalogues_the_tocs_and_the_notebooks():
+    # villagereport.sections is the list; what is written elsewhere must not drift from it.
+    assert list(load_catalogue().sections.index) == list(SECTIONS)
+    assert schema("report")["$defs"]["section"]["enum"] == list(SECTIONS)
+    toc = read_yaml(ROOT / "_toc.yml")
+    files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    pages = [f"book/{PAGE_STEMS[page]}" for page in PAGES]
+    assert [f for f in files if f in pages] == pages  # every page, in the list's order
+    assert all((ROOT / f"{page}.ipynb").exists() for page in pages)
+    # ...and every notebook named like a page is one of them.
+    numbered = {p.stem for p in (ROOT / "book").glob("0[1-7]_*.ipynb")}
+    assert numbered == set(PAGE_STEMS.values())
 
 
 def test_catalogue_names_every_indicator_in_both_languages():

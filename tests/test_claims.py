@@ -23,8 +23,9 @@ from villagereport.coverage import CoverageText
 from villagebook.stories import story
 from villagereport.pages import Page
 from villagereport.report import load_report
+from villagereport.sections import PAGES
 
-SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
+SECTIONS = PAGES
 UNSEEN = [path for kept in ("unseen", "holdout", "final-holdout") for path in sorted((DATA / kept / "reports").glob("*.yaml"))]
 
 

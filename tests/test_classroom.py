@@ -18,7 +18,7 @@ from villagereport import exercises, load_catalogue, load_report
 from villagebook.classroom import SOLUTION_TAG, drift, handouts, student, teacher, with_parameters
 from villagereport.notebook import open_page
 from villagereport.numbers import format_number
-from villagereport.pages import PAGE_STEMS, PAGES
+from villagereport.sections import PAGE_STEMS, PAGES
 
 ALL_REPORTS = [*REPORTS, FIXTURES / "minimal.yaml"]
 ROOT_BOOK = DATA.parent / "book"

@@ -15,12 +15,11 @@ from babel.dates import get_month_names
 from bs4 import BeautifulSoup
 
 from conftest import DATA, ROOT
-from villagebook.stories import SECTIONS
 from villagereport import load_report, pseudo, wording
 from villagereport.catalogue import load_catalogue
 from villagereport.errors import ReportError
 from villagereport.narrative import romanised
-from villagereport.pages import PAGE_STEMS
+from villagereport.sections import PAGE_STEMS, SECTIONS
 
 LOCALE = ROOT / "villagereport" / "text" / "locale"
 

@@ -37,7 +37,8 @@ from villagebook.classroom import write_copies
 from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
 from villagereport.exercises import solution_codes
-from villagereport.pages import PAGE_STEMS, Page
+from villagereport.pages import Page
+from villagereport.sections import PAGE_STEMS
 from villagebook import DEFAULT_REPORT, ROOT
 from villagereport.report import load_report
 from villagereport.wording import check_language, strings

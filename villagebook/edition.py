@@ -12,6 +12,7 @@ import nbformat
 import yaml
 
 from villagereport.report import Report
+from villagereport.sections import PAGES
 from villagereport import exercises
 from villagereport.coverage import CoverageText
 from villagereport.narrative import book_text, byline, outlet_name, place_line, published
@@ -170,7 +171,6 @@ UNMENTIONED = (
     ("members_avg_age", "secretaries_avg_age", "directors_avg_age"),
 )
 
-PAGE_SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
 
 
 def book_page(path: Path, lang: str, report: Report) -> str:
@@ -182,7 +182,7 @@ def book_page(path: Path, lang: str, report: Report) -> str:
     context = {"place": escape_markdown(in_language(report.place["name"], lang)),
                "cov": CoverageText(report.coverage, lang, where=escape_markdown(place_line(report, lang)))}
     overview = exercises.for_section(report, "overview")
-    context["any_exercises"] = any(exercises.for_section(report, s) for s in PAGE_SECTIONS)
+    context["any_exercises"] = any(exercises.for_section(report, s) for s in PAGES)
     context["first_exercises"] = None
     if overview:
         numbers = list(range(1, min(len(overview), 2) + 1))

@@ -13,9 +13,10 @@ from functools import cache
 import nbformat
 
 from villagebook import ROOT
-from villagereport.narrative import SECTIONS, Story
-from villagereport.pages import PAGE_STEMS, Page
+from villagereport.narrative import Story
+from villagereport.pages import Page
 from villagereport.report import Report
+from villagereport.sections import PAGE_STEMS, PAGES
 
 STORY_TAG = "story"
 
@@ -38,4 +39,4 @@ def story(report: Report, section: str, lang: str) -> Story:
 
 def stories(report: Report, lang: str) -> list[Story]:
     """Every page's story, in the book's order: the sections', then the Checking page's."""
-    return [story(report, section, lang) for section in (*SECTIONS, "checking")]
+    return [story(report, section, lang) for section in PAGES]

@@ -12,6 +12,7 @@ from villagereport.coverage import Coverage, CoverageText
 from villagereport.errors import ReportError
 from villagereport.safe_yaml import read_yaml
 from villagereport.schema import validate
+from villagereport.sections import SECTIONS
 from villagereport.wording import catalogue_words, languages, render
 
 # The catalogue is the library's own vocabulary, kept beside it (data, not code).
@@ -46,9 +47,10 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
     validate(document, "indicators", path)
 
     # Process
+    # The article's sections are the book's (villagereport.sections), not the catalogue file's.
     sections = pd.DataFrame(
-        [{"id": s["id"], **{f"title_{lang}": catalogue_words(lang, f"section.{s['id']}") for lang in languages()}}
-         for s in document["sections"]]
+        [{"id": s, **{f"title_{lang}": catalogue_words(lang, f"section.{s}") for lang in languages()}}
+         for s in SECTIONS]
     ).set_index("id")
     units = pd.DataFrame([{"id": u, **{lang: catalogue_words(lang, f"unit.{u}") for lang in languages()}}
                           for u in document["units"]]).set_index("id")

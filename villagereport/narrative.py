@@ -17,6 +17,7 @@ from villagereport.errors import ReportError
 from villagereport.exercises import for_section as exercises_for
 from villagereport.numbers import chinese_numeral, format_figure, format_number
 from villagereport.report import Report, scoped
+from villagereport.sections import PAGES
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, message, plural, render, spaced, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -843,7 +844,6 @@ SURNAME_READINGS = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "�
                     "种": "chong", "重": "chong", "长": "chang", "隗": "wei", "尉": "yu", "黑": "he", "秘": "bi"}
 
 
-SECTIONS = ("overview", "organisation", "candidates", "guidance", "discipline", "risk")
 
 
 def book_text(report: Report, lang: str, stories: list[str]) -> str:
@@ -857,7 +857,7 @@ def book_text(report: Report, lang: str, stories: list[str]) -> str:
     parts += list(report.all_figures[f"name_{lang}"]) + list(report.lists[f"name_{lang}"])
     parts += list(report.all_figures["quote"]) + list(report.lists["quote"])
     parts += [report.items(indicator, lang) and "、".join(report.items(indicator, lang)) for indicator in report.lists.index]
-    for section in (*SECTIONS, "checking"):
+    for section in PAGES:
         page = Page(section, report, lang)
         for number in range(1, len(exercises_for(report, section)) + 1):
             parts += [page._exercise_text(number, "question") or "", page._exercise_text(number, "solution") or ""]

@@ -9,7 +9,8 @@ from myst_nb import glue
 
 from villagereport import render
 from villagereport.errors import ReportError
-from villagereport.pages import PAGES, ComparisonPage, GuidePage, Page, PlainText
+from villagereport.pages import ComparisonPage, GuidePage, Page, PlainText
+from villagereport.sections import PAGES
 from villagereport.report import load_report
 from villagereport.wording import check_language
 

@@ -23,6 +23,7 @@ from villagereport.narrative import (Check, FigureText, ListText, Story, _Lookup
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      published, scoped_name, stated_places, status_text)
 from villagereport.numbers import format_figure, format_number, plain
+from villagereport.sections import PAGE_STEMS
 from villagereport.report import Report, load_report
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, spaced, strings
 
@@ -31,11 +32,8 @@ from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language,
 # bar's length; 约40% is an approximation either way, drawn as a bar in its own colour.
 BOUND = {"nearly": "upper", "less_than": "upper", "at_most": "upper", "at_least": "lower", "more_than": "lower"}
 
-PAGE_STEMS = {"overview": "01_overview", "organisation": "02_organisation", "candidates": "03_candidates",
-              "guidance": "04_guidance", "discipline": "05_discipline", "risk": "06_risk", "checking": "07_checking"}
 # The qualifiers a stated share may carry (the derived table's reading of a qualified share).
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "nearly", "about")
-PAGES = ("overview", "organisation", "candidates", "guidance", "discipline", "risk", "checking")
 
 # Line breaks and tabs a report's text may hold: pandas would print them in a table as "\n",
 # "\t" and "\r", so they are shown as the space a browser shows them as anywhere else.
