@@ -636,7 +636,7 @@ def write_status(source: Path, executions: list[Execution], reports: list[Path],
              f"- {words['reports']}{colon}{', '.join(f'`{r.name}`' for r in reports)}",
              f"- {words['language']}{colon}`{lang}`",
              f"- {words['gate']}{colon}{gate_result}",
-             f"- {words['total']}{colon}{total_seconds:.1f} {words['seconds']}", "",
+             f"- {words['total']}{colon}{words['seconds'].format(seconds=f'{total_seconds:.1f}')}", "",
              f"| {words['notebook']} | {words['executed']} | {words['result']} |", "| --- | ---: | --- |"]
     lines += [f"| `{ex.source.name}` | {ex.seconds:.1f} | {words['cached'] if ex.cached else words['ok']} |"
               for ex in executions]

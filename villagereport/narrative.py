@@ -314,11 +314,12 @@ class Story:
         facts = check.facts | {f for f in check.told if len(f) == 3}
         self.claims.append(Claim(text, f"checks.{message}", frozenset(facts)))
 
-    def parts(self) -> tuple[list[str], list[str], list[str]]:
-        """The sentences said, one plain sentence for each stated figure or list none told, and
-        those of figures the report gives only as a change (said once for all of them)."""
-        plain, change_only, _ = _untold(self.report, self.section, self.lang, self._said, self._lists_said)
-        return self.sentences, plain, change_only
+    def parts(self) -> tuple[list[str], list[str], list[str], str]:
+        """The sentences said, one plain sentence for each stated figure none told, those of
+        figures the report gives only as a change (said once for all of them), and the line
+        pointing to the page's table for the lists none told ("" if none)."""
+        plain, change_only, _, lists = _untold(self.report, self.section, self.lang, self._said, self._lists_said)
+        return self.sentences, plain, change_only, lists
 
     def all_claims(self) -> list[Claim]:
         """Every sentence of the page's story with the facts it rests on."""
@@ -326,8 +327,8 @@ class Story:
 
     def markdown(self) -> str:
         """The story as Markdown; one plain sentence when the report says nothing of the section."""
-        told, plain, change_only = self.parts()
-        if not told and not plain and not change_only and not self.checked:
+        told, plain, change_only, lists = self.parts()
+        if not told and not plain and not change_only and not lists and not self.checked:
             page = strings(self.lang)["page"]
             return page["section_not_stated"].format(topic=page["section_topic"][self.section])
         joiner = " " if spaced(self.lang) else ""
@@ -340,6 +341,8 @@ class Story:
         if change_only:
             # "The report does not give the level" is said once, above the figures it is true of.
             blocks.append(generic["change_only_intro"] + "\n\n" + "\n".join(f"- {p}" for p in change_only))
+        if lists:
+            blocks.append(lists)  # a paragraph of its own: it points to the lists, it states none
         if self.checked:
             blocks.append("\n".join(f"- {escape_markdown(c)}" for c in self.checked))
         return "\n\n".join(blocks)
@@ -353,9 +356,10 @@ class Story:
 
 
 def _untold(report: Report, section: str, lang: str, said: set, lists_said: set[str]
-            ) -> tuple[list[str], list[str], list[Claim]]:
-    """One plain sentence for each of the section's stated figures and lists no sentence told,
-    those given only as a change apart, with the facts each rests on."""
+            ) -> tuple[list[str], list[str], list[Claim], str]:
+    """One plain sentence for each of the section's stated figures no sentence told, those
+    given only as a change apart, with the facts each rests on; and one line naming the lists
+    no sentence told, which the page's table of lists gives ("" if none)."""
     claims: list[Claim] = []
     sentences: list[str] = []
     change_only: list[str] = []
@@ -382,10 +386,10 @@ def _untold(report: Report, section: str, lang: str, said: set, lists_said: set[
         claims.append(Claim(sentences[-1], "generic.figure", frozenset(facts), _own_words(row, lang)))
     lists = report.lists
     untold_lists = [ind for ind in lists.index[lists["section"] == section] if ind not in lists_said]
-    if untold_lists:
-        sentences.append(lists_sentence(report, untold_lists, lang))
-        claims.append(Claim(sentences[-1], "generic.lists_in_table", frozenset(("list", i) for i in untold_lists)))
-    return sentences, change_only, claims
+    pointer = lists_sentence(report, untold_lists, lang) if untold_lists else ""
+    if pointer:
+        claims.append(Claim(pointer, "generic.lists_in_table", frozenset(("list", i) for i in untold_lists)))
+    return sentences, change_only, claims, pointer
 
 
 def note_in(note: object, lang: str, *, any_language: bool = False) -> str:
@@ -524,7 +528,8 @@ def lists_sentence(report: Report, indicators: list[str], lang: str) -> str:
     of lists, which gives each one's items (or says the report gives none) with the clause that
     states it. A list is printed once on a page, not in the story and again in the table."""
     words = strings(lang)
-    names = join_items([escape_markdown(report.lists.at[i, f"name_{lang}"]) for i in indicators], lang)
+    # Names inside a sentence: "the 100% targets", not "The 100% targets".
+    names = join_items([escape_markdown(_lower(report.lists.at[i, f"name_{lang}"])) for i in indicators], lang)
     sentence = words["generic"]["lists_in_table"].format(names=names, caption=words["page"]["lists_caption"])
     return sentence[:1].upper() + sentence[1:] + words["generic"]["end"]
 

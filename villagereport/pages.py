@@ -494,8 +494,9 @@ class Page:
             clause = "" if shared else (f"<p class=\"vb-list-quote\">{html.escape(page['column']['quote'])}{colon}"
                                         f"「{html.escape(row['quote'])}」</p>")
             if not row["n_items"] and pd.isna(row["stated_count"]):
-                # A slogan with neither items nor a count: the narrative says it; here, its clause.
-                blocks.append(f"<p><strong>{html.escape(self._name(ind))}</strong></p>\n{clause}")
+                # A slogan with neither items nor a count (全覆盖): the article's word, and its clause.
+                slogan = f"{colon}「{html.escape(row['slogan'])}」" if isinstance(row["slogan"], str) else ""
+                blocks.append(f"<p><strong>{html.escape(self._name(ind))}</strong>{slogan}</p>\n{clause}")
                 continue
             count = row["stated_count"] if pd.notna(row["stated_count"]) else row["n_items"]
             # The list's name only: the article's own words for it (十个严禁) are quoted whole in the
