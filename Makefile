@@ -20,7 +20,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: book run test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
+.PHONY: notebooks book run test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-book: venv
+# Each page is edited as text, book/NN_name.md (a MyST Markdown notebook); this writes the
+# book/NN_name.ipynb that papermill, nbval and Jupyter Book read. `make test` checks they agree.
+notebooks: venv
+	$(BIN)/python -m villagebook notebooks
+
+book: notebooks
 	$(BIN)/python -m villagebook build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS)) --out $(OUT))
 
 # Rerun one notebook for a report and a language: `make run PAGE=01_overview
 # REPORT=path/to/report.yaml LANG=en OUT=out.ipynb` (OUT defaults to _build/run/PAGE.ipynb).
-run: venv
+run: notebooks
 	$(if $(filter command line,$(origin OUT)),,mkdir -p _build/run)
 	$(BIN)/python -m villagebook run book/$(PAGE).ipynb $(if $(REPORT),--report $(firstword $(REPORT))) $(if $(EDITIONS),--lang $(firstword $(EDITIONS))) --out $(if $(filter command line,$(origin OUT)),$(OUT),_build/run/$(PAGE).ipynb)
 
@@ -66,12 +71,12 @@ draft-eval: venv
 
 # Re-record the notebooks' expected outputs after a deliberate change; review the diff.
 # `make goldens REPORT=my-county.yaml` records that report's own, in tests/goldens/<id>/.
-goldens: venv
+goldens: notebooks
 	$(BIN)/python -m villagebook goldens $(if $(REPORT),--report $(firstword $(REPORT)))
 
 # One page's tests, quickly: `make test-page PAGE=01_overview` (its notebook in real kernels,
 # its golden through nbval, and the in-process checks of every report's page).
-test-page: venv
+test-page: notebooks
 	$(BIN)/python -m pytest -q tests/goldens/$(PAGE).ipynb tests/test_notebooks.py tests/test_shapes.py -k "$(PAGE) or every_page"
 
 # PDF handouts of each section page of the built book; SOLUTIONS=yes prints the solutions.

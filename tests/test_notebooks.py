@@ -271,3 +271,13 @@ def test_each_section_notebook_shows_its_own_pandas_and_altair_in_a_few_lines():
             for one, other in ((first, second), (second, first)):
                 own = visible[one] - visible[other]
                 assert len(own) >= 4, (one, other, own)
+
+
+def test_each_notebook_is_what_its_text_source_gives():
+    # A page is edited as text (book/NN_name.md); papermill, nbval and Jupyter Book read the
+    # .ipynb that `make notebooks` writes from it. Both are committed, and must agree.
+    from villagebook.sources import text_sources, write_notebooks
+
+    assert [p.stem for p in text_sources()] == [p.stem for p in NOTEBOOKS]
+    stale = write_notebooks(check=True)
+    assert stale == [], f"{[p.name for p in stale]}: not what their text gives; run make notebooks"

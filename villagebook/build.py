@@ -37,6 +37,7 @@ from villagebook.classroom import write_copies
 from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
 from villagereport.exercises import solution_codes
+from villagebook.sources import text_sources
 from villagereport.pages import Page
 from villagereport.sections import PAGE_STEMS
 from villagebook import DEFAULT_REPORT, ROOT
@@ -306,7 +307,9 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     toc = table_of_contents(lang, comparison=len(reports) > 1)
     (stage_dir / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (stage_dir / "INDEX.md").write_text(landing_page(lang, loaded[0], loaded[1:]), encoding="utf-8")
-    for page in sorted(book.glob("*.md")):
+    # The pages written in Markdown (the teacher's guide); the notebooks' text sources are not
+    # pages: their .ipynb, executed, are.
+    for page in sorted(p for p in book.glob("*.md") if p not in text_sources(book)):
         (stage_dir / "book").mkdir(exist_ok=True)
         (stage_dir / "book" / page.name).write_text(book_page(page, lang, loaded[0]), encoding="utf-8")
     # Student and teacher copies of each page, downloadable from it. They open the book's own

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from villagebook import DEFAULT_REPORT
+from villagebook import DEFAULT_REPORT, ROOT
 from villagereport.cli import validate_files as _validate
 from villagereport.errors import ReportError
 from villagereport.wording import languages
@@ -95,6 +95,19 @@ def _handouts(site: str, out: str, solutions: bool) -> int:
     return 0
 
 
+def _notebooks(check: bool) -> int:
+    from villagebook.sources import write_notebooks
+
+    stale = write_notebooks(check=check)
+    for notebook in stale:
+        if check:
+            print(f"error: {notebook.relative_to(ROOT)}: expected the notebook its text source "
+                  f"{notebook.with_suffix('.md').name} gives, got another (run make notebooks)", file=sys.stderr)
+        else:
+            print(f"wrote {notebook.relative_to(ROOT)}")
+    return 1 if check and stale else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="villagebook", description=__doc__)
@@ -116,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     record = commands.add_parser("goldens", help="re-record the goldens: tests/goldens from the default parameters, "
                                                   "or tests/goldens/<id>/ for --report FILE")
     record.add_argument("--report", metavar="FILE", help="record the goldens of this report (in Chinese)")
+    text = commands.add_parser("notebooks", help="write book/NN_name.ipynb from each page's text source, book/NN_name.md")
+    text.add_argument("--check", action="store_true", help="write nothing; fail if a notebook is not its text's")
     hand = commands.add_parser("handouts", help="print each section page of a built book to PDF")
     hand.add_argument("--site", default="_build/html", help="the built book (default: _build/html)")
     hand.add_argument("--out", default="_build/handouts", help="where the PDFs go")
@@ -125,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         return _goldens(args.report)
     if args.command == "handouts":
         return _handouts(args.site, args.out, args.solutions)
+    if args.command == "notebooks":
+        return _notebooks(args.check)
     if args.command == "run":
         return _run(args.notebook, args.report, args.lang, args.out)
     if args.command == "validate":
