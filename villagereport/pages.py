@@ -19,7 +19,7 @@ from villagereport.cli import error_line, ok_line
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
-from villagereport.narrative import (Check, FigureText, ListText, Story, _Lookup, checks, place_line, unchecked,
+from villagereport.narrative import (Check, FigureText, counted, ListText, Story, _Lookup, checks, place_line, unchecked,
                                      _bound_text, change_text, note_in, scope_label, source_line,
                                      published, scoped_name, stated_places, status_text)
 from villagereport.numbers import format_figure, format_number, plain
@@ -538,8 +538,12 @@ class Page:
         col = self.words["page"]["column"]
         rows = []
         for key, row in here.iterrows():
-            previous = "" if pd.isna(row["previous"]) else format_figure(row["previous"], row["unit"], self.lang)
-            rows.append({col["indicator"]: row["name"], col["value"]: row["shown"],
+            # Each figure with its counter word (24小时, 311 people): a bare "24" under a name
+            # that does not say its unit could be hours or days.
+            previous = "" if pd.isna(row["previous"]) else counted(
+                format_figure(row["previous"], row["unit"], self.lang), row["unit"], row["previous"], self.lang)
+            shown = row["shown"] if pd.isna(row["value"]) else counted(row["shown"], row["unit"], row["value"], self.lang)
+            rows.append({col["indicator"]: row["name"], col["value"]: shown,
                          col["previous"]: previous, col["change"]: change_text(self.report, key, self.lang),
                          col["note"]: note_in(row["note"], self.lang, any_language=True),
                          col["quote"]: f"「{row['quote']}」"})
@@ -547,7 +551,7 @@ class Page:
         # Columns no figure of the page fills are left out.
         table = table[[c for c in table.columns if c in (col["indicator"], col["value"], col["quote"])
                        or (table[c] != "").any()]]
-        body = _table_html(table, "vb-table")
+        body = _table_html(table, "vb-table vb-figures")
         caption = html.escape(self.words["page"]["figures_caption"])
         return HTML(f'<h2 class="vb-part-heading">{caption}</h2>\n<p>{html.escape(self.chart_source())}</p>\n{body}')
 
