@@ -17,7 +17,7 @@ from inprocess import run
 from villagereport.render import title_text
 from villagereport.report import Report
 from villagereport.sections import PAGES
-from villagereport.wording import strings
+from villagereport.wording import fill, strings
 
 SECTIONS = PAGES
 
@@ -103,7 +103,7 @@ def _false_silence(report: Report, section: str, lang: str, parts: dict[str, str
     words = strings(lang)["page"]
     if section == "checking":
         return []
-    silence = words["section_not_stated"].format(topic=words["section_topic"][section])
+    silence = fill(words["section_not_stated"], topic=words["section_topic"][section])
     states_any = ((report.all_figures["section"] == section).any()
                   or (report.lists["section"] == section).any())
     text = "\n".join(parts.values())

@@ -18,7 +18,7 @@ import pytest
 
 from villagereport.catalogue import indicator_name
 from villagereport.coverage import Coverage
-from villagereport.wording import strings
+from villagereport.wording import fill, strings
 
 from conftest import DATA, FIXTURES
 from inprocess import outputs
@@ -165,7 +165,7 @@ def test_sparse_report_says_what_it_does_not_state(section_notebook):
                "06_risk.ipynb": "risk"}[section_notebook]
     for text, lang in ((zh, "zh"), (en, "en")):
         page = strings(lang)["page"]
-        assert text.count(page["section_not_stated"].format(topic=page["section_topic"][section])) == 1
+        assert text.count(fill(page["section_not_stated"], topic=page["section_topic"][section])) == 1
     assert "vb-chart" not in zh and "vb-chart" not in en  # no chart drawn from figures the report lacks
 
 

@@ -26,7 +26,7 @@ from villagereport.derived import derive
 from villagebook.edition import book_page, landing_page
 from villagereport.narrative import place_line, source_line
 from villagereport.numbers import plain
-from villagereport.wording import strings
+from villagereport.wording import fill, strings
 
 ROOT = DATA.parent
 SHAPES = FIXTURES / "shapes.yaml"
@@ -138,7 +138,7 @@ def test_the_teachers_guide_names_only_exercises_and_facts_the_book_has(shapes):
 def test_a_section_with_no_figures_says_so_once(shapes):
     parts = page_parts(shapes, "risk", "zh")
     page = strings("zh")["page"]
-    silence = page["section_not_stated"].format(topic=page["section_topic"]["risk"])
+    silence = fill(page["section_not_stated"], topic=page["section_topic"]["risk"])
     assert "\n".join(parts.values()).count(silence) == 1 and "风险防范" in silence
 
 

@@ -83,6 +83,15 @@ def test_conditions_are_the_specifications_and_no_catalogues():
     assert len(wording.sentences()["parts"]) >= 30
 
 
+def test_every_placeholder_of_every_catalogue_is_written_one_way():
+    # {{ name }}, Jinja's, everywhere: a translator meets one syntax, not two ({name} too).
+    single = re.compile(r"(?<!\{)\{[a-z_][a-z_0-9]*\}(?!\})")
+    for lang in wording.languages():
+        texts = {k: " ".join(v) if isinstance(v, tuple) else v for k, v in wording.messages(lang).items()}
+        assert {k for k, v in texts.items() if single.search(v)} == set(), lang
+        assert sum("{{" in v for v in texts.values()) > 250, lang  # the check reads the messages' placeholders
+
+
 @pytest.mark.parametrize(("lang", "all_fit", "some_fit"), [
     ("en", "All 3 checkable percentages fit their counts and wholes", "2 of 3 checkable percentages fit"),
     ("zh", None, None)])

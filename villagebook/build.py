@@ -42,7 +42,7 @@ from villagereport.pages import Page
 from villagereport.sections import PAGE_STEMS
 from villagebook import DEFAULT_REPORT, ROOT
 from villagereport.report import load_report
-from villagereport.wording import check_language, strings
+from villagereport.wording import check_language, fill, strings
 
 BOOK = ROOT / "book"
 BUILD = ROOT / "_build"
@@ -632,14 +632,14 @@ def write_status(source: Path, executions: list[Execution], reports: list[Path],
                  gate_seconds: float | None, total_seconds: float) -> None:
     """Write the edition's status page: what ran, for how long, with which versions."""
     words = strings(lang)["build_status"]
-    gate_result = (words["gate_passed"].format(seconds=f"{gate_seconds:.1f}") if gate_seconds is not None
+    gate_result = (fill(words["gate_passed"], seconds=f"{gate_seconds:.1f}") if gate_seconds is not None
                    else words["gate_skipped"])
     colon = strings(lang)["page"]["label_colon"]  # "：" in Chinese, ": " in English
     lines = [f"# {words['title']}", "", words["intro"], "",
              f"- {words['reports']}{colon}{', '.join(f'`{r.name}`' for r in reports)}",
              f"- {words['language']}{colon}`{lang}`",
              f"- {words['gate']}{colon}{gate_result}",
-             f"- {words['total']}{colon}{words['seconds'].format(seconds=f'{total_seconds:.1f}')}", "",
+             f"- {words['total']}{colon}{fill(words['seconds'], seconds=f'{total_seconds:.1f}')}", "",
              f"| {words['notebook']} | {words['executed']} | {words['result']} |", "| --- | ---: | --- |"]
     lines += [f"| `{ex.source.name}` | {ex.seconds:.1f} | {words['cached'] if ex.cached else words['ok']} |"
               for ex in executions]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from villagereport.wording import strings
+from villagereport.wording import fill, strings
 
 SOLUTION_TAG = "solution"
 # A line ending with this marker is a solution line: student copies drop it.
@@ -64,8 +64,8 @@ def student(source: nbformat.NotebookNode, lang: str = "zh") -> nbformat.Noteboo
         match = EXERCISE_CELL.match(cell.source) if cell.cell_type == "code" else None
         if match:
             number = int(match.group(1))
-            cells.append(nbformat.v4.new_code_cell(words["work_cell"].format(number=number)))
-            cells.append(nbformat.v4.new_code_cell(words["check_cell"].format(number=number)))
+            cells.append(nbformat.v4.new_code_cell(fill(words["work_cell"], number=number)))
+            cells.append(nbformat.v4.new_code_cell(fill(words["check_cell"], number=number)))
     nb.cells = cells
     for index, cell in enumerate(nb.cells):
         cell.id = f"cell-{index}"  # ids stable from build to build, unique in the notebook

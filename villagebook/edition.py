@@ -16,7 +16,7 @@ from villagereport.sections import PAGES
 from villagereport import exercises
 from villagereport.coverage import CoverageText
 from villagereport.narrative import book_text, byline, outlet_name, place_line, published
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, message, render, spaced, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, message, render, spaced, strings
 from villagebook import ROOT
 from villagebook.stories import stories
 
@@ -44,7 +44,7 @@ def edition_labels(langs: list[str]) -> dict[str, str]:
 def book_title(report: Report, lang: str) -> str:
     """The book's title: its place, and the units its report covers (village, community)."""
     units = CoverageText(report.coverage, lang).title
-    return strings(lang)["book"]["title"].format(place=in_language(report.place["name"], lang), units=units)
+    return fill(strings(lang)["book"]["title"], place=in_language(report.place["name"], lang), units=units)
 
 
 def book_config(lang: str, editions: list[str], report: Report) -> dict:
@@ -146,7 +146,7 @@ def _source_fields(report: Report, lang: str) -> list[tuple[str, str]]:
             text = escape_markdown(in_language(source[field], lang))
             if lang != REPORT_LANGUAGE and _CJK.search(text):
                 # The article's words with no translation: said so, not passed off as English.
-                text = message(lang, "index.source.untranslated").format(text=text)
+                text = fill(message(lang, "index.source.untranslated"), text=text)
         fields.append((message(lang, f"index.source.{field}"), text))
     return fields
 

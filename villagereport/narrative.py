@@ -18,7 +18,7 @@ from villagereport.exercises import for_section as exercises_for
 from villagereport.numbers import chinese_numeral, format_figure, format_number
 from villagereport.report import Report, scoped
 from villagereport.sections import PAGES
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, message, plural, render, spaced, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, message, plural, render, spaced, strings
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -309,7 +309,7 @@ class Story:
         """Say what the book worked out for ``check`` (a row of ``page.checks()`` or
         ``page.unchecked()``) in the words of ``checks.<message>``, one item of the page's list."""
         check.told.clear()
-        text = strings(self.lang)["checks"][message].format_map(_Fields(check))
+        text = fill(strings(self.lang)["checks"][message], _Fields(check))
         self.checked.append(text)
         facts = check.facts | {f for f in check.told if len(f) == 3}
         self.claims.append(Claim(text, f"checks.{message}", frozenset(facts)))
@@ -330,7 +330,7 @@ class Story:
         told, plain, change_only, lists = self.parts()
         if not told and not plain and not change_only and not lists and not self.checked:
             page = strings(self.lang)["page"]
-            return page["section_not_stated"].format(topic=page["section_topic"][self.section])
+            return fill(page["section_not_stated"], topic=page["section_topic"][self.section])
         joiner = " " if spaced(self.lang) else ""
         blocks = [joiner.join(told)] if told else []
         generic = strings(self.lang)["generic"]
@@ -459,7 +459,7 @@ def change_text(report: Report, key: str, lang: str, positions: list[int] | None
         word = generic["down" if change["value"] < 0 else "up"]
         if change["unit"] == "person" and figure_unit == "person":
             word = generic["fewer" if change["value"] < 0 else "more"]
-        parts.append(generic["change"].format(word=word, amount=change_amount(change, figure_unit, lang)))
+        parts.append(fill(generic["change"], word=word, amount=change_amount(change, figure_unit, lang)))
     return strings(lang)["number"]["list_sep"].join(parts)
 
 
@@ -470,7 +470,7 @@ def change_amount(change: pd.Series, figure_unit: str, lang: str, *, counter: bo
     generic = strings(lang)["generic"]
     amount = format_number(abs(change["value"]), lang, int(change["places"] or 0))
     if change["unit"] == "percent" and figure_unit == "percent" and change["reading"] == "absolute":
-        amount = generic["points"].format(n=amount)
+        amount = fill(generic["points"], n=amount)
     elif change["unit"] == "percent":
         amount += "%"
     elif counter:
@@ -497,9 +497,9 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
     if pd.isna(row["value"]):
         if not pd.isna(row["previous"]):
             previous = counted(format_figure(row["previous"], row["unit"], lang), unit, row["previous"], lang)
-            sentence = generic["previous_only"].format(name=name, previous=previous)
+            sentence = fill(generic["previous_only"], name=name, previous=previous)
         else:
-            sentence = generic["change_of"].format(name=name, change=change)
+            sentence = fill(generic["change_of"], name=name, change=change)
     else:
         places = stated_places(row)
         value = counted(format_figure(row["value"], row["unit"], lang, places, row["qualifier"], number_words),
@@ -507,18 +507,18 @@ def figure_sentence(report: Report, key: str, lang: str, *, level: bool = True,
         if not pd.isna(row["previous"]):
             previous = counted(format_figure(row["previous"], row["unit"], lang), unit, row["previous"], lang)
             form = "from_to_up" if row["value"] >= row["previous"] else "from_to_down"
-            sentence = generic[form].format(name=name, value=value, previous=previous)
+            sentence = fill(generic[form], name=name, value=value, previous=previous)
         elif level:
             form = "level" if row["qualifier"] == "exact" else "level_qualified"
-            sentence = generic[form].format(name=name, value=value)
+            sentence = fill(generic[form], name=name, value=value)
         else:
-            sentence = generic["change_of"].format(name=name, change=change)
+            sentence = fill(generic["change_of"], name=name, change=change)
             change = ""
         if change:
-            sentence += generic["with_change"].format(change=change)
+            sentence += fill(generic["with_change"], change=change)
     note = note_in(row["note"], lang)
     if note:
-        sentence += generic["note"].format(note=escape_markdown(note.rstrip("。.")))
+        sentence += fill(generic["note"], note=escape_markdown(note.rstrip("。.")))
     sentence += generic["end"]
     return sentence[:1].upper() + sentence[1:]
 
@@ -530,7 +530,7 @@ def lists_sentence(report: Report, indicators: list[str], lang: str) -> str:
     words = strings(lang)
     # Names inside a sentence: "the 100% targets", not "The 100% targets".
     names = join_items([escape_markdown(_lower(report.lists.at[i, f"name_{lang}"])) for i in indicators], lang)
-    sentence = words["generic"]["lists_in_table"].format(names=names, caption=words["page"]["lists_caption"])
+    sentence = fill(words["generic"]["lists_in_table"], names=names, caption=words["page"]["lists_caption"])
     return sentence[:1].upper() + sentence[1:] + words["generic"]["end"]
 
 
@@ -548,10 +548,8 @@ def _lower(name: str) -> str:
 def status_text(report: Report, row: pd.Series, lang: str) -> str:
     """A check's result in words; a share stated in words (百分百, 全部) is named as written."""
     status = strings(lang)["status"].get(row["status"], row["status"])
-    if "{word}" in status:
-        ind = row["indicator"]
-        status = status.format(word=_written(report, ind) if ind in report.figures.index else "")
-    return status
+    ind = row["indicator"]
+    return fill(status, word=_written(report, ind) if ind in report.figures.index else "")
 
 
 def _written(report: Report, indicator: str) -> str:
@@ -565,11 +563,11 @@ def _bound_text(row: pd.Series, words: dict) -> str:
     fmt = lambda v: format_number(v, words["lang"], 0)  # noqa: E731
     low, high = row["low"], row["high"]
     if pd.notna(low) and pd.notna(high):
-        return fmt(low) if low == high else words["number"]["range"].format(low=fmt(low), high=fmt(high))
+        return fmt(low) if low == high else fill(words["number"]["range"], low=fmt(low), high=fmt(high))
     if pd.notna(low):
-        return words["number"]["at_least"].format(n=fmt(low))
+        return fill(words["number"]["at_least"], n=fmt(low))
     if pd.notna(high):
-        return words["number"]["at_most"].format(n=fmt(high))
+        return fill(words["number"]["at_most"], n=fmt(high))
     return ""
 
 
@@ -643,7 +641,7 @@ def checks(report: Report, lang: str) -> list[Check]:
                 return None
             whole_id = inputs[1]
             whole_unit = place_unit(report, report.figures.at[whole_id, "unit"])
-            value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else words["number"]["range"].format(
+            value = fmt(row["value"], "", 0) if pd.notna(row["value"]) else fill(words["number"]["range"],
                 low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0))
             fields |= {"stated": lambda: stated(ind), "word": lambda: _written(report, ind),
                        "whole": lambda: counted(stated(whole_id), whole_unit, report.value(whole_id), lang),
@@ -705,7 +703,7 @@ def checks(report: Report, lang: str) -> list[Check]:
                 if pd.isna(row["low"]):
                     return None
                 fields |= {"stated": lambda: fmt(row["stated"], "percent", 2),
-                           "range": (fmt(row["low"], "", 0) if row["low"] == row["high"] else words["number"]["range"].format(
+                           "range": (fmt(row["low"], "", 0) if row["low"] == row["high"] else fill(words["number"]["range"],
                                low=fmt(row["low"], "", 0), high=fmt(row["high"], "", 0)))}
         elif q == "change":
             fields |= {"now": lambda: counted(stated(ind), row["unit"], row["value"], lang),
@@ -805,16 +803,16 @@ def source_line(report: Report, lang: str, *, authors: bool = True) -> str:
     src = report.source
     outlet, date = outlet_name(report, lang), published(report, lang)
     if outlet and date:
-        line = page["source"].format(outlet=outlet, date=date)
+        line = fill(page["source"], outlet=outlet, date=date)
     elif outlet:
-        line = page["source_outlet_only"].format(outlet=outlet)
+        line = fill(page["source_outlet_only"], outlet=outlet)
     elif date:
-        line = page["source_no_outlet"].format(date=date)
+        line = fill(page["source_no_outlet"], date=date)
     else:
-        line = page["source_url_only"].format(url=src["url"])
+        line = fill(page["source_url_only"], url=src["url"])
     names = src.get("authors", [])
     if authors and names:
-        line += page["authors"].format(authors=byline(names, lang))
+        line += fill(page["authors"], authors=byline(names, lang))
     return line
 
 

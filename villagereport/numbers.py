@@ -9,7 +9,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from babel import Locale
 from babel.numbers import format_compact_decimal, format_decimal
 
-from villagereport.wording import strings
+from villagereport.wording import fill, strings
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -119,11 +119,11 @@ def format_figure(value: float, unit: str, lang: str, places: int | None = None,
         form = f"{qualifier}_count" if unit != "percent" and f"{qualifier}_count" in qualifier_forms else qualifier
         if form.endswith("_count") and text.endswith("万"):
             # ...and before the 万 of a count in ten-thousands: 70余万, not 70万余.
-            text = qualifier_forms[form].format(n=text[:-1]) + "万"
+            text = fill(qualifier_forms[form], n=text[:-1]) + "万"
         else:
-            text = qualifier_forms[form].format(n=text)
+            text = fill(qualifier_forms[form], n=text)
     elif places is not None and places < 0 and not text.endswith("万") and qualifier_forms:
         # A count the report gives to its thousands (6.8万) is rounded; a language that does
         # not count in 万 writes it out in full, so it says so: about 68,000.
-        text = qualifier_forms["about"].format(n=text)
+        text = fill(qualifier_forms["about"], n=text)
     return text

@@ -25,7 +25,7 @@ from villagereport.narrative import (Check, FigureText, counted, ListText, Story
 from villagereport.numbers import format_figure, format_number, plain
 from villagereport.sections import PAGE_STEMS
 from villagereport.report import Report, load_report
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, in_language, plural, render, spaced, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, plural, render, spaced, strings
 
 # Which side of the figure a share stated as a bound lies: 近40% and 不到40% below ("upper": the
 # figure is its upper bound), 40%以上 and 超40% above. A chart draws a bound as an arrowhead, not a
@@ -90,7 +90,7 @@ class Page:
             original = heading[REPORT_LANGUAGE] if isinstance(heading, dict) else heading
             translated = heading.get(self.lang) if isinstance(heading, dict) and self.lang != REPORT_LANGUAGE else None
             form = "heading_translated" if translated else "heading_quote"
-            lines.append(escape_markdown(self.words["page"][form].format(heading=original, translation=translated)))
+            lines.append(escape_markdown(fill(self.words["page"][form], heading=original, translation=translated)))
         return Markdown("\n\n".join(lines))
 
     def story(self) -> Story:
@@ -147,8 +147,8 @@ class Page:
 
     def _describe(self, title: str, rows: list[tuple[str, str]]) -> str:
         form = self.words["chart_words"]["description_rows"]
-        listed = self.words["number"]["list_sep"].join(form.format(label=a, value=b) for a, b in rows)
-        return self.words["chart"]["description"].format(title=title, rows=listed)
+        listed = self.words["number"]["list_sep"].join(fill(form, label=a, value=b) for a, b in rows)
+        return fill(self.words["chart"]["description"], title=title, rows=listed)
 
     def _name(self, indicator: str) -> str:
         return self.report.name(indicator, self.lang)
@@ -234,7 +234,7 @@ class Page:
         labels = [str(a) for a in data[label]]
         if "term" in data:
             # Two rows of one figure (previous and this term) are told apart by their term.
-            labels = [self.words["writing"]["paren"].format(a, t) for a, t in zip(labels, data["term"], strict=True)]
+            labels = [fill(self.words["writing"]["paren"], text=a, aside=t) for a, t in zip(labels, data["term"], strict=True)]
         rows = list(zip(labels, [str(b) for b in data[shown]], strict=True))
         chart = finish(chart, title=title, source=self.chart_source(), description=self._describe(title, rows),
                        lang=self.lang)
@@ -307,8 +307,8 @@ class Page:
                 unit = change["unit"]
                 points = unit == "percent" and alone.at[key, "unit"] == "percent" and change["reading"] == "absolute"
                 shown = format_figure(change["value"], "" if points else unit, self.lang, int(change["places"] or 0))
-                unit_name = self.words["chart_words"]["change_in"].format(
-                    unit=self.words["generic"]["points"].format(n="").strip() if points else self.unit_name(unit))
+                unit_name = fill(self.words["chart_words"]["change_in"],
+                    unit=fill(self.words["generic"]["points"], n="").strip() if points else self.unit_name(unit))
                 rows.append({"name": self._scoped_name(key), "value": change["value"],
                              "shown": ("+" if change["value"] > 0 else "") + shown, "unit_name": unit_name})
         return pd.DataFrame(rows, columns=["name", "value", "shown", "unit_name"])
@@ -350,7 +350,7 @@ class Page:
         rows = []
         for _, row in pairs.iterrows():
             rows.append({"name": self._name(row["inputs"].split(",")[0]), "low": row["low"], "high": row["high"],
-                         "range": self.words["number"]["range"].format(low=format_figure(row["low"], "", self.lang, 0),
+                         "range": fill(self.words["number"]["range"], low=format_figure(row["low"], "", self.lang, 0),
                                                                        high=format_figure(row["high"], "", self.lang, 0))})
         return pd.DataFrame(rows, columns=["name", "low", "high", "range"])
 
@@ -436,7 +436,7 @@ class Page:
 
         def counted_form(key: str, count: float) -> str:
             # A plural message's form for ``count`` (gettext's rules), its {n} the count as written.
-            return plural(self.lang, key, count).format(n=n(count))
+            return fill(plural(self.lang, key, count), n=n(count))
 
         return render(words[part], {**context, "n": n, "pl": counted_form,
                                     "cov": CoverageText(self.report.coverage, self.lang, said)})
@@ -468,11 +468,11 @@ class Page:
             return None
         words = self.words["exercises"]
         if answer is None:
-            return Markdown(escape_markdown(words["check_empty"].format(number=number)))
+            return Markdown(escape_markdown(fill(words["check_empty"], number=number)))
         right, expected = exercises.check(exercise, self.report, answer)
         why = self._exercise_text(number, "solution")
         key = "check_right" if right else "check_wrong"
-        return Markdown(escape_markdown(words[key].format(number=number, answer=answer,
+        return Markdown(escape_markdown(fill(words[key], number=number, answer=answer,
                                                           expected=format_number(expected, self.lang, 2), why=why)))
 
     # --- tables -----------------------------------------------------------------------
@@ -506,10 +506,10 @@ class Page:
                 caption += (" " if spaced(self.lang) else "") + html.escape(page["non_exhaustive"])
             note = note_in(row["note"], self.lang, any_language=True)
             if note:
-                caption = self.words["writing"]["paren"].format(caption, html.escape(note))
+                caption = fill(self.words["writing"]["paren"], text=caption, aside=html.escape(note))
             items = self.report.items(ind, self.lang)
             if not items:
-                missing = page["items_not_stated"].format(count=count) if count else page["items_not_listed"]
+                missing = fill(page["items_not_stated"], count=count) if count else page["items_not_listed"]
                 blocks.append(f"<p><strong>{caption}</strong>{colon}{html.escape(missing)}</p>\n{clause}")
                 continue
             table = pd.DataFrame({"#": range(1, len(items) + 1), page["item_header"]: items})
@@ -656,7 +656,7 @@ class GuidePage:
         entry = re.match(r"(\w+)\[(\d+)\]", refused.field)
         if entry:
             # The field and its group as code, as the command writes them (not escaped as prose).
-            gloss = escape_markdown(guide["error_gloss"].format(field="\0field\0", group="\0group\0",
+            gloss = escape_markdown(fill(guide["error_gloss"], field="\0field\0", group="\0group\0",
                                                                  position=int(entry[2]) + 1))
             gloss = gloss.replace("\0field\0", f"`{refused.field}`").replace("\0group\0", f"`{entry[1]}`")
             display(Markdown(gloss))
@@ -733,7 +733,7 @@ class ComparisonPage:
         name = indicator_name(indicator, self.lang, bodies, said=said)
         if _of_members(indicator) and not any(fact[1] == "bodies" for fact in said):
             body = CoverageText(bodies, self.lang).body
-            name = self.words["comparison"]["of_body"].format(name=name, body=body)
+            name = fill(self.words["comparison"]["of_body"], name=name, body=body)
         return name
 
     @property
@@ -747,31 +747,31 @@ class ComparisonPage:
         """The report's round as a column names it: its election year, else its date."""
         words = self.words["comparison"]["round"]
         if report.election_year:
-            return words["year"].format(year=report.election_year)
+            return fill(words["year"], year=report.election_year)
         date = published(report, self.lang)
-        return words["reported"].format(date=date) if date else words["unknown"]
+        return fill(words["reported"], date=date) if date else words["unknown"]
 
     def _column(self, report: Report) -> str:
         """A report's column: its place and round (临江市（2021年）)."""
-        return self.words["comparison"]["column"].format(place=self._place(report), round=self._round(report))
+        return fill(self.words["comparison"]["column"], place=self._place(report), round=self._round(report))
 
     def _label(self, key: tuple) -> str:
         words = self.words["comparison"]
         name = key[5] + scope_label(key[2], self.lang)
         if key[0] == "change":
-            return words["change_of"].format(name=name) + (words["ambiguous"] if key[4] == "ambiguous" else "")
+            return fill(words["change_of"], name=name) + (words["ambiguous"] if key[4] == "ambiguous" else "")
         return name
 
     def narrative(self) -> Markdown:
         """What each report covers, what is compared, and which comparable measures each
         report lacks."""
         words, sep = self.words["comparison"], self.words["number"]["list_sep"]
-        lines = [words["intro"].format(places=sep.join(self._place(r) for r in self.reports))]
+        lines = [fill(words["intro"], places=sep.join(self._place(r) for r in self.reports))]
         # Rounds and bodies differ between reports; each is named before any figure is set beside another.
-        lines += [words["about"].format(column=self._column(r), story=CoverageText(
+        lines += [fill(words["about"], column=self._column(r), story=CoverageText(
             r.coverage, self.lang, where=place_line(r, self.lang)).story) for r in self.reports]
         if self.rows:
-            lines.append(plural(self.lang, "comparison.shared", len(self.rows)).format(
+            lines.append(fill(plural(self.lang, "comparison.shared", len(self.rows)),
                 count=len(self.rows), names=sep.join(map(self._label, self.rows))))
         else:
             lines.append(words["none_shared"])
@@ -780,7 +780,7 @@ class ComparisonPage:
             # for villages alone, or for another body, has not left it out.
             lacking = [k for k, values in self.rows.items() if report.id not in values and not report.states(k[1])]
             if lacking:
-                lines.append(words["lacks"].format(place=self._place(report), names=sep.join(map(self._label, lacking))))
+                lines.append(fill(words["lacks"], place=self._place(report), names=sep.join(map(self._label, lacking))))
         return Markdown("\n\n".join(escape_markdown(line) for line in lines))
 
     def table(self) -> HTML | None:
@@ -809,7 +809,7 @@ class ComparisonPage:
                                  "unit_name": self._label(key)})
         data = pd.DataFrame(rows)
         page = Page("overview", self.reports[0], self.lang)
-        title = plural(self.lang, "comparison.chart_title", len(self.rows)).format(count=len(self.rows))
+        title = fill(plural(self.lang, "comparison.chart_title", len(self.rows)), count=len(self.rows))
         sources = self.words["number"]["list_sep"].join(Page("overview", r, self.lang).chart_source() for r in self.reports)
         described = data.assign(label=data["unit_name"] + " " + data["place"])
         chart = finish(charts.bars_by_unit(data.rename(columns={"place": "name"})), title=title, source=sources,

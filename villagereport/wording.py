@@ -17,6 +17,7 @@ import os
 import re
 from functools import cache
 from importlib import resources
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
@@ -189,6 +190,23 @@ def render(text: str, context: dict) -> str:
     if "{" not in text:
         return str(text)  # nothing to fill in
     return _template(str(text)).render({**context, **clauses})
+
+
+def fill(text: str, mapping: Mapping | None = None, /, **fields: object) -> str:
+    """A message with its placeholders filled: ``{{ name }}``, the catalogues' one template
+    syntax (Jinja's). ``mapping`` may be lazy: only the names the message prints are looked up
+    in it (so a check rests on the figures its words print)."""
+    if "{" not in text:
+        return str(text)  # nothing to fill in
+    if mapping is not None:
+        fields = {**{name: mapping[name] for name in _names(str(text)) if name not in fields}, **fields}
+    return _template(str(text)).render(fields)
+
+
+@cache
+def _names(text: str) -> frozenset[str]:
+    # Every name the message prints, Jinja's globals among them ({{ range }} is a field here).
+    return frozenset(node.name for node in _RENDER.parse(text).find_all(jinja2.nodes.Name) if node.ctx == "load")
 
 
 @cache
