@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 
 from villagereport.coverage import Coverage, CoverageText
@@ -13,7 +14,7 @@ from villagereport.errors import ReportError
 from villagereport.safe_yaml import read_yaml
 from villagereport.schema import validate
 from villagereport.sections import SECTIONS
-from villagereport.wording import catalogue_words, languages, render
+from villagereport.wording import RENDER, catalogue_paths, catalogue_words, languages, message, messages, render, sentences
 
 # The catalogue is the library's own vocabulary, kept beside it (data, not code).
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -71,7 +72,50 @@ def load_catalogue(path: str | Path = CATALOGUE_PATH) -> Catalogue:
             words[f"definition_{lang}"] = indicator_name(item["id"], lang, Coverage(), "definition")
         rows.append({"id": item["id"], "section": item["section"], "kind": item["kind"], "unit": item["unit"],
                      "cues": item.get("cues"), **words})
-    return Catalogue(path=path, sections=sections, units=units, indicators=pd.DataFrame(rows).set_index("id"))
+    indicators = pd.DataFrame(rows).set_index("id")
+    for lang in languages():
+        check_words(lang, set(indicators.index))
+    return Catalogue(path=path, sections=sections, units=units, indicators=indicators)
+
+
+def check_words(lang: str, known: set[str], spec: dict | None = None) -> None:
+    """Every indicator a sentence needs or prints is one the catalogue of indicators holds, and
+    every message is a template Jinja can read: a misspelt id stops the build, naming it,
+    instead of leaving a sentence out on every page. ``known``: the catalogue's indicator ids;
+    ``spec``: the sentence specification (sentences.yaml)."""
+    spec = sentences() if spec is None else spec
+    for key, parts in spec.get("parts", {}).items():
+        for name, part in parts.items():
+            where = f"parts.{key}.{name}"
+            try:
+                tree = RENDER.parse("{{ " + part["when"] + " }}")
+            except jinja2.TemplateSyntaxError as error:
+                raise ReportError("villagereport/text/sentences.yaml", where,
+                                  f"expected a Jinja expression ({error.message})") from None
+            for node in tree.find_all(jinja2.nodes.Getattr):
+                if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
+                    raise ReportError("villagereport/text/sentences.yaml", where,
+                                      f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
+            for clause in [f"{key}.{name}"] + ([f"{key}.{name}.otherwise"] if part.get("otherwise") else []):
+                message(lang, clause)  # every clause has its message in every language
+    for part in ("chart_titles",):
+        for name, entries in spec[part].items():
+            for entry in entries:
+                for kind in ("needs", "lists", "changes"):
+                    for indicator in entry.get(kind, []):
+                        if indicator not in known:
+                            raise ReportError("villagereport/text/sentences.yaml", f"{part}.{name}.{entry['id']}.{kind}",
+                                              f"expected an indicator id of {CATALOGUE_PATH.name}, got {indicator!r}")
+    for key, forms in messages(lang).items():
+        for text in forms if isinstance(forms, tuple) else (forms,):
+            try:
+                tree = RENDER.parse(text)
+            except jinja2.TemplateSyntaxError as error:
+                raise ReportError(catalogue_paths()[lang], key, f"expected a Jinja template ({error.message})") from None
+            for node in tree.find_all(jinja2.nodes.Getattr):
+                if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
+                    raise ReportError(catalogue_paths()[lang], key,
+                                      f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
 
 
 def indicator_name(indicator_id: str, lang: str, coverage: Coverage, part: str = "name",

@@ -38,7 +38,7 @@ _OWN = ("glossary.",)
 SETTINGS = frozenset({"number.locale", "number.thousands", "number.wan",
                       "writing.system", "book.sphinx_language"})
 # How messages are rendered: a name a message uses that its page does not give is an error.
-_RENDER = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+RENDER = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
 # The language the reports are written in: their quotes, items and headings are in it.
 REPORT_LANGUAGE = "zh"
 
@@ -181,7 +181,7 @@ def render(text: str, context: dict) -> str:
     clauses = {}
     for name, part in parts_of(key).items():
         # A part may hold a part named before it (a table's rows holding a clause of their own).
-        if _RENDER.compile_expression(part["when"], undefined_to_none=False)(**context):
+        if RENDER.compile_expression(part["when"], undefined_to_none=False)(**context):
             clauses[name] = render(_message(lang, f"{key}.{name}"), {**context, **clauses})
         elif part.get("otherwise"):
             clauses[name] = render(_message(lang, f"{key}.{name}.otherwise"), {**context, **clauses})
@@ -206,13 +206,13 @@ def fill(text: str, mapping: Mapping | None = None, /, **fields: object) -> str:
 @cache
 def _names(text: str) -> frozenset[str]:
     # Every name the message prints, Jinja's globals among them ({{ range }} is a field here).
-    return frozenset(node.name for node in _RENDER.parse(text).find_all(jinja2.nodes.Name) if node.ctx == "load")
+    return frozenset(node.name for node in RENDER.parse(text).find_all(jinja2.nodes.Name) if node.ctx == "load")
 
 
 @cache
 def _template(text: str) -> jinja2.Template:
     """A message compiled once: the same names and sentences are rendered for every page."""
-    return _RENDER.from_string(text)
+    return RENDER.from_string(text)
 
 
 def _part_ids() -> set[str]:
@@ -254,49 +254,7 @@ def strings(lang: str) -> dict:
                "solution": _message(lang, f"exercises.items.{name}.solution")}
         for name, entry in spec["exercises"].items()}
     words["book"]["toc_captions"] = [str(_message(lang, f"book.toc_captions.{part}")) for part in spec["toc_captions"]]
-    _check_ids(lang, spec)
     return words
-
-
-def _check_ids(lang: str, spec: dict) -> None:
-    """Every indicator a sentence needs or prints is one the catalogue of indicators holds, and
-    every message is a template Jinja can read: a misspelt id stops the build, naming it,
-    instead of leaving a sentence out on every page."""
-    from villagereport.catalogue import CATALOGUE_PATH, load_catalogue  # the catalogue reads these words
-
-    known = set(load_catalogue().indicators.index)
-    for key, parts in spec.get("parts", {}).items():
-        for name, part in parts.items():
-            where = f"parts.{key}.{name}"
-            try:
-                tree = _RENDER.parse("{{ " + part["when"] + " }}")
-            except jinja2.TemplateSyntaxError as error:
-                raise ReportError("villagereport/text/sentences.yaml", where,
-                                  f"expected a Jinja expression ({error.message})") from None
-            for node in tree.find_all(jinja2.nodes.Getattr):
-                if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
-                    raise ReportError("villagereport/text/sentences.yaml", where,
-                                      f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
-            for clause in [f"{key}.{name}"] + ([f"{key}.{name}.otherwise"] if part.get("otherwise") else []):
-                _message(lang, clause)  # every clause has its message in every language
-    for part in ("chart_titles",):
-        for name, entries in spec[part].items():
-            for entry in entries:
-                for kind in ("needs", "lists", "changes"):
-                    for indicator in entry.get(kind, []):
-                        if indicator not in known:
-                            raise ReportError("villagereport/text/sentences.yaml", f"{part}.{name}.{entry['id']}.{kind}",
-                                              f"expected an indicator id of {CATALOGUE_PATH.name}, got {indicator!r}")
-    for key, forms in messages(lang).items():
-        for text in forms if isinstance(forms, tuple) else (forms,):
-            try:
-                tree = _RENDER.parse(text)
-            except jinja2.TemplateSyntaxError as error:
-                raise ReportError(catalogue_paths()[lang], key, f"expected a Jinja template ({error.message})") from None
-            for node in tree.find_all(jinja2.nodes.Getattr):
-                if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
-                    raise ReportError(catalogue_paths()[lang], key,
-                                      f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
 
 
 def in_language(text: dict | str | None, lang: str) -> str | None:
