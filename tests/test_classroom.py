@@ -218,7 +218,7 @@ def test_the_exercises_and_downloads_are_in_both_editions(built_site, lang):
         # A plain title, in the edition's language, and no MyST syntax that only the book reads.
         first = nbformat.read(notebook, as_version=4).cells[0].source
         assert first == "# " + load_catalogue().sections.at["overview", f"title_{lang}"], first
-        assert "{glue" not in notebook.read_text(encoding="utf-8")
+        assert "{page title}" not in notebook.read_text(encoding="utf-8")
         # The report the copy opens is offered beside it.
         assert (notebook.parent / "linjiang-2021.yaml").is_file()
     guide = (built_site / lang / "book" / "teachers_guide.html").read_text(encoding="utf-8")

@@ -167,7 +167,7 @@ def test_executed_notebooks_are_rewritten_as_nbformat_writes_them(tmp_path):
         pipeline._write_executed(pipeline._read_executed(golden), copy)
         assert copy.read_bytes() == golden.read_bytes(), golden.name
         pipeline._as_fresh(copy)
-        pipeline.hide_parameter_cells(copy)
+        pipeline.finish_page(copy)
         rewritten = nbformat.read(copy, as_version=4)
         nbformat.validate(rewritten)
         again = tmp_path / f"again-{golden.name}"

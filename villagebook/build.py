@@ -38,11 +38,12 @@ from villagebook.edition import book_config, book_page, chooser_page, declared_p
 from villagereport.errors import ReportError
 from villagereport.exercises import solution_codes
 from villagebook.sources import text_sources
+from villagereport.notebook import TITLE_MARKER, TITLE_MIME
 from villagereport.pages import Page
 from villagereport.sections import PAGE_STEMS
 from villagebook import DEFAULT_REPORT, ROOT
 from villagereport.report import load_report
-from villagereport.wording import check_language, fill, strings
+from villagereport.wording import check_language, escape_markdown, fill, strings
 
 BOOK = ROOT / "book"
 BUILD = ROOT / "_build"
@@ -256,14 +257,25 @@ def execute(source: Path, output: Path, parameters: dict, *, warm: bool = False,
         raise BuildError(msg) from err
     _as_fresh(output)
     if hide:
-        hide_parameter_cells(output)
+        finish_page(output)
     return Execution(source, output, time.perf_counter() - started, kernel=km.kernel_id if km is not None else None)
 
 
-def hide_parameter_cells(path: Path) -> None:
-    """Keep the default and papermill's injected parameter cells off the reader's page (a report
-    id and a language code are the notebook's, not the reader's), and cells that showed nothing."""
+def finish_page(path: Path) -> None:
+    """Make an executed notebook a page: its title, which the page announced when it ran (an
+    output of type TITLE_MIME), written into its heading; the default and papermill's injected
+    parameter cells kept off the reader's page (a report id and a language code are the
+    notebook's, not the reader's); and cells that showed nothing."""
     nb = _read_executed(path)
+    for cell in nb["cells"]:
+        announced = [o for o in cell.get("outputs", []) if TITLE_MIME in o.get("data", {})]
+        if announced:
+            cell["outputs"] = [o for o in cell["outputs"] if o not in announced]
+            title = escape_markdown(announced[-1]["data"][TITLE_MIME]["title"])
+            for heading in nb["cells"]:
+                if heading["cell_type"] == "markdown":
+                    source = "".join(heading["source"]) if isinstance(heading["source"], list) else heading["source"]
+                    heading["source"] = source.replace(TITLE_MARKER, title)
     for cell in nb["cells"]:
         tags = cell["metadata"].get("tags", [])
         # A cell whose input is hidden or removed and that showed nothing (an exercise a report
@@ -347,7 +359,7 @@ def _run_job(job: Job, use_cache: bool, warm: bool = True, hide: bool = True) ->
             shutil.copy2(job.output, partial)
             partial.replace(cached)  # atomically: a killed build never leaves half an entry
     if hide:
-        hide_parameter_cells(job.output)
+        finish_page(job.output)
     return execution
 
 
@@ -778,7 +790,10 @@ def _is_default_run(notebook: Path, reports: list[Path]) -> bool:
 
 # nbval's own list of what it does not compare in an output.
 NBVAL_SKIPS = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
-               "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg"}
+               "application/vnd.jupyter.widget-view+json", "image/png", "image/jpeg",
+               # The page's title, announced by the kernel: a published page carries it in its
+               # heading instead (finish_page), the goldens as the kernel gave it.
+               TITLE_MIME}
 
 
 def _comparable(outputs: list) -> list:

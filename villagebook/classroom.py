@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 
+from villagereport.notebook import TITLE_MARKER
 from villagereport.wording import fill, strings
 
 SOLUTION_TAG = "solution"
@@ -104,16 +105,13 @@ def with_parameters(nb: nbformat.NotebookNode, values: dict[str, str]) -> nbform
     return nb
 
 
-GLUED_TITLE = "{glue:text}`page_title`"
-
-
 def with_title(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
-    """The notebook with its heading as plain text: a downloaded copy runs outside the book,
-    where MyST's glue syntax would show as it is."""
+    """The notebook with its heading as plain text: a downloaded copy opens with its title,
+    not the marker the book's build fills in when the page runs."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and GLUED_TITLE in cell.source:
-            cell.source = cell.source.replace(GLUED_TITLE, title)
+        if cell.cell_type == "markdown" and TITLE_MARKER in cell.source:
+            cell.source = cell.source.replace(TITLE_MARKER, title)
     return nb
 
 
@@ -124,7 +122,7 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
 
     With ``parameters`` (report, lang), the copies open the book's own report and language;
     ``solutions`` (notebook name -> exercise number -> pandas) go into the teacher's copies;
-    ``titles`` (notebook name -> title) replace the book's glued heading with plain text.
+    ``titles`` (notebook name -> title) replace the book's heading marker with plain text.
     """
     written = []
     for path in sources:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from IPython import get_ipython
-from myst_nb import glue
+from IPython.display import display
 
 from villagereport import render
 from villagereport.errors import ReportError
-from villagereport.pages import ComparisonPage, GuidePage, Page, PlainText
+from villagereport.pages import ComparisonPage, GuidePage, Page
 from villagereport.sections import PAGES
 from villagereport.report import load_report
 from villagereport.wording import check_language
@@ -65,10 +65,16 @@ def resolve_report(report: str | Path | None) -> Path:
     return Path(report)
 
 
-def _glue_title(title: str) -> None:
-    """Hand the page title to the heading cell (via MyST-NB's glue) when run in a kernel."""
+# A page's title depends on its report and language, so it is known only when the page runs:
+# it leaves the kernel as an output of this type (which a notebook shows nothing of), and
+# whoever publishes the page writes it into the heading cell, TITLE_MARKER (villagebook.build).
+TITLE_MIME = "application/vnd.villagebook.title+json"
+TITLE_MARKER = "{page title}"
+
+
+def _announce_title(title: str) -> None:
     if get_ipython() is not None:
-        glue("page_title", PlainText(title), display=False)
+        display({TITLE_MIME: {"title": title}}, raw=True)
 
 
 def open_page(section: str, report: str | Path | None = None, lang: str = "zh") -> Page:
@@ -78,8 +84,7 @@ def open_page(section: str, report: str | Path | None = None, lang: str = "zh") 
         raise ReportError("notebook", "section", f"expected one of {', '.join(PAGES)}, got {section!r}")
     _check_report(report)
     page = Page(section, load_report(resolve_report(report)), lang)
-    # The page title comes from the data and the language; the heading cell shows it via glue.
-    _glue_title(page.title)
+    _announce_title(page.title)
     return page
 
 
@@ -90,7 +95,7 @@ def open_guide(report: str | Path | None = None, lang: str = "zh", *, example: s
     _check_report(report)
     load_report(resolve_report(report))
     page = GuidePage(lang, Path(example))
-    _glue_title(page.title)
+    _announce_title(page.title)
     return page
 
 
@@ -104,5 +109,5 @@ def open_comparison(report: str | Path | None = None, others: list | None = None
         _check_report(other, f"others[{i}]")
     reports = [load_report(resolve_report(r)) for r in [report, *others]]
     page = ComparisonPage(reports, lang)
-    _glue_title(page.title)
+    _announce_title(page.title)
     return page

@@ -46,16 +46,6 @@ def _table_html(table: pd.DataFrame, classes: str) -> str:
     return shown.to_html(index=False, escape=True, border=0, classes=classes, justify="left")
 
 
-class PlainText:
-    """A string whose text/plain form is the string itself, for MyST-NB's {glue:text}."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
 class Page:
     """One page of the book for one report in one language."""
 
