@@ -86,7 +86,7 @@ def test_notebook_runs_and_shows_the_sections_figures(request, notebook, report,
     if section == "checking":
         # The checking page shows each stated figure a derived one is computed from.
         derived = derive(data)
-        used = set(derived["indicator"]) | {i for inputs in derived["inputs"] for i in inputs.split(",")}
+        used = set(derived["indicator"]) | {i for inputs in derived["inputs"] for i in inputs}
         expected = [i for i in data.figures.index if i in used]
     else:
         expected = list(data.figures.index[data.figures["section"] == section])

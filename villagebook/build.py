@@ -274,8 +274,10 @@ def finish_page(path: Path) -> None:
             title = escape_markdown(announced[-1]["data"][TITLE_MIME]["title"])
             for heading in nb["cells"]:
                 if heading["cell_type"] == "markdown":
-                    source = "".join(heading["source"]) if isinstance(heading["source"], list) else heading["source"]
-                    heading["source"] = source.replace(TITLE_MARKER, title)
+                    # The source as papermill wrote it: a list of lines (or one string).
+                    source = heading["source"]
+                    heading["source"] = ([line.replace(TITLE_MARKER, title) for line in source]
+                                         if isinstance(source, list) else source.replace(TITLE_MARKER, title))
     for cell in nb["cells"]:
         tags = cell["metadata"].get("tags", [])
         # A cell whose input is hidden or removed and that showed nothing (an exercise a report

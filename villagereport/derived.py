@@ -15,6 +15,8 @@ from villagereport.shares import status as share_fit
 if TYPE_CHECKING:
     from villagereport.report import Report
 
+# ``inputs``: the ids of the figures a row is worked out from, a tuple in the order its
+# quantity names them (a share check's count, then its whole).
 COLUMNS = ["quantity", "indicator", "reading", "value", "low", "high", "unit", "places", "stated",
            "status", "inputs", "assumed"]
 
@@ -42,7 +44,7 @@ def _row(quantity: str, indicator: str, value: float | None, unit: str, places: 
          status: str = "", assumed: bool = False) -> dict:
     return {"quantity": quantity, "indicator": indicator, "reading": reading, "value": value,
             "low": value if low is None else low, "high": value if high is None else high, "unit": unit,
-            "places": places, "stated": stated, "status": status, "inputs": ",".join(inputs),
+            "places": places, "stated": stated, "status": status, "inputs": tuple(inputs),
             # Whether the row rests on a whole the report file assumes (said wherever it is shown).
             "assumed": assumed}
 

@@ -615,7 +615,7 @@ def checks(report: Report, lang: str) -> list[Check]:
     # One function call per row, so that the fields' functions keep that row's values.
     def tell(row: pd.Series) -> Check | None:
         q, ind, places = row["quantity"], row["indicator"], int(row["places"])
-        inputs = str(row["inputs"]).split(",")
+        inputs = row["inputs"]
         facts = {("derived", q, ind)}
         # The names say what the report covers (“两委”成员): those facts are the report's too.
         for named in {ind, *inputs} & set(report.catalogue.indicators.index):

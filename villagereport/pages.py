@@ -270,7 +270,7 @@ class Page:
         for _, row in derived[derived["quantity"] == "computed_share"].iterrows():
             if self.report.catalogue.indicators.at[row["indicator"], "section"] != section:
                 continue
-            count_id, whole_id = row["inputs"].split(",")
+            count_id, whole_id = row["inputs"]
             rows.append({"name": self._name(row["indicator"]), "share": round(row["value"], 4),
                          "shown": format_figure(row["value"], "percent", self.lang, int(row["places"])),
                          "part": self._fmt(count_id), "whole": self._fmt(whole_id), "basis": words["computed"],
@@ -339,7 +339,7 @@ class Page:
         pairs = derived[(derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded")]
         rows = []
         for _, row in pairs.iterrows():
-            rows.append({"name": self._name(row["inputs"].split(",")[0]), "low": row["low"], "high": row["high"],
+            rows.append({"name": self._name(row["inputs"][0]), "low": row["low"], "high": row["high"],
                          "range": fill(self.words["number"]["range"], low=format_figure(row["low"], "", self.lang, 0),
                                                                        high=format_figure(row["high"], "", self.lang, 0))})
         return pd.DataFrame(rows, columns=["name", "low", "high", "range"])
@@ -559,7 +559,7 @@ class Page:
             label = words["quantity"][row["quantity"]]
             if row["quantity"] == "members_per_place":
                 # Per village, or per village and community: as the report counts its places.
-                label = words["quantity_per_place"].get(row["inputs"].split(",")[1], label)
+                label = words["quantity_per_place"].get(row["inputs"][1], label)
             rows.append({col["quantity"]: label, col["indicator"]: name,
                          col["reading"]: words["readings"].get(row["reading"], row["reading"]),
                          col["computed"]: value,
