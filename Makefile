@@ -52,7 +52,7 @@ test: venv system-packages
 	$(BIN)/python -m pytest
 
 # The quick loop while working: everything that needs no site build, browser or kernel, and
-# fewer generated reports (about a minute).
+# fewer generated reports.
 test-quick: venv
 	VILLAGEBOOK_EXAMPLES=8 $(BIN)/python -m pytest -q -m "not slow"
 
@@ -78,6 +78,7 @@ goldens: notebooks
 # its golden through nbval, and the in-process checks of every report's page).
 test-page: notebooks
 	$(BIN)/python -m pytest -q tests/goldens/$(PAGE).ipynb tests/test_notebooks.py tests/test_shapes.py -k "$(PAGE) or every_page"
+	$(BIN)/python -m pytest -q tests/test_claims.py
 
 # PDF handouts of each section page of the built book; SOLUTIONS=yes prints the solutions.
 handouts: venv system-packages

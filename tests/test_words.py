@@ -226,3 +226,18 @@ def test_the_chinese_edition_carries_no_english_interface_words(built_site):
     leaks, text = _english_words(built_site / "zh", allowed)
     assert leaks == {}
     assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 5000
+
+
+def test_sync_brings_a_new_language_in_step_with_english_plurals_and_all(catalogues):
+    # A new language starts as a copy of the Chinese catalogue with some messages gone, a plural
+    # one (msgid_plural) among them: sync adds each back, empty, with its English above it.
+    text = (LOCALE / "zh.po").read_text(encoding="utf-8")
+    start = text.index('msgid "generic.counters.village"')
+    end = text.index("\n\n", start)
+    assert "msgid_plural" in text[start:end]
+    (catalogues / "xx.po").write_text(text[:start] + text[end + 2:], encoding="utf-8")
+    wording.reload_catalogues()
+    added = wording.sync_catalogue("xx")
+    assert added == ["generic.counters.village"]
+    synced = (catalogues / "xx.po").read_text(encoding="utf-8")
+    assert re.search(r'#\. en: village \| villages\nmsgid "generic.counters.village"\nmsgid_plural', synced)

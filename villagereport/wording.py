@@ -303,12 +303,16 @@ def sync_catalogue(lang: str) -> list[str]:
         catalog = read_po(handle)
     added = []
     for message in source:
-        if not message.id or message.id.startswith(_OWN):
+        # A plural message's id and text are pairs (msgid, msgid_plural): it is found by the first.
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if not key or key.startswith(_OWN):
             continue
-        if message.id not in catalog:
-            catalog[message.id] = Message(message.id, "")
-            added.append(message.id)
-        catalog[message.id].auto_comments = ["en: " + line for line in message.string.split("\n")]
+        if key not in catalog:
+            empty = ("",) * catalog.num_plurals if isinstance(message.id, tuple) else ""
+            catalog[message.id] = Message(message.id, empty)
+            added.append(key)
+        english = " | ".join(message.string) if isinstance(message.string, tuple) else message.string
+        catalog[key].auto_comments = ["en: " + line for line in english.split("\n")]
     with open(path, "wb") as handle:
         write_po(handle, catalog, width=0, sort_output=False, include_previous=False, no_location=True)
     reload_catalogues()
