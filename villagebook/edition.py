@@ -15,8 +15,8 @@ from villagereport.report import Report
 from villagereport.sections import PAGES
 from villagereport import exercises
 from villagereport.coverage import CoverageText
-from villagereport.narrative import book_text, byline, outlet_name, place_line, published
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, message, render, spaced, strings
+from villagereport.narrative import book_text, byline, join_items, outlet_name, place_line, published
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, message, plural, render, spaced, strings
 from villagebook import ROOT
 from villagebook.stories import stories
 
@@ -188,7 +188,9 @@ def book_page(path: Path, lang: str, report: Report) -> str:
         numbers = list(range(1, min(len(overview), 2) + 1))
         context["first_exercises"] = {
             "title": words["page_titles"].get("overview") or report.catalogue.sections.at["overview", f"title_{lang}"],
-            "numbers": render(message(lang, "teacher.exercise_numbers"), {"numbers": numbers}),
+            # "exercises 1 and 2", "练习1和2": the language's plural form and its list.
+            "numbers": fill(plural(lang, "teacher.exercise_numbers", len(numbers)),
+                            numbers=join_items([str(n) for n in numbers], lang)),
         }
     # Groups read the pages that have figures; the limits name aspects this report leaves out.
     sections = report.catalogue.sections
