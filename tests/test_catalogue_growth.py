@@ -10,7 +10,7 @@ import yaml
 
 from villagebook.stories import story
 from villagereport.catalogue import CATALOGUE_PATH, load_catalogue
-from villagereport.narrative import counted
+from villagereport.phrases import counted
 from villagereport.numbers import format_number
 from villagereport.report import load_report
 from villagereport.wording import languages

@@ -18,7 +18,7 @@ from villagebook.stories import stories
 from villagereport import load_report
 from villagereport.catalogue import indicator_name
 from villagereport.coverage import Coverage
-from villagereport.narrative import book_text
+from villagereport.sourcing import book_text
 from villagereport.wording import strings
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -25,7 +25,7 @@ from inprocess import outputs
 from notebook_runs import NOTEBOOKS, outputs_json, outputs_text, report_arg, run
 from villagereport import load_catalogue, load_report
 from villagereport.derived import derive
-from villagereport.narrative import FigureText
+from villagereport.phrases import FigureText
 from villagereport.sections import PAGES
 
 SECTION_NOTEBOOKS = [nb for nb in NOTEBOOKS if int(nb.name[:2]) <= len(PAGES)]

@@ -24,7 +24,7 @@ from villagereport import load_report
 from villagereport.catalogue import load_catalogue
 from villagereport.derived import derive
 from villagebook.edition import book_page, landing_page
-from villagereport.narrative import place_line, source_line
+from villagereport.sourcing import place_line, source_line
 from villagereport.numbers import plain
 from villagereport.wording import fill, strings
 

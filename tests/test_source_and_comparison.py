@@ -19,7 +19,7 @@ from villagebook.edition import landing_page
 from villagebook.stories import story
 from villagereport import exercises
 from villagereport.errors import ReportError
-from villagereport.narrative import place_line
+from villagereport.sourcing import place_line
 from villagereport.numbers import format_figure
 from villagereport.pages import ComparisonPage, Page
 from villagereport.report import load_report
@@ -197,7 +197,7 @@ def test_a_share_whose_article_disagrees_with_itself_is_held_and_checked_as_not_
 
 
 def test_a_family_name_is_read_as_a_family_name():
-    from villagereport.narrative import romanised
+    from villagereport.sourcing import romanised
 
     # 曾 and 单 in a word are ceng and dan; as family names, Zeng and Shan.
     assert romanised("曾组宣") == "Zeng Zuxuan (曾组宣)"

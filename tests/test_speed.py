@@ -143,8 +143,8 @@ def test_kept_kernels_are_replaced_when_what_they_hold_may_have_changed(tmp_path
     monkeypatch.setattr(cache, "PACKAGES", tuple(packages / p.name for p in cache.PACKAGES))
     pool, execution = pipeline._pool_key(2), execution_key(ROOT / "book" / "01_overview.ipynb", {}, [LINJIANG])
     assert pipeline._pool_key(2) == pool
-    narrative = packages / "villagereport" / "narrative.py"
-    narrative.write_text(narrative.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    story = packages / "villagereport" / "story.py"
+    story.write_text(story.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
     assert pipeline._pool_key(2) != pool
     assert execution_key(ROOT / "book" / "01_overview.ipynb", {}, [LINJIANG]) != execution
 

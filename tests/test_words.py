@@ -18,7 +18,7 @@ from conftest import DATA, ROOT
 from villagereport import load_report, pseudo, wording
 from villagereport.catalogue import check_words, load_catalogue
 from villagereport.errors import ReportError
-from villagereport.narrative import romanised
+from villagereport.sourcing import romanised
 from villagereport.sections import PAGE_STEMS, SECTIONS
 
 LOCALE = ROOT / "villagereport" / "text" / "locale"

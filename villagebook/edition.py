@@ -11,14 +11,25 @@ import jinja2
 import nbformat
 import yaml
 
-from villagereport.report import Report
-from villagereport.sections import PAGES
-from villagereport import exercises
-from villagereport.coverage import CoverageText
-from villagereport.narrative import book_text, byline, join_items, outlet_name, place_line, published
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, message, plural, render, spaced, strings
 from villagebook import ROOT
 from villagebook.stories import stories
+from villagereport import exercises
+from villagereport.coverage import CoverageText
+from villagereport.phrases import join_items
+from villagereport.report import Report
+from villagereport.sections import PAGES
+from villagereport.sourcing import book_text, byline, outlet_name, place_line, published
+from villagereport.wording import (
+    REPORT_LANGUAGE,
+    escape_markdown,
+    fill,
+    in_language,
+    message,
+    plural,
+    render,
+    spaced,
+    strings,
+)
 
 COMPARISON = "book/09_comparison"
 # The site's icon, relative to an edition's folder: html.favicon in _config.yml.

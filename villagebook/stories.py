@@ -1,7 +1,7 @@
 """The sections' stories as their notebooks tell them.
 
 Each section notebook, and the Checking page's, decides what its page says in its cell tagged ``story`` (see
-``villagereport.narrative.Story``). The build needs those words before the notebooks run (the
+``villagereport.story.Story``). The build needs those words before the notebooks run (the
 landing page explains only the terms the book uses), and the tests hold every sentence to the
 report (tests/test_claims.py): both run that cell here, on a report, as the notebook would.
 """
@@ -13,10 +13,10 @@ from functools import cache
 import nbformat
 
 from villagebook import ROOT
-from villagereport.narrative import Story
 from villagereport.pages import Page
 from villagereport.report import Report
 from villagereport.sections import PAGE_STEMS, PAGES
+from villagereport.story import Story
 
 STORY_TAG = "story"
 

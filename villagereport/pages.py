@@ -12,19 +12,32 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from villagereport import charts, exercises
-from villagereport.figure import Figure, finish
 from villagereport.catalogue import DATA_DIR, indicator_name, load_catalogue
+from villagereport.checks import Check, checks, unchecked
 from villagereport.claims import Claim
 from villagereport.cli import error_line, ok_line
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
-from villagereport.narrative import (Check, FigureText, counted, ListText, Story, _Lookup, checks, place_line, unchecked,
-                                     _bound_text, change_text, note_in, scope_label, source_line,
-                                     published, scoped_name, stated_places, status_text)
+from villagereport.figure import Figure, finish
 from villagereport.numbers import format_figure, format_number, plain
-from villagereport.sections import PAGE_STEMS
+from villagereport.phrases import (
+    FigureText,
+    ListText,
+    _bound_text,
+    _Lookup,
+    change_text,
+    counted,
+    note_in,
+    scope_label,
+    scoped_name,
+    stated_places,
+    status_text,
+)
 from villagereport.report import Report, load_report
+from villagereport.sections import PAGE_STEMS
+from villagereport.sourcing import place_line, published, source_line
+from villagereport.story import Story
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, plural, render, spaced, strings
 
 # Which side of the figure a share stated as a bound lies: 近40% and 不到40% below ("upper": the
