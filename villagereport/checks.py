@@ -178,7 +178,9 @@ def checks(report: Report, lang: str) -> list[Check]:
             fields |= {"count": lambda: stated(inputs[0]), "whole": lambda: stated(inputs[1]),
                        "value": fmt(row["value"], "percent", places)}
         elif q == "minimum":
-            fields |= {"value": fmt(row["value"], row["unit"], places), "per": lambda: stated(inputs[0]),
+            # With its counter word: 至少70人, at least 70 people.
+            fields |= {"value": counted(fmt(row["value"], row["unit"], places), row["unit"], row["value"], lang),
+                       "per": lambda: stated(inputs[0]),
                        "villages": lambda: stated(inputs[1])}
         elif q == "candidates_per_seat":
             fields |= {"value": fmt(row["value"], "", places), "vetted": lambda: stated(inputs[0]),

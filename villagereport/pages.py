@@ -565,7 +565,8 @@ class Page:
         for _, row in self._derived.iterrows():
             ind = row["indicator"]
             name = self._name(ind) if ind in self.report.catalogue else ind
-            places = int(row["places"]) + (3 if row["quantity"] == "share_check" else 0)
+            # A recomputed share to three decimals, as the page's sentence gives it (12.857%).
+            places = 3 if row["quantity"] == "share_check" else int(row["places"])
             value = "" if pd.isna(row["value"]) else format_figure(row["value"], row["unit"], self.lang, places)
             if pd.isna(row["value"]) and (pd.notna(row["low"]) or pd.notna(row["high"])):
                 value = _bound_text(row, words)

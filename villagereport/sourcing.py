@@ -107,6 +107,7 @@ def book_text(report: Report, lang: str, stories: list[str]) -> str:
     parts = list(stories)
     parts += list(report.all_figures[f"name_{lang}"]) + list(report.lists[f"name_{lang}"])
     parts += list(report.all_figures["quote"]) + list(report.lists["quote"])
+    parts += [slogan for slogan in report.lists["slogan"] if isinstance(slogan, str)]  # 全覆盖, shown as written
     parts += [report.items(indicator, lang) and "、".join(report.items(indicator, lang)) for indicator in report.lists.index]
     for section in PAGES:
         page = Page(section, report, lang)
