@@ -24,9 +24,12 @@ def _wrapped(value: str, chars: str) -> str:
     (an expression), at spaces where there are any, else after as many characters as fit."""
     # In the expression's strings a backslash is written twice: '\\s' is the pattern's \s.
     space = "\\\\s"
-    # Lines of even length: as many lines as ``chars`` needs, each as long as the text shared
-    # among them (大专及以上学 / 历成员占比, not 大专及以上学历成员占 / 比 on its own).
-    chars = f"ceil(length({value}) / ceil(length({value}) / ({chars})))"
+    # Text with no spaces (Chinese) in lines of even length: as many lines as ``chars`` needs,
+    # each as long as the text shared among them (大专及以上学 / 历成员占比, not
+    # 大专及以上学历成员占 / 比 on its own). Words keep the widest lines: shorter ones could
+    # not hold them and would need more lines.
+    chars = (f"(indexof({value}, ' ') < 0 ? ceil(length({value}) / ceil(length({value}) / ({chars})))"
+             f" : ({chars}))")
     pattern = f"regexp('(.{{1,' + {chars} + '}})({space}+|$)|([^{space}]{{' + {chars} + '}})', 'g')"
     return f"split(trim(replace({value}, {pattern}, '$1$3\\n')), '\\n')"
 
