@@ -8,8 +8,10 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
+import jinja2
 import pandas as pd
 from IPython.display import HTML, Markdown, display
+from markupsafe import Markup
 
 from villagereport import charts, exercises
 from villagereport.catalogue import DATA_DIR, indicator_name, load_catalogue
@@ -51,6 +53,16 @@ QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "nearly", "about"
 # Line breaks and tabs a report's text may hold: pandas would print them in a table as "\n",
 # "\t" and "\r", so they are shown as the space a browser shows them as anywhere else.
 _BREAKS = re.compile(r"[\t\n\r]+")
+
+
+# The HTML a page puts around its words and tables (villagereport/templates): text from a
+# report is escaped there, always, so it is shown and never read as markup.
+_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("villagereport", "templates"), autoescape=True,
+                                trim_blocks=True, lstrip_blocks=True)
+
+
+def _html(template: str, **context: object) -> str:
+    return _TEMPLATES.get_template(template).render(context).rstrip("\n")
 
 
 def _table_html(table: pd.DataFrame, classes: str) -> str:
@@ -373,15 +385,13 @@ class Page:
             return None
         words = self.words["exercises"]
         name = f"{PAGE_STEMS[self.section]}.ipynb"
-        links = " · ".join(
-            f'<a class="vb-notebook" download="{kind}-{name}" href="../_static/notebooks/{kind}/{name}">'
-            f"{html.escape(words[kind])}</a>" for kind in ("student", "teacher"))
+        links = [{"name": f"{kind}-{name}", "href": f"../_static/notebooks/{kind}/{name}", "text": words[kind]}
+                 for kind in ("student", "teacher")]
         # The notebooks open the report by its file name: it is offered to save beside them.
-        file = quote(self.report.path.name)
-        links += (f' · <a class="vb-notebook" download="{html.escape(self.report.path.name)}" '
-                  f'href="../_static/notebooks/student/{file}">{html.escape(words["report_file"])}</a>')
-        colon = html.escape(self.words["page"]["label_colon"])
-        return HTML(f'<p class="vb-downloads">{html.escape(words["downloads"])}{colon}{links}</p>')
+        file = self.report.path.name
+        links.append({"name": file, "href": f"../_static/notebooks/student/{quote(file)}", "text": words["report_file"]})
+        return HTML(_html("downloads.html", label=words["downloads"], colon=self.words["page"]["label_colon"],
+                          links=links))
 
     def _exercise(self, number: int):  # type: ignore[no-untyped-def]
         available = exercises.for_section(self.report, self.section)
@@ -451,18 +461,15 @@ class Page:
             return None
         words = self.words["exercises"]
         kind = words["kinds"][words["items"][self._exercise(number).id]["kind"]]
-        heading = f'<p class="vb-exercise-heading"><strong>{html.escape(words["exercise"])} {number}</strong> · {html.escape(kind)}</p>'
-        lead = f'<h2 class="vb-exercises-heading">{html.escape(words["heading"])}</h2>\n' if number == 1 else ""
-        return HTML(f'{lead}<div class="vb-exercise" id="exercise-{number}">{heading}<p>{html.escape(text)}</p></div>')
+        return HTML(_html("exercise.html", number=number, heading=words["heading"], label=words["exercise"],
+                          kind=kind, text=text))
 
     def solution(self, number: int) -> HTML | None:
         """The worked answer to exercise ``number``, folded until the reader opens it."""
         text = self._exercise_text(number, "solution")
         if text is None:
             return None
-        label = html.escape(f'{self.words["exercises"]["solution"]} {number}')
-        return HTML(f'<details class="vb-solution" id="solution-{number}"><summary>{label}</summary>'
-                    f"<p>{html.escape(text)}</p></details>")
+        return HTML(_html("solution.html", number=number, label=self.words["exercises"]["solution"], text=text))
 
     def check(self, number: int, answer: object = None) -> Markdown | None:
         """A student's answer to exercise ``number``: right or not, and why, from the data."""
@@ -486,45 +493,41 @@ class Page:
         if here.empty:
             return None
         page = self.words["page"]
-        # A heading, not a bold line: it is a part of the page in its outline (for a screen reader too).
-        blocks = [f'<h2 class="vb-part-heading">{html.escape(page["lists_caption"])}</h2>']
-        colon = html.escape(page["label_colon"])
+        entries = []
         quotes = list(here["quote"])
         for position, (ind, row) in enumerate(here.iterrows()):
             # Each list's clause, as every figure's: the page's provenance for it; said once
             # under the last of lists that one clause states together (“十个严禁”“三个严肃查处”).
             shared = position + 1 < len(quotes) and quotes[position + 1] == row["quote"]
-            clause = "" if shared else (f"<p class=\"vb-list-quote\">{html.escape(page['column']['quote'])}{colon}"
-                                        f"「{html.escape(row['quote'])}」</p>")
+            entry = {"caption": self._name(ind), "clause": "" if shared else row["quote"], "text": "", "table": None}
+            entries.append(entry)
             if not row["n_items"] and pd.isna(row["stated_count"]):
                 # A slogan with neither items nor a count (全覆盖): the article's word, and its clause.
-                slogan = f"{colon}「{html.escape(row['slogan'])}」" if isinstance(row["slogan"], str) else ""
-                blocks.append(f"<p><strong>{html.escape(self._name(ind))}</strong>{slogan}</p>\n{clause}")
+                entry["text"] = f"「{row['slogan']}」" if isinstance(row["slogan"], str) else ""
                 continue
             count = row["stated_count"] if pd.notna(row["stated_count"]) else row["n_items"]
             # The list's name only: the article's own words for it (十个严禁) are quoted whole in the
             # narrative, never cut into a name and a fragment.
-            caption = html.escape(self._name(ind))
             if not row["exhaustive"]:
-                caption += (" " if spaced(self.lang) else "") + html.escape(page["non_exhaustive"])
+                entry["caption"] += (" " if spaced(self.lang) else "") + page["non_exhaustive"]
             note = note_in(row["note"], self.lang, any_language=True)
             if note:
-                caption = fill(self.words["writing"]["paren"], text=caption, aside=html.escape(note))
+                entry["caption"] = fill(self.words["writing"]["paren"], text=entry["caption"], aside=note)
             items = self.report.items(ind, self.lang)
             if not items:
-                missing = fill(page["items_not_stated"], count=count) if count else page["items_not_listed"]
-                blocks.append(f"<p><strong>{caption}</strong>{colon}{html.escape(missing)}</p>\n{clause}")
+                entry["text"] = fill(page["items_not_stated"], count=count) if count else page["items_not_listed"]
                 continue
             table = pd.DataFrame({"#": range(1, len(items) + 1), page["item_header"]: items})
             original = self.report.items(ind)
             if original != items:
                 # The English edition gives each item in English, with the article's words quoted.
                 table[page["column"]["quote"]] = [f"「{item}」" for item in original]
-            body = _table_html(table, "vb-table vb-list")
-            # A label in bold, not italics: Chinese type has no italic.
-            blocks.append(f"<p><strong>{caption}</strong></p>\n" + body.replace("<table", f"<table aria-label=\"{caption}\"", 1)
-                          + "\n" + clause)
-        return HTML("\n".join(blocks))
+            # A label in bold, not italics: Chinese type has no italic; the table is named by it.
+            label = html.escape(entry["caption"], quote=True)
+            entry["table"] = Markup(_table_html(table, "vb-table vb-list").replace("<table", f'<table aria-label="{label}"', 1))
+        # A heading, not a bold line: it is a part of the page in its outline (for a screen reader too).
+        return HTML(_html("lists.html", heading=page["lists_caption"], lists=entries, colon=page["label_colon"],
+                          quote_label=page["column"]["quote"]))
 
     def figures(self) -> HTML | None:
         """The section's figures with the clause that states each: the page's provenance.
@@ -554,9 +557,8 @@ class Page:
         # Columns no figure of the page fills are left out.
         table = table[[c for c in table.columns if c in (col["indicator"], col["value"], col["quote"])
                        or (table[c] != "").any()]]
-        body = _table_html(table, "vb-table vb-figures")
-        caption = html.escape(self.words["page"]["figures_caption"])
-        return HTML(f'<h2 class="vb-part-heading">{caption}</h2>\n<p>{html.escape(self.chart_source())}</p>\n{body}')
+        return HTML(_html("figures.html", heading=self.words["page"]["figures_caption"], source=self.chart_source(),
+                          table=Markup(_table_html(table, "vb-table vb-figures"))))
 
     def _derived_table(self) -> HTML:
         col = self.words["page"]["column"]
