@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from conftest import DATA, FIXTURES, REPORTS
 from page_scan import SECTIONS, page_parts, problems
 from villagebook.stories import story
-from villagereport import load_report
+from villagereport import exercises, load_report
+from villagereport.sections import PAGES
 from villagereport.catalogue import load_catalogue
 from villagereport.derived import derive
 from villagebook.edition import book_page, landing_page
@@ -133,6 +134,13 @@ def test_the_teachers_guide_names_only_exercises_and_facts_the_book_has(shapes):
     assert "exercise 3" not in guide and "“zero”" not in guide and "at least one woman" not in guide
     linjiang = book_page(ROOT / "book" / "teachers_guide.md", "en", load_report(DATA / "reports" / "linjiang-2021.yaml"))
     assert "exercise 3 of “At a glance”" in linjiang and "“zero”" in linjiang
+    # Notebooks to download are promised only where pages have exercises.
+    for report in (shapes, load_report(DATA / "reports" / "linjiang-2021.yaml"),
+                   load_report(DATA / "final-holdout" / "reports" / "yanghang.yaml")):
+        text = book_page(ROOT / "book" / "teachers_guide.md", "en", report)
+        offered = any(exercises.for_section(report, section) for section in PAGES)
+        assert ("Each page with exercises links to its student notebook" in text) == offered, report.id
+        assert ("offer no student or teacher notebooks" in text) == (not offered), report.id
 
 
 def test_a_section_with_no_figures_says_so_once(shapes):
