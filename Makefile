@@ -36,8 +36,13 @@ venv: $(STAMP)
 
 # Each page is edited as text, book/NN_name.md (a MyST Markdown notebook); this writes the
 # book/NN_name.ipynb that papermill, nbval and Jupyter Book read. `make test` checks they agree.
-notebooks: venv
+notebooks: _build/notebooks.stamp
+
+# Written again only when a text source has changed since (make compares the files' times).
+NOTEBOOK_TEXTS := $(wildcard book/[0-9][0-9]_*.md)
+_build/notebooks.stamp: $(NOTEBOOK_TEXTS) $(STAMP)
 	$(BIN)/python -m villagebook notebooks
+	@mkdir -p _build && touch $@
 
 book: notebooks
 	$(BIN)/python -m villagebook build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS)) --out $(OUT))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 from villagebook import ROOT
@@ -27,6 +26,8 @@ def text_sources(book: Path = BOOK) -> list[Path]:
 def from_text(path: Path) -> nbformat.NotebookNode:
     """The notebook a text source gives: its cells with their tags, no outputs, ids from the
     page's name ("overview-3"), and the metadata a kernel and the build read."""
+    import jupytext  # only here: the build, which lists the sources, does not read them
+
     text = jupytext.read(path, fmt="md:myst")
     name = path.stem.split("_", 1)[1]
     cells = []
