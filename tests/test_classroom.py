@@ -133,7 +133,7 @@ def test_the_solution_states_the_computed_answer_in_the_pages_language():
 
 def test_an_exercise_a_report_cannot_support_is_left_out():
     page = open_page("organisation", DATA / "reports" / "tongguan-2021.yaml", "en")
-    assert page.exercise(1) is None and page.solution(1) is None and page.downloads() is None
+    assert page.exercise(1) is None and page.solution(1) is None
 
 
 SECTION_NOTEBOOKS = [nb for nb in NOTEBOOKS if nb.name[:2] <= "07"]

@@ -15,9 +15,10 @@ import pytest
 from conftest import DATA, FIXTURES, ROOT, shared_site
 from villagebook.edition import book_page, landing_page
 from villagebook.stories import stories
-from villagereport import load_report
+from villagereport import exercises, load_report
 from villagereport.catalogue import indicator_name
 from villagereport.coverage import Coverage
+from villagereport.sections import PAGE_STEMS
 from villagereport.sourcing import book_text
 from villagereport.wording import strings
 
@@ -296,3 +297,17 @@ def test_the_workshop_plans_a_group_a_page_only_where_pages_go_round(report_path
         guide = book_page(ROOT / "book" / "teachers_guide.md", lang, report)
         one_each = ("有数字的每一页一组" if lang == "zh" else "one group for each page") in guide
         assert one_each == (len(pages) >= 3), (lang, sorted(pages))
+
+
+def test_a_page_offers_its_notebooks_only_where_it_has_exercises(tongguan_compared):
+    # The build writes the links (it alone knows where the site keeps the copies); a page whose
+    # report supports none of its exercises offers nothing to download.
+    report = load_report(TONGGUAN)
+    for section, stem in PAGE_STEMS.items():
+        page = (tongguan_compared / "en" / "book" / f"{stem}.html").read_text(encoding="utf-8")
+        offered = bool(exercises.for_section(report, section))
+        assert ('class="vb-downloads"' in page) == offered, stem
+        if offered:
+            assert f'href="../_static/notebooks/student/{stem}.ipynb"' in page
+            assert (tongguan_compared / "en" / "_static" / "notebooks" / "student" / f"{stem}.ipynb").is_file()
+    assert not all(exercises.for_section(report, s) for s in PAGE_STEMS)  # the check saw a page without

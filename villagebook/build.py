@@ -22,6 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 import papermill
@@ -36,10 +37,11 @@ from villagebook.cache import CACHE, execution_key, package_digest, tree_digest,
 from villagebook.classroom import write_copies
 from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
+from villagereport import exercises
 from villagereport.exercises import solution_codes
 from villagebook.sources import text_sources
-from villagereport.notebook import TITLE_MARKER, TITLE_MIME
-from villagereport.pages import Page
+from villagereport.notebook import DOWNLOADS_MARKER, TITLE_MARKER, TITLE_MIME
+from villagereport.pages import Page, furniture
 from villagereport.sections import PAGE_STEMS
 from villagebook import DEFAULT_REPORT, ROOT
 from villagereport.report import load_report
@@ -50,6 +52,8 @@ BUILD = ROOT / "_build"
 # What Jupyter Book needs beside the executed notebooks.
 # (_config.yml, _toc.yml and INDEX.md are written per edition by villagebook.edition.)
 BOOK_DIRS = ("_static",)
+# A section page's notebook (01_overview) by its section (overview), and back.
+SECTION_OF = {stem: section for section, stem in PAGE_STEMS.items()}
 # Jupyter Book 1 can exit 0 after a failure; these in its log mean the build is not good.
 # Written into each published site: the digest of the sources it was built from.
 SITE_KEY = ".villagebook-build-key"
@@ -261,13 +265,28 @@ def execute(source: Path, output: Path, parameters: dict, *, warm: bool = False,
     return Execution(source, output, time.perf_counter() - started, kernel=km.kernel_id if km is not None else None)
 
 
-def finish_page(path: Path) -> None:
+def downloads_html(notebook: str, report_file: str, lang: str) -> str:
+    """The line under a page offering its student and teacher notebooks, and the report file
+    they open, where the site keeps them (``_static/notebooks/``, written by ``stage``)."""
+    words = strings(lang)["exercises"]
+    links = [{"name": f"{kind}-{notebook}", "href": f"../_static/notebooks/{kind}/{notebook}", "text": words[kind]}
+             for kind in ("student", "teacher")]
+    links.append({"name": report_file, "href": f"../_static/notebooks/student/{quote(report_file)}",
+                  "text": words["report_file"]})
+    return furniture("downloads.html", label=words["downloads"], colon=strings(lang)["page"]["label_colon"], links=links)
+
+
+def finish_page(path: Path, downloads: str = "") -> None:
     """Make an executed notebook a page: its title, which the page announced when it ran (an
-    output of type TITLE_MIME), written into its heading; the default and papermill's injected
+    output of type TITLE_MIME), written into its heading; ``downloads`` (HTML) where the page
+    offers its notebooks (DOWNLOADS_MARKER); the default and papermill's injected
     parameter cells kept off the reader's page (a report id and a language code are the
     notebook's, not the reader's); and cells that showed nothing."""
     nb = _read_executed(path)
     for cell in nb["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if downloads and cell["cell_type"] == "markdown" and source.strip() == DOWNLOADS_MARKER:
+            cell["source"] = downloads.splitlines(keepends=True)  # raw HTML, as the page shows it
         announced = [o for o in cell.get("outputs", []) if TITLE_MIME in o.get("data", {})]
         if announced:
             cell["outputs"] = [o for o in cell["outputs"] if o not in announced]
@@ -306,6 +325,7 @@ class Job:
     output: Path
     parameters: dict
     reports: tuple[Path, ...]
+    downloads: str = ""  # the HTML offering the page's notebooks, where it has exercises
 
 
 def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, book: Path = BOOK) -> list[Job]:
@@ -339,7 +359,11 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
         parameters = _parameters(notebook, reports, lang)
         if parameters is not None:
             read = tuple(reports) if "others" in parameters else (reports[0],)
-            jobs.append(Job(notebook, stage_dir / "book" / notebook.name, parameters, read))
+            section = SECTION_OF.get(notebook.stem)
+            # A page offers its notebooks only where it has exercises for this report.
+            downloads = (downloads_html(notebook.name, reports[0].name, lang)
+                         if section and exercises.for_section(loaded[0], section) else "")
+            jobs.append(Job(notebook, stage_dir / "book" / notebook.name, parameters, read, downloads))
     return jobs
 
 
@@ -361,7 +385,7 @@ def _run_job(job: Job, use_cache: bool, warm: bool = True, hide: bool = True) ->
             shutil.copy2(job.output, partial)
             partial.replace(cached)  # atomically: a killed build never leaves half an entry
     if hide:
-        finish_page(job.output)
+        finish_page(job.output, job.downloads)
     return execution
 
 

@@ -70,6 +70,9 @@ def resolve_report(report: str | Path | None) -> Path:
 # whoever publishes the page writes it into the heading cell, TITLE_MARKER (villagebook.build).
 TITLE_MIME = "application/vnd.villagebook.title+json"
 TITLE_MARKER = "{page title}"
+# Where a page offers its notebooks to download: the build, which alone knows where the site
+# keeps them, writes the links into this cell (a comment, so nothing shows elsewhere).
+DOWNLOADS_MARKER = "<!-- the page's notebooks to download: written here by the build -->"
 
 
 def _announce_title(title: str) -> None:

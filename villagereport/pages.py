@@ -37,7 +37,6 @@ from villagereport.phrases import (
     status_text,
 )
 from villagereport.report import Report, load_report
-from villagereport.sections import PAGE_STEMS
 from villagereport.sourcing import place_line, published, source_line
 from villagereport.story import Story
 from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, plural, render, spaced, strings
@@ -61,7 +60,8 @@ _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("villagereport", "te
                                 trim_blocks=True, lstrip_blocks=True)
 
 
-def _html(template: str, **context: object) -> str:
+def furniture(template: str, **context: object) -> str:
+    """One of the library's HTML templates (villagereport/templates), filled; every value escaped."""
     return _TEMPLATES.get_template(template).render(context).rstrip("\n")
 
 
@@ -379,20 +379,6 @@ class Page:
                            columns=["name", "shown", "unit_name"], kind="bars_by_unit")
 
     # --- exercises --------------------------------------------------------------------
-    def downloads(self) -> HTML | None:
-        """Links to this page's student notebook (no solutions) and teacher notebook (with them)."""
-        if not exercises.for_section(self.report, self.section):
-            return None
-        words = self.words["exercises"]
-        name = f"{PAGE_STEMS[self.section]}.ipynb"
-        links = [{"name": f"{kind}-{name}", "href": f"../_static/notebooks/{kind}/{name}", "text": words[kind]}
-                 for kind in ("student", "teacher")]
-        # The notebooks open the report by its file name: it is offered to save beside them.
-        file = self.report.path.name
-        links.append({"name": file, "href": f"../_static/notebooks/student/{quote(file)}", "text": words["report_file"]})
-        return HTML(_html("downloads.html", label=words["downloads"], colon=self.words["page"]["label_colon"],
-                          links=links))
-
     def _exercise(self, number: int):  # type: ignore[no-untyped-def]
         available = exercises.for_section(self.report, self.section)
         return available[number - 1] if number <= len(available) else None
@@ -461,7 +447,7 @@ class Page:
             return None
         words = self.words["exercises"]
         kind = words["kinds"][words["items"][self._exercise(number).id]["kind"]]
-        return HTML(_html("exercise.html", number=number, heading=words["heading"], label=words["exercise"],
+        return HTML(furniture("exercise.html", number=number, heading=words["heading"], label=words["exercise"],
                           kind=kind, text=text))
 
     def solution(self, number: int) -> HTML | None:
@@ -469,7 +455,7 @@ class Page:
         text = self._exercise_text(number, "solution")
         if text is None:
             return None
-        return HTML(_html("solution.html", number=number, label=self.words["exercises"]["solution"], text=text))
+        return HTML(furniture("solution.html", number=number, label=self.words["exercises"]["solution"], text=text))
 
     def check(self, number: int, answer: object = None) -> Markdown | None:
         """A student's answer to exercise ``number``: right or not, and why, from the data."""
@@ -526,7 +512,7 @@ class Page:
             label = html.escape(entry["caption"], quote=True)
             entry["table"] = Markup(_table_html(table, "vb-table vb-list").replace("<table", f'<table aria-label="{label}"', 1))
         # A heading, not a bold line: it is a part of the page in its outline (for a screen reader too).
-        return HTML(_html("lists.html", heading=page["lists_caption"], lists=entries, colon=page["label_colon"],
+        return HTML(furniture("lists.html", heading=page["lists_caption"], lists=entries, colon=page["label_colon"],
                           quote_label=page["column"]["quote"]))
 
     def figures(self) -> HTML | None:
@@ -557,7 +543,7 @@ class Page:
         # Columns no figure of the page fills are left out.
         table = table[[c for c in table.columns if c in (col["indicator"], col["value"], col["quote"])
                        or (table[c] != "").any()]]
-        return HTML(_html("figures.html", heading=self.words["page"]["figures_caption"], source=self.chart_source(),
+        return HTML(furniture("figures.html", heading=self.words["page"]["figures_caption"], source=self.chart_source(),
                           table=Markup(_table_html(table, "vb-table vb-figures"))))
 
     def _derived_table(self) -> HTML:
