@@ -52,7 +52,7 @@ BUILD = ROOT / "_build"
 # What Jupyter Book needs beside the executed notebooks.
 # (_config.yml, _toc.yml and INDEX.md are written per edition by villagebook.edition.)
 BOOK_DIRS = ("_static",)
-# A section page's notebook (01_overview) by its section (overview), and back.
+# A section page's section (overview) by its notebook's name (01_overview).
 SECTION_OF = {stem: section for section, stem in PAGE_STEMS.items()}
 # Jupyter Book 1 can exit 0 after a failure; these in its log mean the build is not good.
 # Written into each published site: the digest of the sources it was built from.
@@ -343,7 +343,8 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     (stage_dir / "INDEX.md").write_text(landing_page(lang, loaded[0], loaded[1:]), encoding="utf-8")
     # The pages written in Markdown (the teacher's guide); the notebooks' text sources are not
     # pages: their .ipynb, executed, are.
-    for page in sorted(p for p in book.glob("*.md") if p not in text_sources(book)):
+    notebook_texts = set(text_sources(book))
+    for page in sorted(p for p in book.glob("*.md") if p not in notebook_texts):
         (stage_dir / "book").mkdir(exist_ok=True)
         (stage_dir / "book" / page.name).write_text(book_page(page, lang, loaded[0]), encoding="utf-8")
     # Student and teacher copies of each page, downloadable from it. They open the book's own

@@ -92,10 +92,10 @@ def check_words(lang: str, known: set[str], spec: dict | None = None) -> None:
             except jinja2.TemplateSyntaxError as error:
                 raise ReportError("villagereport/text/sentences.yaml", where,
                                   f"expected a Jinja expression ({error.message})") from None
-            for node in tree.find_all(jinja2.nodes.Getattr):
-                if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
-                    raise ReportError("villagereport/text/sentences.yaml", where,
-                                      f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
+            unknown = _unknown_figure(tree, known)
+            if unknown:
+                raise ReportError("villagereport/text/sentences.yaml", where,
+                                  f"expected an indicator id of {CATALOGUE_PATH.name}, got {unknown}")
             for clause in [f"{key}.{name}"] + ([f"{key}.{name}.otherwise"] if part.get("otherwise") else []):
                 message(lang, clause)  # every clause has its message in every language
     for part in ("chart_titles",):
@@ -112,10 +112,18 @@ def check_words(lang: str, known: set[str], spec: dict | None = None) -> None:
                 tree = RENDER.parse(text)
             except jinja2.TemplateSyntaxError as error:
                 raise ReportError(catalogue_paths()[lang], key, f"expected a Jinja template ({error.message})") from None
-            for node in tree.find_all(jinja2.nodes.Getattr):
-                if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
-                    raise ReportError(catalogue_paths()[lang], key,
-                                      f"expected an indicator id of {CATALOGUE_PATH.name}, got {node.node.name}.{node.attr}")
+            unknown = _unknown_figure(tree, known)
+            if unknown:
+                raise ReportError(catalogue_paths()[lang], key,
+                                  f"expected an indicator id of {CATALOGUE_PATH.name}, got {unknown}")
+
+
+def _unknown_figure(tree: jinja2.nodes.Template, known: set[str]) -> str | None:
+    """The first figure or list a template names (``f.x``, ``l.x``) that the catalogue lacks."""
+    for node in tree.find_all(jinja2.nodes.Getattr):
+        if isinstance(node.node, jinja2.nodes.Name) and node.node.name in ("f", "l") and node.attr not in known:
+            return f"{node.node.name}.{node.attr}"
+    return None
 
 
 def indicator_name(indicator_id: str, lang: str, coverage: Coverage, part: str = "name",

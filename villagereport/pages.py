@@ -23,19 +23,8 @@ from villagereport.derived import derive
 from villagereport.errors import ReportError
 from villagereport.figure import Figure, finish
 from villagereport.numbers import format_figure, format_number, plain
-from villagereport.phrases import (
-    FigureText,
-    ListText,
-    _bound_text,
-    _Lookup,
-    change_text,
-    counted,
-    note_in,
-    scope_label,
-    scoped_name,
-    stated_places,
-    status_text,
-)
+from villagereport.phrases import (FigureText, ListText, _bound_text, _Lookup, change_text, counted, note_in, scope_label,
+                                   scoped_name, stated_places, status_text)
 from villagereport.report import Report, load_report
 from villagereport.sourcing import place_line, published, source_line
 from villagereport.story import Story
