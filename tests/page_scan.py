@@ -61,7 +61,7 @@ def page_parts(report: Report, section: str, lang: str) -> dict[str, str]:
             part = "narrative"
         elif source.startswith(("page.lists", "page.figures")):
             part = "tables"
-        elif source.startswith(("page.exercise", "page.solution")):
+        elif source.rstrip().endswith((".question()", ".solution()")):
             part = "exercises"
         elif source.startswith("page.downloads"):
             continue

@@ -20,7 +20,7 @@ from conftest import DATA, REPORTS
 from test_shapes import reports as generated_reports
 from villagereport.claims import Claim, problems
 from villagereport.coverage import CoverageText
-from villagebook.stories import story
+from villagebook.stories import story, told_book
 from villagereport.pages import Page
 from villagereport.report import load_report
 from villagereport.sections import PAGES
@@ -30,12 +30,13 @@ UNSEEN = [path for kept in ("unseen", "holdout", "final-holdout") for path in so
 
 
 def _claims(report, lang):  # type: ignore[no-untyped-def]
-    # Each page's story as its notebook tells it (the checking page's: how it works, then each check).
-    claims = [c for section in SECTIONS for c in story(report, section, lang).all_claims()]
+    # Each page's story as its notebook tells it (the checking page's: how it works, then each
+    # check), and the exercises it poses with their solutions.
+    pages = told_book(report, lang)
+    claims = [c for page in pages for c in page.story.all_claims()]
+    claims += [c for page in pages for exercise in page.exercises for c in exercise.claims()]
     # The chart titles each page gives from its figures.
     claims += [c for section in SECTIONS for c in Page(section, report, lang).title_claims()]
-    # ...and the exercises and their solutions.
-    claims += [c for section in SECTIONS for c in Page(section, report, lang).exercise_claims()]
     # The landing page's account of what the report tells of.
     said: set = set()
     account = CoverageText(report.coverage, lang, said, where="X").story

@@ -14,11 +14,13 @@ import yaml
 from browser import require_chromium
 from conftest import DATA, FIXTURES, REPORTS
 from notebook_runs import NOTEBOOKS, outputs_text, run
-from villagereport import exercises, load_catalogue, load_report
+from villagereport import load_catalogue, load_report
+from villagebook.stories import told, told_book
+from villagereport.wording import strings
 from villagebook.classroom import SOLUTION_TAG, drift, handouts, student, teacher, with_parameters
 from villagereport.notebook import open_page
 from villagereport.numbers import format_number
-from villagereport.sections import PAGE_STEMS, PAGES
+from villagereport.sections import PAGE_STEMS
 
 ALL_REPORTS = [*REPORTS, FIXTURES / "minimal.yaml"]
 ROOT_BOOK = DATA.parent / "book"
@@ -45,29 +47,31 @@ def _leaflet_step(report):
     return 0
 
 
-# Each answer worked out here from the report's own table, apart from the package's code.
+# Each answer worked out here from the report's own table, apart from the package's code and the
+# notebooks' cells: "answer" is the number a student's is checked against, the rest what the
+# solution's words print.
 EXPECTED = {
-    "previous_age": lambda r: {"previous": _value(r, "members_avg_age") - _change(r, "members_avg_age")},
-    "secretary_age": lambda r: {"previous": _value(r, "secretaries_avg_age") - _change(r, "secretaries_avg_age")},
-    "women_heads": lambda r: {"exact": 100 * _value(r, "women_heads") / _value(r, "villages_completed")},
+    "previous_age": lambda r: {"answer": _value(r, "members_avg_age") - _change(r, "members_avg_age")},
+    "secretary_age": lambda r: {"answer": _value(r, "secretaries_avg_age") - _change(r, "secretaries_avg_age")},
+    "women_heads": lambda r: {"answer": 100 * _value(r, "women_heads") / _value(r, "villages_completed")},
     "college_readings": lambda r: {
-        "points": 100 * _value(r, "members_college") / _value(r, "members_total") - _change(r, "members_college"),
+        "answer": 100 * _value(r, "members_college") / _value(r, "members_total") - _change(r, "members_college"),
         "previous_count": _value(r, "members_college") / (1 + _change(r, "members_college") / 100)},
-    "women_minimum": lambda r: {"minimum": _value(r, "women_members_per_village") * _value(r, "villages_completed")},
-    "staff_per_group": lambda r: {"per_group": _value(r, "staff_seconded") / _value(r, "working_groups")},
-    "meetings": lambda r: {"total": _value(r, "special_meetings") + _value(r, "dispatch_meetings")},
-    "candidates_per_seat": lambda r: {"ratio": _value(r, "candidates_vetted") / _value(r, "members_total"),
+    "women_minimum": lambda r: {"answer": _value(r, "women_members_per_village") * _value(r, "villages_completed")},
+    "staff_per_group": lambda r: {"answer": _value(r, "staff_seconded") / _value(r, "working_groups")},
+    "meetings": lambda r: {"answer": _value(r, "special_meetings") + _value(r, "dispatch_meetings")},
+    "candidates_per_seat": lambda r: {"answer": _value(r, "candidates_vetted") / _value(r, "members_total"),
                                       "not_elected_at_least": _value(r, "candidates_vetted") - _value(r, "members_total")},
-    "entrepreneurs": lambda r: {"count": min(range(int(_value(r, "secretaries_elected")) + 1), key=lambda n: abs(
+    "entrepreneurs": lambda r: {"answer": min(range(int(_value(r, "secretaries_elected")) + 1), key=lambda n: abs(
         100 * n / _value(r, "secretaries_elected") - _value(r, "secretaries_entrepreneur_share")))},
-    "attendances": lambda r: {"attendances": _value(r, "training_attendances")},
-    "routines": lambda r: {"listed": len(r.items("work_routines"))},
-    "clarities": lambda r: {"listed": len(r.items("survey_clarities"))},
+    "attendances": lambda r: {"answer": _value(r, "training_attendances")},
+    "routines": lambda r: {"answer": len(r.items("work_routines"))},
+    "clarities": lambda r: {"answer": len(r.items("survey_clarities"))},
     # 6.8万 stands for 67,500 to 68,500 (rounded to the thousand), over 70 villages: 964 to 979.
-    "leaflets": lambda r: {"low": round((_value(r, "leaflets") - _leaflet_step(r) / 2) / _value(r, "villages_completed")),
+    "leaflets": lambda r: {"answer": round((_value(r, "leaflets") - _leaflet_step(r) / 2) / _value(r, "villages_completed")),
                            "high": round((_value(r, "leaflets") + _leaflet_step(r) / 2) / _value(r, "villages_completed"))},
-    "pledges": lambda r: {"share": 100 * _value(r, "discipline_pledges") / _value(r, "candidates_vetted")},
-    "zero": lambda r: {"incidents": _value(r, "negative_opinion_incidents")},
+    "pledges": lambda r: {"answer": 100 * _value(r, "discipline_pledges") / _value(r, "candidates_vetted")},
+    "zero": lambda r: {"answer": _value(r, "negative_opinion_incidents")},
     # Counted from the file itself: every stated change, of any scope, with or without a level.
     "previous_terms": lambda r: _stated_changes(r.path),
 }
@@ -77,63 +81,76 @@ def _stated_changes(path) -> dict:  # type: ignore[no-untyped-def]
     figures = yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("figures", [])
     changes = [(figure, change) for figure in figures for change in figure.get("changes", [])]
     return {"changes": len(changes),
-            "definite": sum("value" in f and c["reading"] != "ambiguous" for f, c in changes),
+            "answer": sum("value" in f and c["reading"] != "ambiguous" for f, c in changes),
             "no_level": sum("value" not in f for f, c in changes)}
 
 
-def test_every_exercise_has_an_independent_check_or_is_checked_below():
-    assert {e.id for e in exercises.EXERCISES} - set(EXPECTED) == {"checks", "implied_total"}
+def _posed(report, lang="en"):  # type: ignore[no-untyped-def]
+    """Every exercise the book's notebooks pose for ``report``, page by page."""
+    return {page.section: page.exercises for page in told_book(report, lang)}
+
+
+NOTEBOOK_IDS = {match for path in sorted(ROOT_BOOK.glob("0*.md"))
+                for match in re.findall(r'page\.exercise\("(\w+)"', path.read_text(encoding="utf-8"))}
+
+
+def test_every_exercise_has_words_and_an_independent_check_or_is_checked_below():
+    for lang in ("zh", "en"):
+        assert set(strings(lang)["exercises"]["items"]) == NOTEBOOK_IDS  # no exercise without words, no words unused
+    assert NOTEBOOK_IDS - set(EXPECTED) == {"checks", "implied_total"}
 
 
 @pytest.mark.parametrize("path", ALL_REPORTS, ids=lambda p: p.stem)
 def test_every_answer_matches_the_data(path):
     report = load_report(path)
-    for section in PAGES:
-        for exercise in exercises.for_section(report, section):
+    for section, posed in _posed(report).items():
+        for exercise in posed:
             if exercise.id not in EXPECTED:
                 continue
-            answer = exercise.answer(report)
+            said = {**exercise.given, **exercise.worked}
             for key, expected in EXPECTED[exercise.id](report).items():
-                assert answer[key] == pytest.approx(expected), (path.stem, exercise.id, key)
+                assert said[key] == pytest.approx(expected), (path.stem, exercise.id, key)
 
 
 def test_the_checking_answers_match_the_derived_table():
     # Jiaxiang's three count/share pairs: the widest range any pair allows, found by brute force.
     report = load_report(DATA / "reports" / "jiaxiang-2021.yaml")
-    answer = next(e for e in exercises.EXERCISES if e.id == "implied_total").answer(report)
+    implied = next(e for e in _posed(report)["checking"] if e.id == "implied_total")
     fits = []
     for count_id, share_id in (("members_45_or_under", "members_45_or_under_share"),
                                ("members_college", "members_college_share"),
                                ("members_60_or_over", "members_60_or_over_share")):
         count, share = _value(report, count_id), _value(report, share_id)
         fits += [n for n in range(int(count), 5000) if format_number(100 * count / n, "en", 2) == format_number(share, "en", 2)]
-    assert (answer["low"], answer["high"]) == (min(fits), max(fits))
+    assert (implied.worked["answer"], implied.worked["high"]) == (min(fits), max(fits))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_each_section_page_has_two_to_four_exercises_for_linjiang(lang):
-    for section in PAGES:
-        page = open_page(section, LINJIANG, lang)
-        shown = [k for k in range(1, 5) if page.exercise(k) is not None]
-        assert 2 <= len(shown) <= 4, section
-        assert all(page.solution(k) is not None for k in shown)
-        assert page.exercise(len(shown) + 1) is None  # none past the last, and never a fifth
+    for section, posed in _posed(load_report(LINJIANG), lang).items():
+        assert 2 <= len(posed) <= 4, section
+        assert [e.number for e in posed] == list(range(1, len(posed) + 1))  # numbered in the order posed
+        assert all(e.question() is not None and e.solution() is not None for e in posed)
 
 
 def test_the_solution_states_the_computed_answer_in_the_pages_language():
+    report = load_report(LINJIANG)
+    count = EXPECTED["entrepreneurs"](report)["answer"]
     for lang in ("zh", "en"):
-        page = open_page("candidates", LINJIANG, lang)
-        report = page.report
-        count = EXPECTED["entrepreneurs"](report)["count"]
-        number = next(k for k in range(1, 5)
-                      if exercises.for_section(report, "candidates")[k - 1].id == "entrepreneurs")
-        assert f"{count}" in page.solution(number).data
-        assert '<details class="vb-solution"' in page.solution(number).data and " open" not in page.solution(number).data
+        exercise = next(e for e in _posed(report, lang)["candidates"] if e.id == "entrepreneurs")
+        shown = exercise.solution().data
+        assert f"{count}" in shown
+        assert '<details class="vb-solution"' in shown and " open" not in shown
 
 
 def test_an_exercise_a_report_cannot_support_is_left_out():
-    page = open_page("organisation", DATA / "reports" / "tongguan-2021.yaml", "en")
-    assert page.exercise(1) is None and page.solution(1) is None
+    # Tongguan's report states none of the organisation page's figures: the page poses nothing,
+    # and a cell that would pose an exercise shows nothing.
+    page = told(load_report(DATA / "reports" / "tongguan-2021.yaml"), "organisation", "en")
+    assert page.exercises == ()
+    meetings = open_page("organisation", DATA / "reports" / "tongguan-2021.yaml", "en").exercise(
+        "meetings", "question", needs=["special_meetings", "dispatch_meetings"])
+    assert not meetings and meetings.question() is None and meetings.solution() is None and meetings.check(10) is None
 
 
 SECTION_NOTEBOOKS = [nb for nb in NOTEBOOKS if nb.name[:2] <= "07"]
@@ -158,6 +175,10 @@ def test_a_solution_line_is_removed_from_student_copies():
     assert student(nb).cells[0].source == "print('work it out')"
 
 
+def _seals(report, section, lang="zh"):  # type: ignore[no-untyped-def]
+    return {e.id: (e.number, e.seal()) for e in _posed(report, lang)[section]}
+
+
 @pytest.mark.kernels
 @pytest.mark.parametrize("kind", ["student", "teacher"])
 def test_both_kinds_of_notebook_run_as_downloaded_outside_the_project(tmp_path, kind):
@@ -166,46 +187,47 @@ def test_both_kinds_of_notebook_run_as_downloaded_outside_the_project(tmp_path, 
     # As the book offers them: opening the report by its file name, saved beside the notebook.
     shutil.copy2(LINJIANG, tmp_path / LINJIANG.name)
     for path in SECTION_NOTEBOOKS:
-        codes = exercises.solution_codes(report, sections[path.stem])
-        source = with_parameters(nbformat.read(path, as_version=4), {"report": LINJIANG.name, "lang": "zh"})
-        copy = tmp_path / f"{kind}-{path.name}"
-        nbformat.write(student(source) if kind == "student" else teacher(source, codes), copy)
+        section = sections[path.stem]
+        source = with_parameters(nbformat.read(path, as_version=4), {"report": LINJIANG.name, "lang": "en"})
+        copy = nbformat.read(path, as_version=4)
+        if kind == "student":
+            copy = student(source, "en", _seals(report, section, "en"))
+            # A student answers each exercise: the first rightly (the value the solution cell
+            # produced), the second wrongly.
+            checks = [c for c in copy.cells if "sealed=" in c.source]
+            posed = _posed(report)[section]
+            assert len(checks) == len(posed), path.name  # one check for each exercise the page poses
+            checks[0].source = checks[0].source.replace("answer = None", f"answer = {posed[0].answers[0]!r}", 1)
+            checks[1].source = checks[1].source.replace("answer = None", f"answer = {posed[1].answers[0] + 1!r}", 1)
+        else:
+            copy = teacher(source)
+        nbformat.write(copy, tmp_path / f"{kind}-{path.name}")
         # Run from a folder outside the project, as a reader's download would be.
-        ran = run(copy, copy, cwd=tmp_path)
+        ran = run(tmp_path / f"{kind}-{path.name}", tmp_path / f"{kind}-{path.name}", cwd=tmp_path)
         shown = outputs_text(ran)
         assert "vb-exercise" in shown, path.name  # Linjiang has exercises on every section page
         assert ("vb-solution" in shown) == (kind == "teacher"), path.name
-        if kind == "teacher":
-            # Each worked answer is followed by the pandas that computes it, and its result is the answer.
-            worked = [c for c in ran.cells if SOLUTION_TAG in c.metadata.get("tags", [])
-                      and not c.source.startswith("page.solution")]
-            assert [c.source for c in worked] == list(codes.values()), path.name
-            for number, cell in enumerate(worked, start=1):
-                result = cell.outputs[-1]["data"]["text/plain"]
-                exercise = exercises.for_section(report, sections[path.stem])[number - 1]
-                number_shown = float(re.findall(r"-?\d+(?:\.\d+)?", result)[-1])  # 48.2 or np.float64(48.2)
-                assert exercises.check(exercise, report, number_shown)[0], \
-                    (path.name, number, result)
+        if kind == "student":
+            assert "Exercise 1: " in shown and " is right." in shown.split("Exercise 2: ")[0], path.name
+            assert "Exercise 2: " in shown and "is not right yet" in shown, path.name
 
 
 @pytest.mark.parametrize("path", ALL_REPORTS, ids=lambda p: p.stem)
-def test_every_exercises_pandas_answer_is_the_answer_the_page_checks_against(path):
-    import ast
-
-    from villagereport.pages import Page
-
+def test_a_sealed_check_takes_the_worked_answer_as_a_student_writes_it(path):
+    # Whatever decimals a student rounds the worked answer to (0 to 3), the seal takes it; a
+    # number off by one is refused, and so is the answer under another report's seal.
     report = load_report(path)
-    answered = 0
-    for section in PAGES:
-        for exercise in exercises.for_section(report, section):
-            namespace = {"page": Page(section, report, "en")}
-            tree = ast.parse(exercise.code)
-            last = tree.body.pop()
-            exec(compile(tree, exercise.id, "exec"), namespace)  # noqa: S102
-            result = eval(compile(ast.Expression(last.value), exercise.id, "eval"), namespace)  # noqa: S307
-            assert exercises.check(exercise, report, result)[0], (exercise.id, result)
-            answered += 1
-    assert answered == sum(len(exercises.for_section(report, s)) for s in PAGES)
+    for posed in _posed(report).values():
+        for exercise in posed:
+            seal = exercise.seal()
+            for answer in exercise.answers:
+                for places in range(4):
+                    written = f"{answer:.{places}f}"
+                    assert "is right" in exercise.check(written, sealed=seal).data, (exercise.id, written)
+            if all(abs(a - exercise.answers[0] - 1) >= 0.5 for a in exercise.answers):
+                assert "not right" in exercise.check(exercise.answers[0] + 1, sealed=seal).data, exercise.id
+            other = seal.replace(seal.split()[0], "0" * 12, 1)
+            assert "sealed for the report it came with" in exercise.check(exercise.answers[0], sealed=other).data
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -273,22 +295,35 @@ def test_handouts_ask_nothing_of_the_network_not_even_this_machine(tmp_path):
 
 
 def test_student_notebooks_leave_a_cell_to_work_in_and_a_check_after_each_exercise():
+    report = load_report(LINJIANG)
     for lang, work in (("zh", "# 在这里计算练习1"), ("en", "# Work out exercise 1")):
-        nb = student(nbformat.read(ROOT_BOOK / "01_overview.ipynb", as_version=4), lang)
+        seals = _seals(report, "overview", lang)
+        nb = student(nbformat.read(ROOT_BOOK / "01_overview.ipynb", as_version=4), lang, seals)
         code = [c.source for c in nb.cells]
-        at = code.index("page.exercise(1)")
-        assert code[at + 1].startswith(work) and code[at + 2].endswith("page.check(1, answer)")
+        at = next(i for i, c in enumerate(code) if c.startswith("# The page's exercises"))
+        assert 'previous_age = page.exercise("previous_age"' in code[at]
+        assert code[at + 1].startswith(work)
+        assert code[at + 2].endswith(f'previous_age.check(answer, sealed="{seals["previous_age"][1]}")')
+        assert sum("sealed=" in c for c in code) == len(seals)
         assert len({c.id for c in nb.cells}) == len(nb.cells)
+    # A page that poses fewer exercises for another report gets fewer cells to work in.
+    tongguan = load_report(DATA / "reports" / "tongguan-2021.yaml")
+    nb = student(nbformat.read(ROOT_BOOK / "02_organisation.ipynb", as_version=4), "en", _seals(tongguan, "organisation"))
+    assert not any("sealed=" in c.source for c in nb.cells)
 
 
 def test_the_check_says_right_or_wrong_from_the_data():
-    page = open_page("overview", LINJIANG, "en")
-    report = page.report
-    assert exercises.for_section(report, "overview")[0].id == "previous_age"
+    report = load_report(LINJIANG)
+    exercise = _posed(report)["overview"][0]
+    assert exercise.id == "previous_age"
     # worked out here from the tables: this term's average age less its (negative) change
     previous = _value(report, "members_avg_age") - _change(report, "members_avg_age")
-    right = page.check(1, round(previous, 1)).data
-    wrong = page.check(1, round(previous, 1) + 1).data
+    right = exercise.check(round(previous, 1)).data
+    wrong = exercise.check(round(previous, 1) + 1).data
     assert "is right" in right and "not right" not in right
-    assert "is not right" in wrong and format_number(previous, "en", 2) in wrong
-    assert "set answer" in page.check(1).data
+    # A wrong answer gets a hint naming the figures to use, not the answer.
+    assert "is not right" in wrong and report.name("members_avg_age", "en") in wrong
+    assert format_number(previous, "en", 1) not in wrong
+    assert "set answer" in exercise.check().data
+    assert "number only" in exercise.check("48.2岁").data and "number only" in exercise.check(True).data
+    assert "is right" in exercise.check(f"{previous:,.1f}").data  # 48.2, and 1,234.5 written with its comma

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import DATA, FIXTURES, ROOT, shared_site
 from villagebook.edition import book_page, landing_page
-from villagebook.stories import stories
-from villagereport import exercises, load_report
+from villagebook.stories import told, told_book
+from villagereport import load_report
 from villagereport.catalogue import indicator_name
 from villagereport.coverage import Coverage
 from villagereport.sections import PAGE_STEMS
@@ -165,7 +165,7 @@ def test_every_term_the_book_uses_is_explained_on_the_english_landing_page_and_n
     landing = _visible(built_site / "en" / "INDEX.html")
     glossary = landing[landing.index("Terms kept in Chinese"):]
     report = load_report(LINJIANG)
-    used = book_text(report, "en", [told.markdown() for told in stories(report, "en")])
+    used = book_text(report, "en", [text for page in told_book(report, "en") for text in page.texts()])
     for term, meaning in strings("en")["glossary"].items():
         explained = term in glossary and meaning.split(":")[0][:20] in glossary
         assert explained == (term in used), term
@@ -305,9 +305,9 @@ def test_a_page_offers_its_notebooks_only_where_it_has_exercises(tongguan_compar
     report = load_report(TONGGUAN)
     for section, stem in PAGE_STEMS.items():
         page = (tongguan_compared / "en" / "book" / f"{stem}.html").read_text(encoding="utf-8")
-        offered = bool(exercises.for_section(report, section))
+        offered = bool(told(report, section, "en").exercises)
         assert ('class="vb-downloads"' in page) == offered, stem
         if offered:
             assert f'href="../_static/notebooks/student/{stem}.ipynb"' in page
             assert (tongguan_compared / "en" / "_static" / "notebooks" / "student" / f"{stem}.ipynb").is_file()
-    assert not all(exercises.for_section(report, s) for s in PAGE_STEMS)  # the check saw a page without
+    assert not all(told(report, s, "en").exercises for s in PAGE_STEMS)  # the check saw a page without

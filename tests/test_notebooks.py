@@ -258,7 +258,7 @@ def test_each_section_notebook_shows_its_own_pandas_and_altair_in_a_few_lines():
             assert "page.figure(" in code, path.name
         # Furniture is shown by its output only: no folded cell holds only a page.* call.
         for cell in nb.cells:
-            if re.fullmatch(r"page\.(narrative|lists|figures|downloads|exercise|solution)\(\d*\)", cell.source.strip()):
+            if re.fullmatch(r"page\.(narrative|lists|figures|downloads)\(\d*\)", cell.source.strip()):
                 assert "remove-input" in cell.metadata.get("tags", []), (path.name, cell.source)
         visible[path.name] = {line.strip() for line in lines if line.strip() and not line.strip().startswith("#")}
     assert len(visible) == 7

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from conftest import DATA
 from villagebook.edition import landing_page
 from villagebook.stories import story
-from villagereport import exercises
+from villagebook.stories import told
 from villagereport.errors import ReportError
 from villagereport.sourcing import place_line
 from villagereport.numbers import format_figure
@@ -171,11 +171,11 @@ def test_the_comparison_names_each_reports_round_and_what_it_covers(tmp_path, la
 
 def test_the_women_heads_exercise_needs_its_premise_stated(tmp_path):
     linjiang = load_report(LINJIANG)
-    assert "women_heads" in [e.id for e in exercises.for_section(linjiang, "overview")]
+    assert "women_heads" in [e.id for e in told(linjiang, "overview", "en").exercises]
     document = _copy()
     document["figures"] = [f for f in document["figures"] if f["indicator"] != "one_shoulder_share"]
     without = _write(tmp_path, document)
-    assert "women_heads" not in [e.id for e in exercises.for_section(without, "overview")]
+    assert "women_heads" not in [e.id for e in told(without, "overview", "en").exercises]
 
 
 def test_a_share_whose_article_disagrees_with_itself_is_held_and_checked_as_not_fitting(tmp_path):

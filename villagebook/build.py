@@ -37,9 +37,8 @@ from villagebook.cache import CACHE, execution_key, package_digest, tree_digest,
 from villagebook.classroom import write_copies
 from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
 from villagereport.errors import ReportError
-from villagereport import exercises
-from villagereport.exercises import solution_codes
 from villagebook.sources import text_sources
+from villagebook.stories import told_book
 from villagereport.notebook import DOWNLOADS_MARKER, TITLE_MARKER, TITLE_MIME
 from villagereport.pages import Page, furniture
 from villagereport.sections import PAGE_STEMS
@@ -340,18 +339,21 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     (stage_dir / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     toc = table_of_contents(lang, comparison=len(reports) > 1)
     (stage_dir / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (stage_dir / "INDEX.md").write_text(landing_page(lang, loaded[0], loaded[1:]), encoding="utf-8")
+    pages = {page.section: page for page in told_book(loaded[0], lang)}  # each page's story and exercises
+    (stage_dir / "INDEX.md").write_text(landing_page(lang, loaded[0], loaded[1:], pages.values()), encoding="utf-8")
     # The pages written in Markdown (the teacher's guide); the notebooks' text sources are not
     # pages: their .ipynb, executed, are.
     notebook_texts = set(text_sources(book))
     for page in sorted(p for p in book.glob("*.md") if p not in notebook_texts):
         (stage_dir / "book").mkdir(exist_ok=True)
-        (stage_dir / "book" / page.name).write_text(book_page(page, lang, loaded[0]), encoding="utf-8")
+        (stage_dir / "book" / page.name).write_text(book_page(page, lang, loaded[0], pages.values()),
+                                                         encoding="utf-8")
     # Student and teacher copies of each page, downloadable from it. They open the book's own
     # report and language, by the report's file name: the file is offered beside them.
     copies = stage_dir / "_static" / "notebooks"
     write_copies(notebooks(book), copies, parameters={"report": reports[0].name, "lang": lang},
-                 solutions={f"{stem}.ipynb": solution_codes(loaded[0], section) for section, stem in PAGE_STEMS.items()},
+                 seals={f"{PAGE_STEMS[section]}.ipynb": {e.id: (e.number, e.seal()) for e in page.exercises}
+                        for section, page in pages.items()},
                  titles={f"{stem}.ipynb": Page(section, loaded[0], lang).title for section, stem in PAGE_STEMS.items()})
     for kind in ("student", "teacher"):
         shutil.copy2(reports[0], copies / kind / reports[0].name)
@@ -363,7 +365,7 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
             section = SECTION_OF.get(notebook.stem)
             # A page offers its notebooks only where it has exercises for this report.
             downloads = (downloads_html(notebook.name, reports[0].name, lang)
-                         if section and exercises.for_section(loaded[0], section) else "")
+                         if section and pages[section].exercises else "")
             jobs.append(Job(notebook, stage_dir / "book" / notebook.name, parameters, read, downloads))
     return jobs
 

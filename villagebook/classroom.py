@@ -12,8 +12,11 @@ from villagereport.notebook import TITLE_MARKER
 from villagereport.wording import fill, strings
 
 SOLUTION_TAG = "solution"
+EXERCISE_TAG = "exercise"
 # A line ending with this marker is a solution line: student copies drop it.
 SOLUTION_LINE = "# solution"
+# The cell that poses an exercise names it: ``<name> = page.exercise("<id>", ...)``.
+POSED = re.compile(r"^(\w+) = page\.exercise\(\"(\w+)\"", re.MULTILINE)
 
 
 def _is_solution(cell: nbformat.NotebookNode) -> bool:
@@ -29,29 +32,23 @@ def _blank(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-EXERCISE_CELL = re.compile(r"^page\.exercise\((\d+)\)\s*$")
-SOLUTION_CELL = re.compile(r"^page\.solution\((\d+)\)\s*$")
-
-
-def teacher(source: nbformat.NotebookNode, codes: dict[int, str] | None = None) -> nbformat.NotebookNode:
-    """The notebook as it is, solutions included, outputs cleared for running afresh; after
-    each worked answer, the pandas that computes it (``codes``: exercise number -> code)."""
-    nb = _blank(source)
-    cells = []
-    for cell in nb.cells:
-        cells.append(cell)
-        match = SOLUTION_CELL.match(cell.source) if cell.cell_type == "code" else None
-        if match and int(match.group(1)) in (codes or {}):
-            cells.append(nbformat.v4.new_code_cell(codes[int(match.group(1))], metadata={"tags": [SOLUTION_TAG]}))
-    nb.cells = cells
+def _numbered(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for index, cell in enumerate(nb.cells):
-        cell.id = f"cell-{index}"
+        cell.id = f"cell-{index}"  # ids stable from build to build, unique in the notebook
     return nb
 
 
-def student(source: nbformat.NotebookNode, lang: str = "zh") -> nbformat.NotebookNode:
-    """The notebook without its solutions, and after each exercise a cell to work in and a
-    cell that checks the answer (``page.check(n, answer)``: right or not, and why)."""
+def teacher(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as it is, each exercise's solution cell (its pandas) included, outputs
+    cleared for running afresh."""
+    return _numbered(_blank(source))
+
+
+def student(source: nbformat.NotebookNode, lang: str = "zh",
+            seals: dict[str, tuple[int, str]] | None = None) -> nbformat.NotebookNode:
+    """The notebook without its solutions; after each exercise the page poses for the copy's
+    report (``seals``: the exercise's name in the notebook -> its number and its answer,
+    sealed), a cell to work in and a cell that checks the answer against the seal."""
     nb = _blank(source)
     nb.cells = [c for c in nb.cells if not _is_solution(c)]
     for cell in nb.cells:
@@ -62,25 +59,22 @@ def student(source: nbformat.NotebookNode, lang: str = "zh") -> nbformat.Noteboo
     cells = []
     for cell in nb.cells:
         cells.append(cell)
-        match = EXERCISE_CELL.match(cell.source) if cell.cell_type == "code" else None
-        if match:
-            number = int(match.group(1))
+        posed = POSED.search(cell.source) if EXERCISE_TAG in cell.metadata.get("tags", []) else None
+        if posed and posed.group(2) in (seals or {}):
+            number, seal = seals[posed.group(2)]
             cells.append(nbformat.v4.new_code_cell(fill(words["work_cell"], number=number)))
-            cells.append(nbformat.v4.new_code_cell(fill(words["check_cell"], number=number)))
+            cells.append(nbformat.v4.new_code_cell(fill(words["check_cell"], name=posed.group(1), seal=seal)))
     nb.cells = cells
-    for index, cell in enumerate(nb.cells):
-        cell.id = f"cell-{index}"  # ids stable from build to build, unique in the notebook
-    return nb
+    return _numbered(nb)
 
 
-def drift(source: nbformat.NotebookNode, student_nb: nbformat.NotebookNode,
-          teacher_nb: nbformat.NotebookNode, lang: str = "zh", codes: dict[int, str] | None = None) -> list[str]:
+def drift(source: nbformat.NotebookNode, student_nb: nbformat.NotebookNode, teacher_nb: nbformat.NotebookNode,
+          lang: str = "zh", seals: dict[str, tuple[int, str]] | None = None) -> list[str]:
     """Where generated copies no longer match their source; empty when they match."""
     problems = []
-    expected_teacher = [(c.cell_type, c.source) for c in teacher(source, codes).cells]
-    if [(c.cell_type, c.source) for c in teacher_nb.cells] != expected_teacher:
+    if [(c.cell_type, c.source) for c in teacher_nb.cells] != [(c.cell_type, c.source) for c in teacher(source).cells]:
         problems.append("the teacher notebook's cells differ from the source's")
-    expected_student = [(c.cell_type, c.source) for c in student(source, lang).cells]
+    expected_student = [(c.cell_type, c.source) for c in student(source, lang, seals).cells]
     if [(c.cell_type, c.source) for c in student_nb.cells] != expected_student:
         problems.append("the student notebook's cells differ from the source's less its solutions")
     if any(_is_solution(c) or SOLUTION_LINE in c.source for c in student_nb.cells):
@@ -116,13 +110,14 @@ def with_title(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
 
 
 def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str] | None = None,
-                 solutions: dict[str, dict[int, str]] | None = None,
+                 seals: dict[str, dict[str, tuple[int, str]]] | None = None,
                  titles: dict[str, str] | None = None) -> list[Path]:
     """Write student/ and teacher/ copies of each notebook that has solutions, under ``target``.
 
     With ``parameters`` (report, lang), the copies open the book's own report and language;
-    ``solutions`` (notebook name -> exercise number -> pandas) go into the teacher's copies;
-    ``titles`` (notebook name -> title) replace the book's heading marker with plain text.
+    ``seals`` (notebook name -> exercise id -> number and sealed answer) give the student's
+    copies a check for each exercise the page poses for that report; ``titles`` (notebook name
+    -> title) replace the book's heading marker with plain text.
     """
     written = []
     for path in sources:
@@ -134,14 +129,14 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
         if titles and path.name in titles:
             source = with_title(source, titles[path.name])
         lang = (parameters or {}).get("lang", "zh")
-        codes = (solutions or {}).get(path.name)
-        for kind, make in (("student", lambda nb: student(nb, lang)), ("teacher", lambda nb: teacher(nb, codes))):
+        sealed = (seals or {}).get(path.name)
+        for kind, make in (("student", lambda nb: student(nb, lang, sealed)), ("teacher", teacher)):
             out = target / kind / path.name
             out.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(make(source), out)
             written.append(out)
         problems = drift(source, nbformat.read(target / "student" / path.name, as_version=4),
-                         nbformat.read(target / "teacher" / path.name, as_version=4), lang, codes)
+                         nbformat.read(target / "teacher" / path.name, as_version=4), lang, sealed)
         if problems:
             msg = f"{path.name}: {'; '.join(problems)}"
             raise ValueError(msg)

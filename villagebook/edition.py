@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import html
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
@@ -12,12 +13,10 @@ import nbformat
 import yaml
 
 from villagebook import ROOT
-from villagebook.stories import stories
-from villagereport import exercises
+from villagebook.stories import Told, told_book
 from villagereport.coverage import CoverageText
 from villagereport.phrases import join_items
 from villagereport.report import Report
-from villagereport.sections import PAGES
 from villagereport.sourcing import book_text, byline, outlet_name, place_line, published
 from villagereport.wording import (
     REPORT_LANGUAGE,
@@ -100,12 +99,14 @@ _INNER_QUOTES = str.maketrans("“”", "‘’")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def landing_page(lang: str, report: Report, others: list[Report]) -> str:
-    """INDEX.md, rendered for this edition and report: a template, since it names the report."""
+def landing_page(lang: str, report: Report, others: list[Report], pages: Iterable[Told] | None = None) -> str:
+    """INDEX.md, rendered for this edition and report: a template, since it names the report.
+    ``pages``: what each page's notebook tells for the report (told here when not given)."""
     source, place = report.source, report.place
     words = strings(lang)
     # A term is glossed only where the book uses it: in its sentences, names, quotes or items.
-    used = book_text(report, lang, [told.markdown() for told in stories(report, lang)])
+    pages = told_book(report, lang) if pages is None else pages
+    used = book_text(report, lang, [text for page in pages for text in page.texts()])
     glossary = [(escape_markdown(term), escape_markdown(text)) for term, text in words.get("glossary", {}).items()
                 if term in used]
     context = {
@@ -184,16 +185,18 @@ UNMENTIONED = (
 
 
 
-def book_page(path: Path, lang: str, report: Report) -> str:
+def book_page(path: Path, lang: str, report: Report, pages: Iterable[Told] | None = None) -> str:
     """A Markdown page of book/ (a template, like INDEX.md), rendered for this edition and report.
 
-    The teacher's guide refers to exercises and asks questions only where the report has them.
+    The teacher's guide refers to exercises and asks questions only where the report has them
+    (``pages``: what each page's notebook poses for the report; told here when not given).
     """
+    posed = {page.section: page.exercises for page in (told_book(report, lang) if pages is None else pages)}
     words = strings(lang)
     context = {"place": escape_markdown(in_language(report.place["name"], lang)),
                "cov": CoverageText(report.coverage, lang, where=escape_markdown(place_line(report, lang)))}
-    overview = exercises.for_section(report, "overview")
-    context["any_exercises"] = any(exercises.for_section(report, s) for s in PAGES)
+    overview = posed.get("overview", ())
+    context["any_exercises"] = any(posed.values())
     context["first_exercises"] = None
     if overview:
         numbers = list(range(1, min(len(overview), 2) + 1))

@@ -3,7 +3,7 @@
 A notebook imports the package as ``vr``: ``vr.start()``, ``vr.open_page(section, report,
 lang)``, and the chart theme's ``vr.FIT_WIDTH``, ``vr.ROW`` (a named row's height),
 ``vr.TILE_FIGURE`` (a key figure's font size) and ``vr.wrap`` (a name in lines that fit its
-tile); the notebook helpers load on first use, so the command line and the tests need not
+tile), and ``vr.share_status`` (whether a stated share fits its count and whole); the notebook helpers load on first use, so the command line and the tests need not
 import IPython.
 """
 
@@ -25,4 +25,8 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
         from villagereport import charts
 
         return getattr(charts, name)
+    if name == "share_status":
+        from villagereport.shares import share_status
+
+        return share_status
     raise AttributeError(f"module 'villagereport' has no attribute {name!r}")

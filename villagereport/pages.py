@@ -13,7 +13,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 from markupsafe import Markup
 
-from villagereport import charts, exercises
+from villagereport import charts
 from villagereport.catalogue import DATA_DIR, indicator_name, load_catalogue
 from villagereport.checks import Check, checks, unchecked
 from villagereport.claims import Claim
@@ -21,8 +21,9 @@ from villagereport.cli import error_line, ok_line
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
 from villagereport.errors import ReportError
+from villagereport.exercises import Exercise, is_posed
 from villagereport.figure import Figure, finish
-from villagereport.numbers import format_figure, format_number, plain
+from villagereport.numbers import format_figure, plain
 from villagereport.phrases import (FigureText, ListText, _bound_text, _Lookup, change_text, counted, note_in, scope_label,
                                    scoped_name, stated_places, status_text)
 from villagereport.report import Report, load_report
@@ -69,6 +70,8 @@ class Page:
         self.lang = lang
         self.words = strings(lang)
         self._derived = derive(report)
+        self.posed = 0  # the exercises posed so far, which numbers the next
+        self.exercises: list[Exercise] = []
 
     # --- words ------------------------------------------------------------------------
     @property
@@ -203,6 +206,19 @@ class Page:
     def items(self, indicator: str) -> list[str]:
         """A counted list's items in this page's language (empty when the report lists none)."""
         return self.report.items(indicator, self.lang)
+
+    def states(self, *indicators: str) -> bool:
+        """Whether the report states every one of these figures (or lists)."""
+        return all(self.report.has(i) for i in indicators)
+
+    def decimals(self, indicator: str, change: bool = False) -> int:
+        """The decimals the report writes a figure (or its first change) with: 47.86, not 47.9."""
+        if change:
+            rows = self.report.changes[self.report.changes["indicator"] == indicator]
+            places = rows.iloc[0]["places"] if not rows.empty else None
+        else:
+            places = self.report.figures.at[indicator, "places"]
+        return max(int(places), 0) if places is not None and pd.notna(places) else 1
 
     def number(self, values, places: int | None = None, unit: str = ""):  # type: ignore[no-untyped-def]
         """Numbers as this page's language writes them: one string, or a list for a column."""
@@ -368,97 +384,22 @@ class Page:
                            columns=["name", "shown", "unit_name"], kind="bars_by_unit")
 
     # --- exercises --------------------------------------------------------------------
-    def _exercise(self, number: int):  # type: ignore[no-untyped-def]
-        available = exercises.for_section(self.report, self.section)
-        return available[number - 1] if number <= len(available) else None
+    def exercise(self, exercise_id: str, kind: str, needs: list[str] | tuple[str, ...] = (), when: bool = True,
+                 counts: pd.DataFrame | None = None) -> Exercise:
+        """Pose an exercise (``kind``: compute, interpret or question) when its premise holds:
+        the report states every figure it ``needs`` and ``when`` is true. Posed exercises are
+        numbered in the order the notebook poses them. ``counts``: the derived rows or stated
+        changes the exercise counts, which its words rest on."""
+        posed = is_posed(self.report, needs, when)
+        if posed:
+            self.posed += 1
+        exercise = Exercise(self, exercise_id, kind, needs, self.posed if posed else None, counts)
+        self.exercises.append(exercise)
+        return exercise
 
-    def exercise_claims(self) -> list[Claim]:
-        """Each exercise's question and solution with the facts they rest on: the figures the
-        exercise needs (its premise, checked by exercises.for_section) and the coverage its
-        words name."""
-        claims = []
-        for number, exercise in enumerate(exercises.for_section(self.report, self.section), start=1):
-            for part in ("question", "solution"):
-                said: set = set()
-                text = self._exercise_text(number, part, said)
-                facts = {("figure", i, "level") for i in exercise.needs if i in self.report.figures.index}
-                facts |= {("list", i) for i in exercise.needs if i in self.report.lists.index}
-                for indicator in exercise.needs:
-                    facts |= self.report.name_facts(indicator, self.lang)
-                facts |= self._exercise_data(exercise.id)
-                claims.append(Claim(text or "", f"exercises.items.{exercise.id}.{part}", frozenset(facts | said)))
-        return claims
-
-    def _exercise_data(self, exercise_id: str) -> set:
-        """What an exercise that needs no one figure counts: the report's changes, or the
-        derived checks and implied totals."""
-        report = self.report
-        if exercise_id == "previous_terms":
-            return {("figure", row["key"], f"change{row['position']}") for _, row in report.all_changes.iterrows()}
-        quantity = {"checks": "share_check", "implied_total": "implied_whole"}.get(exercise_id)
-        if quantity is None:
-            return set()
-        rows = derive(report)
-        rows = rows[rows["quantity"] == quantity]
-        facts = {("derived", quantity, indicator) for indicator in rows["indicator"]}
-        facts |= {("assumption", indicator) for indicator in rows.loc[rows["assumed"], "indicator"]}
-        return facts
-
-    def _exercise_text(self, number: int, part: str, said: set | None = None) -> str | None:
-        exercise = self._exercise(number)
-        if exercise is None:
-            return None
-        values = exercise.answer(self.report)
-        words = self.words["exercises"]["items"][exercise.id]
-        sep = self.words["number"]["list_sep"]
-        # The text is HTML-escaped as a whole when shown, so values go in as they are.
-        context = dict(values)
-        if "list" in values:
-            context["items"] = sep.join(self.report.items(values["list"], self.lang))
-        if "whole_from" in values:
-            # Which places a whole counts (villages; villages and communities), in words.
-            context["places"] = self.words["exercises"]["places"][values["whole_from"]]
-
-        def n(value: float, places: int = 0) -> str:
-            return format_number(value, self.lang, places)
-
-        def counted_form(key: str, count: float) -> str:
-            # A plural message's form for ``count`` (gettext's rules), its {n} the count as written.
-            return fill(plural(self.lang, key, count), n=n(count))
-
-        return render(words[part], {**context, "n": n, "pl": counted_form,
-                                    "cov": CoverageText(self.report.coverage, self.lang, said)})
-
-    def exercise(self, number: int) -> HTML | None:
-        """The section's ``number``-th exercise, or nothing when the report lacks its figures."""
-        text = self._exercise_text(number, "question")
-        if text is None:
-            return None
-        words = self.words["exercises"]
-        kind = words["kinds"][words["items"][self._exercise(number).id]["kind"]]
-        return HTML(furniture("exercise.html", number=number, heading=words["heading"], label=words["exercise"],
-                          kind=kind, text=text))
-
-    def solution(self, number: int) -> HTML | None:
-        """The worked answer to exercise ``number``, folded until the reader opens it."""
-        text = self._exercise_text(number, "solution")
-        if text is None:
-            return None
-        return HTML(furniture("solution.html", number=number, label=self.words["exercises"]["solution"], text=text))
-
-    def check(self, number: int, answer: object = None) -> Markdown | None:
-        """A student's answer to exercise ``number``: right or not, and why, from the data."""
-        exercise = self._exercise(number)
-        if exercise is None:
-            return None
-        words = self.words["exercises"]
-        if answer is None:
-            return Markdown(escape_markdown(fill(words["check_empty"], number=number)))
-        right, expected = exercises.check(exercise, self.report, answer)
-        why = self._exercise_text(number, "solution")
-        key = "check_right" if right else "check_wrong"
-        return Markdown(escape_markdown(fill(words[key], number=number, answer=answer,
-                                                          expected=format_number(expected, self.lang, 2), why=why)))
+    def furniture(self, template: str, **context: object) -> str:
+        """One of the page's templates (villagereport/templates/), every value escaped."""
+        return furniture(template, **context)
 
     # --- tables -----------------------------------------------------------------------
     def lists(self) -> HTML | None:

@@ -7,10 +7,8 @@ import datetime as dt
 
 from babel.dates import format_date
 
-from villagereport.exercises import for_section as exercises_for
 from villagereport.phrases import _CJK, _LATIN, join_items
 from villagereport.report import Report
-from villagereport.sections import PAGES
 from villagereport.wording import REPORT_LANGUAGE, fill, in_language, spaced, strings
 
 
@@ -97,20 +95,14 @@ SURNAME_READINGS = {"曾": "zeng", "单": "shan", "仇": "qiu", "解": "xie", "�
                     "种": "chong", "重": "chong", "长": "chang", "隗": "wei", "尉": "yu", "黑": "he", "秘": "bi"}
 
 
-def book_text(report: Report, lang: str, stories: list[str]) -> str:
-    """The words a book of ``report`` in ``lang`` says: its pages' ``stories`` (as their
-    notebooks tell them, the checks among them), the names of what the report states, its quotes and items,
-    and its exercises. What the landing page glosses is looked up here, so a term is explained
-    only where it is used."""
-    from villagereport.pages import Page  # the pages use this module
-
-    parts = list(stories)
+def book_text(report: Report, lang: str, said: list[str]) -> str:
+    """The words a book of ``report`` in ``lang`` says: what its pages' notebooks ``said``
+    (stories, checks and exercises, as they tell them), the names of what the report states,
+    its quotes and items. What the landing page glosses is looked up here, so a term is
+    explained only where it is used."""
+    parts = list(said)
     parts += list(report.all_figures[f"name_{lang}"]) + list(report.lists[f"name_{lang}"])
     parts += list(report.all_figures["quote"]) + list(report.lists["quote"])
     parts += [slogan for slogan in report.lists["slogan"] if isinstance(slogan, str)]  # 全覆盖, shown as written
     parts += [report.items(indicator, lang) and "、".join(report.items(indicator, lang)) for indicator in report.lists.index]
-    for section in PAGES:
-        page = Page(section, report, lang)
-        for number in range(1, len(exercises_for(report, section)) + 1):
-            parts += [page._exercise_text(number, "question") or "", page._exercise_text(number, "solution") or ""]
     return "\n".join(str(p) for p in parts if p)

@@ -249,10 +249,10 @@ def strings(lang: str) -> dict:
     words["chart_titles"] = {name: _said(lang, f"chart_titles.{name}", entries)
                              for name, entries in spec["chart_titles"].items()}
     words["guide_questions"] = _said(lang, "guide.questions", spec["guide_questions"])
-    words["exercises"]["items"] = {
-        name: {**entry, "question": _message(lang, f"exercises.items.{name}.question"),
-               "solution": _message(lang, f"exercises.items.{name}.solution")}
-        for name, entry in spec["exercises"].items()}
+    # Each exercise's question and solution, by the exercise's id (a notebook poses it).
+    exercise_ids = {key.split(".")[2] for key in messages(lang) if key.startswith("exercises.items.")}
+    words["exercises"]["items"] = {name: {part: _message(lang, f"exercises.items.{name}.{part}")
+                                          for part in ("question", "solution")} for name in sorted(exercise_ids)}
     words["book"]["toc_captions"] = [str(_message(lang, f"book.toc_captions.{part}")) for part in spec["toc_captions"]]
     return words
 
