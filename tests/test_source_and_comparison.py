@@ -21,7 +21,8 @@ from villagebook.stories import told
 from villagereport.errors import ReportError
 from villagereport.sourcing import place_line
 from villagereport.numbers import format_figure
-from villagereport.pages import ComparisonPage, Page
+from villagereport.comparison import ComparisonPage
+from villagereport.pages import Page
 from villagereport.report import load_report
 from villagereport.wording import strings
 
@@ -148,7 +149,7 @@ def test_the_comparison_never_sets_two_bodies_figures_in_one_row(tmp_path, lang)
         # A row of the two committees' members holds the two reports of both committees only.
         assert not ({both.id, twin.id} & set(values) and party.id in values) or key[1] not in (
             "members_avg_age", "members_per_place"), key
-    labels = [page._label(k) for k in page.rows]
+    labels = [page.label(k) for k in page.rows]
     assert len(labels) == len(set(labels))
     assert any(k[1] == "members_avg_age" and set(v) == {both.id, twin.id} for k, v in page.rows.items())
 
@@ -162,7 +163,8 @@ def test_the_comparison_names_each_reports_round_and_what_it_covers(tmp_path, la
     document["coverage"] = {"bodies": ["committee"], "status": "under_way", "as_of": "2021-03-18"}
     undated = _write(tmp_path, document, "no-year.yaml")
     page = ComparisonPage([linjiang, undated], lang)
-    text = page.narrative().data + page.table().data
+    # Each report's column and what it covers, as the page's notebook says them.
+    text = " ".join(page.column(r) + " " + page.coverage(r) for r in page.reports) + page.table().data
     assert {"zh": "2021年", "en": "(2021)"}[lang] in text
     assert {"zh": "年份未说明", "en": "year not stated"}[lang] in text
     # What each report covers, in its own words: the second is of one body, under way.
@@ -227,7 +229,7 @@ def test_the_blank_templates_hold_the_same_fields_in_each_language():
     chinese = yaml.safe_load((DATA_DIR / "template.zh.yaml").read_text(encoding="utf-8"))
     assert english == chinese
     assert "coverage" in english
-    from villagereport.pages import GuidePage
+    from villagereport.guide import GuidePage
 
     page = GuidePage("zh", LINJIANG).template().data
     assert "空白报道文件" in page and "A blank report file" not in page

@@ -40,7 +40,8 @@ from villagereport.errors import ReportError
 from villagebook.sources import text_sources
 from villagebook.stories import told_book
 from villagereport.notebook import DOWNLOADS_MARKER, TITLE_MARKER, TITLE_MIME
-from villagereport.pages import Page, furniture
+from villagereport.furniture import furniture
+from villagereport.pages import Page
 from villagereport.sections import PAGE_STEMS
 from villagebook import DEFAULT_REPORT, ROOT
 from villagereport.report import load_report

@@ -9,7 +9,9 @@ from IPython.display import display
 
 from villagereport import render
 from villagereport.errors import ReportError
-from villagereport.pages import ComparisonPage, GuidePage, Page
+from villagereport.comparison import ComparisonPage
+from villagereport.guide import GuidePage
+from villagereport.pages import Page
 from villagereport.sections import PAGES
 from villagereport.report import load_report
 from villagereport.wording import check_language

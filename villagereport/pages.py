@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import html
-import re
-import tempfile
-from pathlib import Path
-from urllib.parse import quote
 
-import jinja2
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, Markdown
 from markupsafe import Markup
 
 from villagereport import charts
-from villagereport.catalogue import DATA_DIR, indicator_name, load_catalogue
 from villagereport.checks import Check, checks, unchecked
 from villagereport.claims import Claim
-from villagereport.cli import error_line, ok_line
-from villagereport.coverage import Coverage, CoverageText
+from villagereport.coverage import CoverageText
 from villagereport.derived import derive
-from villagereport.errors import ReportError
 from villagereport.exercises import Exercise, is_posed
+from villagereport.furniture import furniture, table_html
 from villagereport.figure import Figure, finish
-from villagereport.numbers import format_figure, plain
-from villagereport.phrases import (FigureText, ListText, _bound_text, _Lookup, change_text, counted, note_in, scope_label,
-                                   scoped_name, stated_places, status_text)
-from villagereport.report import Report, load_report
-from villagereport.sourcing import place_line, published, source_line
+from villagereport.numbers import format_figure
+from villagereport.phrases import (FigureText, ListText, _bound_text, _Lookup, change_text, counted, note_in, scoped_name, stated_places, status_text)
+from villagereport.report import Report
+from villagereport.sourcing import place_line, source_line
 from villagereport.story import Story
-from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, in_language, plural, render, spaced, strings
+from villagereport.wording import REPORT_LANGUAGE, escape_markdown, fill, render, spaced, strings
 
 # Which side of the figure a share stated as a bound lies: 近40% and 不到40% below ("upper": the
 # figure is its upper bound), 40%以上 and 超40% above. A chart draws a bound as an arrowhead, not a
@@ -38,28 +30,6 @@ BOUND = {"nearly": "upper", "less_than": "upper", "at_most": "upper", "at_least"
 
 # The qualifiers a stated share may carry (the derived table's reading of a qualified share).
 QUALIFIERS = ("at_least", "more_than", "at_most", "less_than", "nearly", "about")
-
-# Line breaks and tabs a report's text may hold: pandas would print them in a table as "\n",
-# "\t" and "\r", so they are shown as the space a browser shows them as anywhere else.
-_BREAKS = re.compile(r"[\t\n\r]+")
-
-
-# The HTML a page puts around its words and tables (villagereport/templates): text from a
-# report is escaped there, always, so it is shown and never read as markup.
-_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("villagereport", "templates"), autoescape=True,
-                                trim_blocks=True, lstrip_blocks=True)
-
-
-def furniture(template: str, **context: object) -> str:
-    """One of the library's HTML templates (villagereport/templates), filled; every value escaped."""
-    return _TEMPLATES.get_template(template).render(context).rstrip("\n")
-
-
-def _table_html(table: pd.DataFrame, classes: str) -> str:
-    """A table as HTML, every cell escaped, the report's text shown as written."""
-    shown = table.map(lambda cell: _BREAKS.sub(" ", cell) if isinstance(cell, str) else cell)
-    return shown.to_html(index=False, escape=True, border=0, classes=classes, justify="left")
-
 
 class Page:
     """One page of the book for one report in one language."""
@@ -440,7 +410,7 @@ class Page:
                 table[page["column"]["quote"]] = [f"「{item}」" for item in original]
             # A label in bold, not italics: Chinese type has no italic; the table is named by it.
             label = html.escape(entry["caption"], quote=True)
-            entry["table"] = Markup(_table_html(table, "vb-table vb-list").replace("<table", f'<table aria-label="{label}"', 1))
+            entry["table"] = Markup(table_html(table, "vb-table vb-list").replace("<table", f'<table aria-label="{label}"', 1))
         # A heading, not a bold line: it is a part of the page in its outline (for a screen reader too).
         return HTML(furniture("lists.html", heading=page["lists_caption"], lists=entries, colon=page["label_colon"],
                           quote_label=page["column"]["quote"]))
@@ -474,7 +444,7 @@ class Page:
         table = table[[c for c in table.columns if c in (col["indicator"], col["value"], col["quote"])
                        or (table[c] != "").any()]]
         return HTML(furniture("figures.html", heading=self.words["page"]["figures_caption"], source=self.chart_source(),
-                          table=Markup(_table_html(table, "vb-table vb-figures"))))
+                          table=Markup(table_html(table, "vb-table vb-figures"))))
 
     def _derived_table(self) -> HTML:
         col = self.words["page"]["column"]
@@ -501,243 +471,4 @@ class Page:
                              qualifier=row["reading"] if row["reading"] in QUALIFIERS else "exact",
                              qualifier_forms=words["number"]),
                          col["status"]: status_text(self.report, row, self.lang)})
-        return HTML(_table_html(pd.DataFrame(rows), "vb-table"))
-
-
-class GuidePage:
-    """The page "Make this book for your own county": format, template, checks, an example."""
-
-    def __init__(self, lang: str, example: Path) -> None:
-        self.lang = lang
-        self.example_path = example
-        self.words = strings(lang)
-
-    @property
-    def title(self) -> str:
-        return self.words["guide"]["title"]
-
-    def narrative(self) -> Markdown:
-        """The format field by field and the commands: the guide's messages, step by step."""
-        how = self.words["guide"]["how"]
-        steps = [f"## {how[step]['heading']}\n\n{how[step]['body']}" for step in ("write", "check", "make")]
-        return Markdown("\n\n".join([how["intro"], *steps]) + "\n")
-
-    def template(self) -> HTML:
-        """The blank report file, shown and downloadable (a data: link works offline)."""
-        # The template with its comments in the page's language, where there is one.
-        localised = DATA_DIR / f"template.{self.lang}.yaml"
-        text = (localised if localised.exists() else DATA_DIR / "template.yaml").read_text(encoding="utf-8")
-        guide = self.words["guide"]
-        href = "data:text/yaml;charset=utf-8," + quote(text)
-        return HTML(f'<p><a class="vb-download" download="report-template.yaml" href="{href}">'
-                    f'{html.escape(guide["template_link"])}</a></p>\n'
-                    f'<details><summary>{html.escape(guide["template_caption"])}</summary>'
-                    f'<pre>{html.escape(text)}</pre></details>')
-
-    def catalogue(self) -> HTML:
-        """Every indicator id a report may use, from the catalogue."""
-        cat = load_catalogue()
-        cols = self.words["guide"]["catalogue_columns"]
-        table = pd.DataFrame({
-            cols["id"]: cat.indicators.index,
-            cols["name"]: cat.indicators[f"name_{self.lang}"],
-            cols["section"]: [cat.sections.at[s, f"title_{self.lang}"] for s in cat.indicators["section"]],
-            cols["kind"]: [self.words["guide"]["catalogue_kinds"][k] for k in cat.indicators["kind"]],
-            cols["unit"]: [cat.units.at[u, self.lang] for u in cat.indicators["unit"]],
-        })
-        body = _table_html(table, "vb-table")
-        caption = html.escape(self.words["guide"]["catalogue_caption"])
-        return HTML(f"<details><summary>{caption}</summary>\n{body}</details>")
-
-    def example(self) -> None:
-        """The worked example: the Tongguan file, what the check says, a broken copy's one line."""
-        guide = self.words["guide"]
-        path = self.example_path
-        text = path.read_text(encoding="utf-8")
-        report = load_report(path)
-        display(Markdown(f"## {escape_markdown(guide['example_heading'])}\n\n{escape_markdown(guide['example_intro'])}"))
-        display(HTML(f"<pre>{html.escape(text)}</pre>"))
-        # The lines `make validate` prints (in English, as the command does), each glossed.
-        display(HTML(f"<pre>{html.escape(ok_line(path.name, report))}</pre>"))
-        display(Markdown(escape_markdown(guide["ok_gloss"])))
-        # Break one figure the way people do (a number written with its unit) and check again.
-        members = report.figures.loc["members_total"]
-        stated = plain(members["value"])  # as the report file writes it
-        broken = text.replace(f"value: {stated}\n", f'value: "{stated}人"\n', 1)
-        with tempfile.TemporaryDirectory() as scratch:
-            copy = Path(scratch) / path.name
-            copy.write_text(broken, encoding="utf-8")
-            try:
-                load_report(copy)
-            except ReportError as err:
-                refused = ReportError(path.name, err.field, err.expected)  # named as the reader's file is
-            else:
-                raise AssertionError("the example's broken copy was accepted")  # the guide would be false
-        display(Markdown(escape_markdown(guide["broken_intro"])))
-        display(HTML(f"<pre>{html.escape(error_line(refused))}</pre>"))
-        entry = re.match(r"(\w+)\[(\d+)\]", refused.field)
-        if entry:
-            # The field and its group as code, as the command writes them (not escaped as prose).
-            gloss = escape_markdown(fill(guide["error_gloss"], field="\0field\0", group="\0group\0",
-                                                                 position=int(entry[2]) + 1))
-            gloss = gloss.replace("\0field\0", f"`{refused.field}`").replace("\0group\0", f"`{entry[1]}`")
-            display(Markdown(gloss))
-        display(Markdown(escape_markdown(guide["example_outro"])))
-        display(Page("checking", report, self.lang)._derived_table())
-
-
-def _of_members(indicator: str) -> bool:
-    """Whether a figure counts or describes the members of the bodies a report covers, so that
-    one body's figure is another measure than both committees'."""
-    return indicator.startswith(("members_", "women_members", "new_members"))
-
-
-class ComparisonPage:
-    """Several reports side by side: the measures that compare across places of any size.
-
-    Shares, average ages, stated changes and members per village or community compare even
-    where places differ in size or a report counts villages and communities apart; totals
-    (people, villages) do not, and are left out. A measure is compared when at least two
-    reports state it; each row names its scope, and a report that does not state it shows "—".
-
-    A row is one measure of one body: a figure is keyed by its name as its own report's coverage
-    renders it, so "average age of the party organisations' members" never shares a row with
-    the two committees' members. Each report's column names its round (the election year, or the
-    report's date where the year is not stated), and the narrative says what each report covers.
-    """
-
-    def __init__(self, reports: list[Report], lang: str) -> None:
-        self.reports = reports
-        self.lang = lang
-        self.words = strings(lang)
-        measures: dict[tuple, dict[str, tuple[float, str]]] = {}
-        for report in reports:
-            for key, value in self._measures(report).items():
-                measures.setdefault(key, {})[report.id] = value
-        self.rows = {key: values for key, values in measures.items() if len(values) >= 2}
-        self.stated = measures
-
-    def _measures(self, report: Report) -> dict[tuple, tuple[float, str]]:
-        """This report's comparable measures: key -> (value, as printed). A key ends with the
-        measure's name as this report's coverage renders it (its body), so only measures of the
-        same body share a row."""
-        out: dict[tuple, tuple[float, str]] = {}
-        figures = report.all_figures
-        number_words = self.words["number"]
-        for key, row in figures.iterrows():
-            if row["kind"] in ("share", "age") and pd.notna(row["value"]):
-                shown = format_figure(row["value"], row["unit"], self.lang, stated_places(row), row["qualifier"], number_words)
-                out[("level", row["indicator"], row["scope"], row["unit"], "", self._name(report, row["indicator"]))] = (
-                    row["value"], shown)
-        for _, change in report.all_changes.iterrows():
-            points = change["unit"] == "percent" and figures.at[change["key"], "unit"] == "percent" \
-                and change["reading"] == "absolute"
-            shown = change_text(report, change["key"], self.lang, [change["position"]])
-            out[("change", change["indicator"], change["scope"], change["unit"] + (":points" if points else ""),
-                 change["reading"], self._name(report, change["indicator"]))] = (change["value"], shown)
-        derived = derive(report)
-        per_place = derived[derived["quantity"] == "members_per_place"]
-        if not per_place.empty:
-            row = per_place.iloc[0]
-            name = render(self.words["comparison"]["members_per_place"], {"cov": CoverageText(report.coverage, self.lang)})
-            out[("derived", "members_per_place", "all", "person", "", name)] = (
-                row["value"], format_figure(row["value"], "", self.lang, int(row["places"])))
-        return out
-
-    def _name(self, report: Report, indicator: str) -> str:
-        """The measure's name as a row of the comparison gives it: the same in every report of
-        the row, so it names no units (a report of villages and one of villages and communities
-        share "villages or communities"), but it names the body wherever the figure is of the
-        bodies' members ("“两委”成员平均年龄", "… (the party organisations)"), since measures of
-        different bodies never share a row."""
-        bodies = Coverage(bodies=report.coverage.bodies)
-        said: set = set()
-        name = indicator_name(indicator, self.lang, bodies, said=said)
-        if _of_members(indicator) and not any(fact[1] == "bodies" for fact in said):
-            body = CoverageText(bodies, self.lang).body
-            name = fill(self.words["comparison"]["of_body"], name=name, body=body)
-        return name
-
-    @property
-    def title(self) -> str:
-        return self.words["comparison"]["title"]
-
-    def _place(self, report: Report) -> str:
-        return in_language(report.place["name"], self.lang)
-
-    def _round(self, report: Report) -> str:
-        """The report's round as a column names it: its election year, else its date."""
-        words = self.words["comparison"]["round"]
-        if report.election_year:
-            return fill(words["year"], year=report.election_year)
-        date = published(report, self.lang)
-        return fill(words["reported"], date=date) if date else words["unknown"]
-
-    def _column(self, report: Report) -> str:
-        """A report's column: its place and round (临江市（2021年）)."""
-        return fill(self.words["comparison"]["column"], place=self._place(report), round=self._round(report))
-
-    def _label(self, key: tuple) -> str:
-        words = self.words["comparison"]
-        name = key[5] + scope_label(key[2], self.lang)
-        if key[0] == "change":
-            return fill(words["change_of"], name=name) + (words["ambiguous"] if key[4] == "ambiguous" else "")
-        return name
-
-    def narrative(self) -> Markdown:
-        """What each report covers, what is compared, and which comparable measures each
-        report lacks."""
-        words, sep = self.words["comparison"], self.words["number"]["list_sep"]
-        lines = [fill(words["intro"], places=sep.join(self._place(r) for r in self.reports))]
-        # Rounds and bodies differ between reports; each is named before any figure is set beside another.
-        lines += [fill(words["about"], column=self._column(r), story=CoverageText(
-            r.coverage, self.lang, where=place_line(r, self.lang)).story) for r in self.reports]
-        if self.rows:
-            lines.append(fill(plural(self.lang, "comparison.shared", len(self.rows)),
-                count=len(self.rows), names=sep.join(map(self._label, self.rows))))
-        else:
-            lines.append(words["none_shared"])
-        for report in self.reports:
-            # Only what the report says nothing of, in any scope: a report that gives a figure
-            # for villages alone, or for another body, has not left it out.
-            lacking = [k for k, values in self.rows.items() if report.id not in values and not report.states(k[1])]
-            if lacking:
-                lines.append(fill(words["lacks"], place=self._place(report), names=sep.join(map(self._label, lacking))))
-        return Markdown("\n\n".join(escape_markdown(line) for line in lines))
-
-    def table(self) -> HTML | None:
-        """One row per compared measure, one column per report; "—" where a report is silent."""
-        if not self.rows:
-            return None
-        col = self.words["page"]["column"]
-        rows = []
-        for key, values in self.rows.items():
-            row = {col["indicator"]: self._label(key)}
-            for report in self.reports:
-                row[self._column(report)] = values[report.id][1] if report.id in values else "—"
-            rows.append(row)
-        return HTML(_table_html(pd.DataFrame(rows), "vb-table"))
-
-    def chart(self) -> Figure | None:
-        """One panel per compared measure, one bar per place that states it, each from zero."""
-        if not self.rows:
-            return None
-        rows = []
-        for key, values in self.rows.items():
-            for report in self.reports:
-                if report.id in values:
-                    value, shown = values[report.id]
-                    rows.append({"place": self._column(report), "value": value, "shown": shown,
-                                 "unit_name": self._label(key)})
-        data = pd.DataFrame(rows)
-        page = Page("overview", self.reports[0], self.lang)
-        title = fill(plural(self.lang, "comparison.chart_title", len(self.rows)), count=len(self.rows))
-        sources = self.words["number"]["list_sep"].join(Page("overview", r, self.lang).chart_source() for r in self.reports)
-        described = data.assign(label=data["unit_name"] + " " + data["place"])
-        chart = finish(charts.bars_by_unit(data.rename(columns={"place": "name"})), title=title, source=sources,
-                       description=page._describe(title, list(zip(described["label"], described["shown"]))),
-                       lang=self.lang)
-        table = data[["unit_name", "place", "shown"]].rename(columns={
-            "unit_name": self.words["page"]["column"]["indicator"], "place": self.words["comparison"]["place"],
-            "shown": page.word("value")})
-        return Figure(chart, table, source=sources, ui=self.words["chart_ui"], kind="bars_by_unit")
+        return HTML(table_html(pd.DataFrame(rows), "vb-table"))
