@@ -34,18 +34,21 @@ def _cells(stem: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((c.source, tuple(c.metadata.get("tags", []))) for c in nb.cells if c.cell_type == "code")
 
 
-def run(section: str, report: str | Path | None, lang: str, loaded: Report | None = None) -> list[tuple[str, object]]:
+def run(section: str, report: str | Path | None, lang: str, loaded: Report | None = None,
+        namespace: dict | None = None) -> list[tuple[str, object]]:
     """Each output of the section's notebook as (the source of the cell that showed it, output).
 
     ``loaded``: the report at ``report`` already loaded, which the page then uses instead of
     reading the file again (the scan reads every page of a report; the file does not change).
+    ``namespace``: the notebook's names, as they are after its last cell (``page``...).
     """
     if loaded is not None:
         with mock.patch.object(notebook, "load_report", lambda path: loaded if Path(path) == loaded.path
                                else load_report(path)):
-            return run(section, report, lang)
+            return run(section, report, lang, namespace=namespace)
     shown: list[tuple[str, object]] = []
-    namespace: dict = {"__name__": "__main__"}
+    namespace = {} if namespace is None else namespace
+    namespace["__name__"] = "__main__"
     for source, tags in _cells(STEMS[section]):
         namespace["display"] = lambda value, _source=source: shown.append((_source, value))
         tree = ast.parse(source)

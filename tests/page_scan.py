@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from villagereport.claims import problems as claim_problems
 from villagereport.numbers import format_number
 from inprocess import run
 from villagereport.render import title_text
@@ -50,11 +51,11 @@ def _text(output: object) -> str:
     return html.unescape(text).replace("\\", "")
 
 
-def page_parts(report: Report, section: str, lang: str) -> dict[str, str]:
+def page_parts(report: Report, section: str, lang: str, namespace: dict | None = None) -> dict[str, str]:
     """The page's text by part (intro, narrative, charts, tables, exercises), from running the
-    section's notebook cells in-process on ``report``."""
+    section's notebook cells in-process on ``report`` (``namespace``: its names after the run)."""
     parts: dict[str, list[str]] = {"intro": [], "narrative": [], "charts": [], "tables": [], "exercises": []}
-    for source, output in run(section, report.path, lang, loaded=report):
+    for source, output in run(section, report.path, lang, loaded=report, namespace=namespace):
         if "page.intro()" in source:
             part = "intro"
         elif source.startswith("page.narrative") or "story = page.story()" in source:
@@ -72,9 +73,11 @@ def page_parts(report: Report, section: str, lang: str) -> dict[str, str]:
 
 
 def problems(report: Report, section: str, lang: str) -> list[str]:
-    """Everything wrong with one page: leaks, false "does not state" lines, untold figures."""
-    parts = page_parts(report, section, lang)
-    found = []
+    """Everything wrong with one page: leaks, false "does not state" lines, untold figures, and
+    a chart title that says what the report does not state."""
+    names: dict = {}
+    parts = page_parts(report, section, lang, names)
+    found = [f"{section}/{lang}/chart title: {p}" for p in claim_problems(report, names["page"].title_claims())]
     for part, text in parts.items():
         # Quotes are the article's own words, shown verbatim: not the book's sentences.
         prose = re.sub(r"「[^」]*」", "", text)

@@ -96,7 +96,7 @@ def test_every_placeholder_of_every_catalogue_is_written_one_way():
     ("en", "All 3 checkable percentages fit their counts and wholes", "2 of 3 checkable percentages fit"),
     ("zh", None, None)])
 def test_a_clause_follows_its_condition_in_every_language(lang, all_fit, some_fit):
-    title = wording.strings(lang)["chart_titles"]["share_checks"][0]["text"]
+    title = wording.strings(lang)["chart_titles"]["share_checks"]["general"]
     every, some = wording.render(title, {"fitting": 3, "total": 3}), wording.render(title, {"fitting": 2, "total": 3})
     assert every != some and "2" in some and "3" in some and "2" not in every
     if all_fit:

@@ -224,10 +224,9 @@ def book_page(path: Path, lang: str, report: Report, pages: Iterable[Told] | Non
         n[:1].lower() + n[1:] if n[1:2].islower() else n for n in unmentioned[:3])
     ids = [e.id for e in overview]
     context["readings_exercise"] = ids.index("college_readings") + 1 if "college_readings" in ids else None
-    context["questions"] = [
-        question["text"] for question in words["guide_questions"]
-        if all(report.states(i) for i in question.get("needs", []))
-        and all((report.all_changes["indicator"] == i).any() for i in question.get("changes", []))]
+    # What the guide's questions ask about: a figure the report states, a change it gives.
+    context["states"] = lambda *indicators: all(report.states(i) for i in indicators)
+    context["changed"] = lambda indicator: bool((report.all_changes["indicator"] == indicator).any())
     return _render(path.read_text(encoding="utf-8"), lang, context)
 
 

@@ -98,14 +98,6 @@ def check_words(lang: str, known: set[str], spec: dict | None = None) -> None:
                                   f"expected an indicator id of {CATALOGUE_PATH.name}, got {unknown}")
             for clause in [f"{key}.{name}"] + ([f"{key}.{name}.otherwise"] if part.get("otherwise") else []):
                 message(lang, clause)  # every clause has its message in every language
-    for part in ("chart_titles",):
-        for name, entries in spec[part].items():
-            for entry in entries:
-                for kind in ("needs", "lists", "changes"):
-                    for indicator in entry.get(kind, []):
-                        if indicator not in known:
-                            raise ReportError("villagereport/text/sentences.yaml", f"{part}.{name}.{entry['id']}.{kind}",
-                                              f"expected an indicator id of {CATALOGUE_PATH.name}, got {indicator!r}")
     for key, forms in messages(lang).items():
         for text in forms if isinstance(forms, tuple) else (forms,):
             try:

@@ -42,6 +42,7 @@ class Page:
         self._derived = derive(report)
         self.posed = 0  # the exercises posed so far, which numbers the next
         self.exercises: list[Exercise] = []
+        self.titles: list[Claim] = []  # the chart titles given that print the report's figures
 
     # --- words ------------------------------------------------------------------------
     @property
@@ -83,44 +84,30 @@ class Page:
         """What the book could not work out, and why, one per kind (its ``quantity`` names its message)."""
         return unchecked(self.report, self.lang)
 
-    def _title(self, chart: str, **context: object) -> str:
-        lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang)),
-                  "cov": CoverageText(self.report.coverage, self.lang),
+    def chart_title(self, chart: str, title: str = "general", **context: object) -> str:
+        """The chart's title ``title``: the message chart_titles.<chart>.<title>, with the report's
+        figures (``f.<indicator>``), lists and coverage, and ``context`` (what the notebook
+        computed). Its notebook chooses which title, by what the page states; a title that
+        prints figures is kept, with the facts it rests on, for the claims (``title_claims``)."""
+        titles = self.words["chart_titles"].get(chart, {})
+        if title not in titles:
+            raise KeyError(f"no chart title chart_titles.{chart}.{title} in the catalogues (villagereport/text/locale)")
+        told: set = set()
+        lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang, told)),
+                  "cov": CoverageText(self.report.coverage, self.lang, told),
                   "l": _Lookup(lambda i: ListText(self.report, i, self.lang)), **context}
-        entry = self._title_entry(chart)
-        title = "" if entry is None else render(entry["text"], lookup)
-        return title[:1].upper() + title[1:]  # a title opening with a figure ("about 68,000 …") too
-
-    def _title_entry(self, chart: str) -> dict | None:
-        """The first of the chart's titles whose figures this page states. A title names only
-        figures of this page: its chart draws them, and another section's (the secretaries' age
-        on the overview) would title what is not drawn."""
-        figures, lists = self.report.all_figures, self.report.lists
-        here = set(figures.loc[figures["section"] == self.section, "indicator"])
-        here |= set(lists.loc[lists["section"] == self.section, "indicator"])
-        return next((entry for entry in self.words["chart_titles"][chart]
-                     if all(self.report.has(i) and i in here for i in entry.get("needs", []))), None)
+        text = render(titles[title], lookup)
+        if title != "general":  # a general title's figures are what the notebook computed: checked there
+            figures = {fact[1] for fact in told if fact[0] == "figure"}
+            facts = {f for f in told if len(f) == 3}
+            for indicator in figures:
+                facts |= self.report.name_facts(indicator, self.lang)
+            self.titles.append(Claim(text, titles[title].key, frozenset(facts)))
+        return text[:1].upper() + text[1:]  # a title opening with a figure ("about 68,000 …") too
 
     def title_claims(self) -> list[Claim]:
-        """Each chart title this page can give from its figures alone, with the facts it rests
-        on (the figures it prints, the coverage its words name), for villagereport.claims.
-        Titles that need what a notebook computes (how many checks fit) are left to the
-        checks that compute it."""
-        claims = []
-        for chart in self.words["chart_titles"]:
-            entry = self._title_entry(chart)
-            if entry is None or not entry.get("needs"):
-                continue
-            told: set = set()
-            lookup = {"f": _Lookup(lambda i: FigureText(self.report, i, self.lang, told)),
-                      "cov": CoverageText(self.report.coverage, self.lang, told),
-                      "l": _Lookup(lambda i: ListText(self.report, i, self.lang))}
-            text = render(entry["text"], lookup)
-            facts = {f for f in told if len(f) == 3} | {("list", i) for i in entry["needs"] if i in self.report.lists.index}
-            for indicator in entry["needs"]:
-                facts |= self.report.name_facts(indicator, self.lang)
-            claims.append(Claim(text, entry["text"].key, frozenset(facts)))
-        return claims
+        """The titles this page has given that print the report's figures, with their facts."""
+        return list(self.titles)
 
     def _describe(self, title: str, rows: list[tuple[str, str]]) -> str:
         form = self.words["chart_words"]["description_rows"]
@@ -205,12 +192,6 @@ class Page:
 
     def unit_name(self, unit: str) -> str:
         return self.report.catalogue.units.at[unit, self.lang]
-
-    def chart_title(self, chart: str, **context: object) -> str:
-        """The chart's title: the first of its titles in the words whose figures the report has."""
-        if chart not in self.words["chart_titles"]:
-            raise KeyError(f"no chart title {chart!r} under chart_titles in villagereport/text/sentences.yaml")
-        return self._title(chart, **context)
 
     # Column names the notebooks use, and the word each is headed with in a chart's table.
     HEADERS = {"name": "indicator", "term": "term", "shown": "value", "part": "part",

@@ -225,11 +225,6 @@ def _part_ids() -> set[str]:
     return ids
 
 
-def _said(lang: str, part: str, entries: list[dict]) -> list[dict]:
-    return [{**{k: v for k, v in entry.items() if k != "id"}, "text": _message(lang, f"{part}.{entry['id']}")}
-            for entry in entries]
-
-
 @cache
 def strings(lang: str) -> dict:
     """All strings and templates of ``lang``, as one nested mapping: the catalogue's messages
@@ -237,7 +232,7 @@ def strings(lang: str) -> dict:
     words: dict = {"lang": lang}
     clauses = _part_ids()
     for key, text in messages(lang).items():
-        if key.startswith(("narrative.", "chart_titles.", "guide.questions.", "exercises.items.",
+        if key.startswith(("narrative.", "chart_titles.", "exercises.items.",
                            "book.toc_captions.", "catalogue.")) or key in clauses:
             continue  # assembled from the specification below, read by the catalogue of indicators, or a clause
         *parents, last = key.split(".")
@@ -246,9 +241,11 @@ def strings(lang: str) -> dict:
             node = node.setdefault(part, {})
         node[last] = text  # plain words (a Message only where it is rendered with its clauses)
     spec = sentences()
-    words["chart_titles"] = {name: _said(lang, f"chart_titles.{name}", entries)
-                             for name, entries in spec["chart_titles"].items()}
-    words["guide_questions"] = _said(lang, "guide.questions", spec["guide_questions"])
+    # Each chart's titles, by chart and title id: which one a page gives, its notebook chooses.
+    for key in messages(lang):
+        if key.startswith("chart_titles.") and key.count(".") == 2:
+            _, chart, title = key.split(".")
+            words.setdefault("chart_titles", {}).setdefault(chart, {})[title] = _message(lang, key)
     # Each exercise's question and solution, by the exercise's id (a notebook poses it).
     exercise_ids = {key.split(".")[2] for key in messages(lang) if key.startswith("exercises.items.")}
     words["exercises"]["items"] = {name: {part: _message(lang, f"exercises.items.{name}.{part}")
