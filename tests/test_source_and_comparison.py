@@ -75,11 +75,11 @@ def test_a_text_field_given_per_language_is_shown_in_the_editions_language(tmp_p
     assert "Linjiang completes its village elections" in english and "临江市圆满完成" in chinese
 
 
-def test_a_title_in_quotes_keeps_its_own_quotes_apart_in_english(tmp_path):
+def test_a_title_with_no_translation_is_shown_as_written_in_english(tmp_path):
     document = _copy()
     document["source"]["title"] = "临江市圆满完成村“两委”换届工作"  # as written, with no translation
     page = landing_page("en", _write(tmp_path, document), [])
-    assert "“临江市圆满完成村‘两委’换届工作”" in page
+    assert "- **Title**: 临江市圆满完成村“两委”换届工作 (in Chinese" in page
 
 
 def test_a_translated_field_is_shown_with_the_articles_own_words_beside_it():

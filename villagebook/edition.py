@@ -26,7 +26,6 @@ from villagereport.wording import (
     message,
     plural,
     render,
-    spaced,
     strings,
 )
 
@@ -95,7 +94,6 @@ def _render(template: str, lang: str, context: dict) -> str:
     return _ENV.from_string(template).render(context)
 
 
-_INNER_QUOTES = str.maketrans("“”", "‘’")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -112,12 +110,7 @@ def landing_page(lang: str, report: Report, others: list[Report], pages: Iterabl
     context = {
         "place": escape_markdown(in_language(place["name"], lang)),
         "where": escape_markdown(place_line(report, lang)),
-        "outlet": escape_markdown(outlet_name(report, lang) or ""),
-        # Inside the English “…” around the title, the title's own “…” become ‘…’.
-        "title": escape_markdown((in_language(source.get("title"), lang) or "").translate(_INNER_QUOTES if spaced(lang) else {})),
-        "date": escape_markdown(published(report, lang) or ""),
         "rights": bool(source.get("rights")),
-        "authors": escape_markdown(byline(source.get("authors", []), lang)),
         "report_file": report_file(report),
         "cov": CoverageText(report.coverage, lang, where=escape_markdown(place_line(report, lang))),
         "others": [escape_markdown(in_language(o.place["name"], lang)) for o in others],
