@@ -189,7 +189,7 @@ def test_a_share_whose_article_disagrees_with_itself_is_held_and_checked_as_not_
     assert "article_disagrees" in str(err.value)
     share["article_disagrees"] = True
     report = _write(tmp_path, document)
-    checks = " ".join(Page("checking", report, "en")._derived_table().data.split())
+    checks = " ".join(Page("checking", report, "en").figures().data.split())
     assert "does not fit" in checks
     # ...and the flag is refused where the article's figures agree after all.
     share.update(value=87.1, quote=share["quote"].replace("80.5", "87.1"))

@@ -15,7 +15,7 @@ from babel.dates import get_month_names
 from bs4 import BeautifulSoup
 
 from conftest import DATA, ROOT
-from villagereport import load_report, pseudo, wording
+from villagereport import load_report, pseudo, translating, wording
 from villagereport.catalogue import check_words, load_catalogue
 from villagereport.errors import ReportError
 from villagereport.sourcing import romanised
@@ -237,7 +237,7 @@ def test_sync_brings_a_new_language_in_step_with_english_plurals_and_all(catalog
     assert "msgid_plural" in text[start:end]
     (catalogues / "xx.po").write_text(text[:start] + text[end + 2:], encoding="utf-8")
     wording.reload_catalogues()
-    added = wording.sync_catalogue("xx")
+    added = translating.sync_catalogue("xx")
     assert added == ["generic.counters.village"]
     synced = (catalogues / "xx.po").read_text(encoding="utf-8")
     assert re.search(r'#\. en: village \| villages\nmsgid "generic.counters.village"\nmsgid_plural', synced)

@@ -57,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     drafting.add_argument("--out", required=True, metavar="FILE", help="the report file to write")
     args = parser.parse_args(argv)
     if args.command == "sync":
-        from villagereport.wording import check_language, sync_catalogue
+        from villagereport.translating import sync_catalogue
+        from villagereport.wording import check_language
 
         try:
             added = sync_catalogue(check_language(args.lang))

@@ -14,7 +14,7 @@ from IPython.display import HTML, Markdown, display
 from villagereport.catalogue import DATA_DIR, load_catalogue
 from villagereport.cli import error_line, ok_line
 from villagereport.errors import ReportError
-from villagereport.furniture import table_html
+from villagereport.furniture import derived_html, table_html
 from villagereport.numbers import plain
 from villagereport.pages import Page
 from villagereport.report import load_report
@@ -102,4 +102,4 @@ class GuidePage:
             gloss = gloss.replace("\0field\0", f"`{refused.field}`").replace("\0group\0", f"`{entry[1]}`")
             display(Markdown(gloss))
         display(Markdown(escape_markdown(guide["example_outro"])))
-        display(Page("checking", report, self.lang)._derived_table())
+        display(derived_html(Page("checking", report, self.lang)))
