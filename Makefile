@@ -16,11 +16,17 @@ EDITIONS := $(LANG)
 else
 EDITIONS :=
 endif
+# A variable no target reads (a typo such as LNG=en) would be ignored in silence: refused.
+KNOWN := REPORT OUT LANG PAGE ARTICLE SOLUTIONS ADDRESS PORT PYTHON
+GIVEN := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
+ifneq ($(filter-out $(KNOWN),$(GIVEN)),)
+$(error unknown variable $(firstword $(filter-out $(KNOWN),$(GIVEN))): expected one of $(KNOWN))
+endif
 # ...and the commands below run with a real locale, whatever LANG was given.
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: notebooks book run test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
+.PHONY: notebooks book run lab test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +58,12 @@ book: notebooks
 run: notebooks
 	$(if $(filter command line,$(origin OUT)),,mkdir -p _build/run)
 	$(BIN)/python -m villagebook run book/$(PAGE).ipynb $(if $(REPORT),--report $(firstword $(REPORT))) $(if $(EDITIONS),--lang $(firstword $(EDITIONS))) --out $(if $(filter command line,$(origin OUT)),$(OUT),_build/run/$(PAGE).ipynb)
+
+# JupyterLab on the book's notebooks and reports, for this machine only, behind a token it
+# prints: `make lab`; for a classroom, `make lab ADDRESS=<this machine's address on the school
+# network>` (README: "Teaching with the book").
+lab: notebooks
+	$(BIN)/python -m villagebook lab $(if $(ADDRESS),--address $(ADDRESS)) $(if $(PORT),--port $(PORT))
 
 test: venv system-packages
 	$(BIN)/python -m pytest
@@ -101,7 +113,7 @@ validate: venv
 
 # Re-pin after changing what the book needs; review the diff before committing it.
 requirements: venv
-	{ sed -n '1,4p' requirements.txt; $(BIN)/python -m pip freeze --exclude-editable; \
+	{ grep '^#' requirements.txt; $(BIN)/python -m pip freeze --exclude-editable; \
 	  $(BIN)/python -m pip freeze --all | grep '^setuptools=='; } > requirements.txt.new
 	mv requirements.txt.new requirements.txt
 

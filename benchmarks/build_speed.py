@@ -135,7 +135,7 @@ def main() -> None:
     total = {k: sum(r[k] for r in pages) for k in ("html", "chart_data", "scripts_and_styles_new")}
     print(f"{'total (shared files once)':<34} {total['html']:>9,} {total['chart_data']:>11,} "
           f"{total['scripts_and_styles_new']:>11,}")
-    bundle = ROOT / "_static" / "vendor" / "vega-bundle.min.js"
+    bundle = ROOT / "villagereport" / "static" / "vega-bundle.min.js"
     print(f"of which the vega bundle, loaded once and cached: {bundle.stat().st_size:,} bytes")
     (BUILD / "benchmark.json").write_text(json.dumps({"a": a, "b": b, "c": c, "d": d, "e": e, "rerun_d": rerun,
                                                       "pages": pages}, indent=1), encoding="utf-8")

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# The tests' kernels (nbval's too) run the book's pages as its build does: the page loads the
+# chart library. A test that opens a notebook as a reader would (in JupyterLab) starts without it.
+os.environ["VILLAGEBOOK_CHARTS"] = "site"
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 REPORTS = sorted((DATA / "reports").glob("*.yaml"))

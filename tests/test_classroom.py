@@ -17,7 +17,7 @@ from notebook_runs import NOTEBOOKS, outputs_text, run
 from villagereport import load_catalogue, load_report
 from villagebook.stories import told, told_book
 from villagereport.wording import strings
-from villagebook.classroom import SOLUTION_TAG, drift, handouts, student, teacher, with_parameters
+from villagebook.classroom import SOLUTION_TAG, Posed, drift, handouts, student, teacher, with_parameters
 from villagereport.notebook import open_page
 from villagereport.numbers import format_number
 from villagereport.sections import PAGE_STEMS
@@ -53,7 +53,7 @@ def _leaflet_step(report):
 EXPECTED = {
     "previous_age": lambda r: {"answer": _value(r, "members_avg_age") - _change(r, "members_avg_age")},
     "secretary_age": lambda r: {"answer": _value(r, "secretaries_avg_age") - _change(r, "secretaries_avg_age")},
-    "women_heads": lambda r: {"answer": 100 * _value(r, "women_heads") / _value(r, "villages_completed")},
+    "women_heads": lambda r: {"exact": 100 * _value(r, "women_heads") / _value(r, "villages_completed")},
     "college_readings": lambda r: {
         "answer": 100 * _value(r, "members_college") / _value(r, "members_total") - _change(r, "members_college"),
         "previous_count": _value(r, "members_college") / (1 + _change(r, "members_college") / 100)},
@@ -64,7 +64,7 @@ EXPECTED = {
                                       "not_elected_at_least": _value(r, "candidates_vetted") - _value(r, "members_total")},
     "entrepreneurs": lambda r: {"answer": min(range(int(_value(r, "secretaries_elected")) + 1), key=lambda n: abs(
         100 * n / _value(r, "secretaries_elected") - _value(r, "secretaries_entrepreneur_share")))},
-    "attendances": lambda r: {"answer": _value(r, "training_attendances")},
+    "attendances": lambda r: {"attendances": _value(r, "training_attendances"), "answer": False},
     "routines": lambda r: {"answer": len(r.items("work_routines"))},
     "clarities": lambda r: {"answer": len(r.items("survey_clarities"))},
     # 6.8万 stands for 67,500 to 68,500 (rounded to the thousand), over 70 villages: 964 to 979.
@@ -175,8 +175,18 @@ def test_a_solution_line_is_removed_from_student_copies():
     assert student(nb).cells[0].source == "print('work it out')"
 
 
-def _seals(report, section, lang="zh"):  # type: ignore[no-untyped-def]
-    return {e.id: (e.number, e.seal()) for e in _posed(report, lang)[section]}
+def _copies(report, section, lang="zh"):  # type: ignore[no-untyped-def]
+    """What a student's copy of ``section`` made for ``report`` is given: each posed exercise."""
+    return {e.id: Posed.of(e) for e in _posed(report, lang)[section]}
+
+
+def _right(exercise):  # type: ignore[no-untyped-def]
+    """The worked answer as a student would write it."""
+    return ("yes" if exercise.answers[0] else "no") if exercise.yes_no else exercise.answers[0]
+
+
+def _wrong(exercise):  # type: ignore[no-untyped-def]
+    return ("no" if exercise.answers[0] else "yes") if exercise.yes_no else exercise.answers[0] + 1
 
 
 @pytest.mark.kernels
@@ -191,14 +201,14 @@ def test_both_kinds_of_notebook_run_as_downloaded_outside_the_project(tmp_path, 
         source = with_parameters(nbformat.read(path, as_version=4), {"report": LINJIANG.name, "lang": "en"})
         copy = nbformat.read(path, as_version=4)
         if kind == "student":
-            copy = student(source, "en", _seals(report, section, "en"))
+            copy = student(source, "en", _copies(report, section, "en"), LINJIANG.name)
             # A student answers each exercise: the first rightly (the value the solution cell
             # produced), the second wrongly.
             checks = [c for c in copy.cells if "sealed=" in c.source]
             posed = _posed(report)[section]
             assert len(checks) == len(posed), path.name  # one check for each exercise the page poses
-            checks[0].source = checks[0].source.replace("answer = None", f"answer = {posed[0].answers[0]!r}", 1)
-            checks[1].source = checks[1].source.replace("answer = None", f"answer = {posed[1].answers[0] + 1!r}", 1)
+            checks[0].source = checks[0].source.replace("answer = None", f"answer = {_right(posed[0])!r}", 1)
+            checks[1].source = checks[1].source.replace("answer = None", f"answer = {_wrong(posed[1])!r}", 1)
         else:
             copy = teacher(source)
         nbformat.write(copy, tmp_path / f"{kind}-{path.name}")
@@ -220,6 +230,13 @@ def test_a_sealed_check_takes_the_worked_answer_as_a_student_writes_it(path):
     for posed in _posed(report).values():
         for exercise in posed:
             seal = exercise.seal()
+            if exercise.yes_no:
+                right, wrong = ("yes", "是", True), ("no", "否", False)
+                right, wrong = (right, wrong) if exercise.answers[0] else (wrong, right)
+                assert all("is right" in exercise.check(a, sealed=seal).data for a in right), exercise.id
+                assert all("not right" in exercise.check(a, sealed=seal).data for a in wrong), exercise.id
+                assert "yes or no" in exercise.check(12.9, sealed=seal).data
+                continue
             for answer in exercise.answers:
                 for places in range(4):
                     written = f"{answer:.{places}f}"
@@ -297,18 +314,24 @@ def test_handouts_ask_nothing_of_the_network_not_even_this_machine(tmp_path):
 def test_student_notebooks_leave_a_cell_to_work_in_and_a_check_after_each_exercise():
     report = load_report(LINJIANG)
     for lang, work in (("zh", "# 在这里计算练习1"), ("en", "# Work out exercise 1")):
-        seals = _seals(report, "overview", lang)
-        nb = student(nbformat.read(ROOT_BOOK / "01_overview.ipynb", as_version=4), lang, seals)
+        seals = _copies(report, "overview", lang)
+        nb = student(nbformat.read(ROOT_BOOK / "01_overview.ipynb", as_version=4), lang, seals, LINJIANG.name)
         code = [c.source for c in nb.cells]
         at = next(i for i, c in enumerate(code) if c.startswith("# The page's exercises"))
         assert 'previous_age = page.exercise("previous_age"' in code[at]
         assert code[at + 1].startswith(work)
-        assert code[at + 2].endswith(f'previous_age.check(answer, sealed="{seals["previous_age"][1]}")')
+        assert code[at + 2].endswith(f'previous_age.check(answer, sealed="{seals["previous_age"].seal}")')
+        # The question is there before anything is run; a yes/no question's cell asks for yes or no.
+        assert nb.cells[at].outputs[0]["data"]["text/html"] == seals["previous_age"].question
+        women = next(i for i, c in enumerate(code) if c.startswith("# One head a place"))
+        assert ("是" if lang == "zh" else '"yes" or "no"') in code[women + 2]
+        # Under the title: how to use the copy, naming the report file to save beside it.
+        assert nb.cells[1].cell_type == "markdown" and f"`{LINJIANG.name}`" in nb.cells[1].source
         assert sum("sealed=" in c for c in code) == len(seals)
         assert len({c.id for c in nb.cells}) == len(nb.cells)
     # A page that poses fewer exercises for another report gets fewer cells to work in.
     tongguan = load_report(DATA / "reports" / "tongguan-2021.yaml")
-    nb = student(nbformat.read(ROOT_BOOK / "02_organisation.ipynb", as_version=4), "en", _seals(tongguan, "organisation"))
+    nb = student(nbformat.read(ROOT_BOOK / "02_organisation.ipynb", as_version=4), "en", _copies(tongguan, "organisation"))
     assert not any("sealed=" in c.source for c in nb.cells)
 
 

@@ -11,6 +11,7 @@ import atexit
 import concurrent.futures
 import multiprocessing.util
 import ctypes
+import functools
 import hashlib
 import json
 import os
@@ -34,8 +35,9 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 from villagebook.cache import CACHE, execution_key, package_digest, tree_digest, words_digest
-from villagebook.classroom import write_copies
+from villagebook.classroom import Posed, write_copies
 from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
+from villagereport import render
 from villagereport.errors import ReportError
 from villagebook.sources import text_sources
 from villagebook.stories import told_book
@@ -114,6 +116,26 @@ def _socket_dir() -> Path:
     path = Path(tempfile.gettempdir()) / f"villagereport-kernels-{os.getpid()}"
     path.mkdir(exist_ok=True)
     return path
+
+
+def book_kernels(function):  # type: ignore[no-untyped-def]
+    """Run ``function`` with the book's kernels told that their pages load the chart library
+    (render.LIBRARY_ENV): a page's charts then carry no copy of it. A notebook run any other way
+    (``make run``, JupyterLab) carries its own."""
+
+    @functools.wraps(function)
+    def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        before = os.environ.get(render.LIBRARY_ENV)
+        os.environ[render.LIBRARY_ENV] = "site"
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if before is None:
+                os.environ.pop(render.LIBRARY_ENV, None)
+            else:
+                os.environ[render.LIBRARY_ENV] = before
+
+    return wrapped
 
 
 class BuildError(RuntimeError):
@@ -336,6 +358,10 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     loaded = [load_report(r) for r in reports]
     for name in BOOK_DIRS:
         shutil.copytree(ROOT / name, stage_dir / name)
+    # The chart library the pages load: the package's copy, which notebooks outside the book carry.
+    (stage_dir / "_static" / "vendor").mkdir(parents=True, exist_ok=True)
+    for name in (render.LIBRARY.name, "LICENSES.txt"):
+        shutil.copy2(render.LIBRARY.parent / name, stage_dir / "_static" / "vendor" / name)
     config = book_config(lang, editions, loaded[0])
     (stage_dir / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     toc = table_of_contents(lang, comparison=len(reports) > 1)
@@ -353,7 +379,7 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     # report and language, by the report's file name: the file is offered beside them.
     copies = stage_dir / "_static" / "notebooks"
     write_copies(notebooks(book), copies, parameters={"report": reports[0].name, "lang": lang},
-                 seals={f"{PAGE_STEMS[section]}.ipynb": {e.id: (e.number, e.seal()) for e in page.exercises}
+                 posed={f"{PAGE_STEMS[section]}.ipynb": {e.id: Posed.of(e) for e in page.exercises}
                         for section, page in pages.items()},
                  titles={f"{stem}.ipynb": Page(section, loaded[0], lang).title for section, stem in PAGE_STEMS.items()})
     for kind in ("student", "teacher"):
@@ -568,6 +594,7 @@ def check_target(target: Path) -> None:
         raise ReportError(target, "out", f"expected a folder that can be written, got {parent}, which cannot")
 
 
+@book_kernels
 def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool = True, book: Path = BOOK,
           goldens: Path | None = None, use_cache: bool = True) -> dict[str, list[Execution]]:
     """Execute, gate, build and publish the book for ``reports`` in each of ``langs`` at ``target``.
@@ -665,7 +692,7 @@ def _versions() -> list[tuple[str, str]]:
     packages = ["papermill", "nbval", "nbclient", "ipykernel", "jupyter-book", "sphinx", "myst-nb", "altair",
                 "pandas", "jsonschema"]
     rows = [("python", sys.version.split()[0])] + [(name, version(name)) for name in packages]
-    bundle = (ROOT / "_static" / "vendor" / "vega-bundle.min.js").read_text(encoding="utf-8").split("\n", 1)[0]
+    bundle = render.LIBRARY.read_text(encoding="utf-8").split("\n", 1)[0]
     rows += [(lib, ver) for lib, ver in re.findall(r"(vega(?:-lite|-embed)?) (\d+\.\d+\.\d+)", bundle)]
     return rows
 
@@ -708,6 +735,7 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+@book_kernels
 def refresh_goldens(target: Path = GOLDENS, report: Path | None = None) -> list[Path]:
     """Record each notebook's outputs as its golden: for the default parameters, or, with
     ``report``, for that report in Chinese into tests/goldens/<id>/."""
@@ -752,6 +780,7 @@ def _code_cell_line(path: Path, cell: str) -> str:
         return "?"
 
 
+@book_kernels
 def gate(goldens: Path = GOLDENS, *, use_cache: bool = False) -> None:
     """Re-execute the goldens with nbval; fail naming each notebook and cell whose outputs changed.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -17,6 +18,20 @@ EXERCISE_TAG = "exercise"
 SOLUTION_LINE = "# solution"
 # The cell that poses an exercise names it: ``<name> = page.exercise("<id>", ...)``.
 POSED = re.compile(r"^(\w+) = page\.exercise\(\"(\w+)\"", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Posed:
+    """An exercise a page poses for the report a student's copy is made with."""
+
+    number: int
+    seal: str  # its answer, sealed (villagereport.exercises.Exercise.seal)
+    question: str  # the question's HTML, shown in the copy before anything is run
+    yes_no: bool = False  # the question asks yes or no
+
+    @classmethod
+    def of(cls, exercise) -> Posed:  # type: ignore[no-untyped-def]
+        return cls(exercise.number, exercise.seal(), exercise.question().data, exercise.yes_no)
 
 
 def _is_solution(cell: nbformat.NotebookNode) -> bool:
@@ -44,11 +59,12 @@ def teacher(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return _numbered(_blank(source))
 
 
-def student(source: nbformat.NotebookNode, lang: str = "zh",
-            seals: dict[str, tuple[int, str]] | None = None) -> nbformat.NotebookNode:
-    """The notebook without its solutions; after each exercise the page poses for the copy's
-    report (``seals``: the exercise's name in the notebook -> its number and its answer,
-    sealed), a cell to work in and a cell that checks the answer against the seal."""
+def student(source: nbformat.NotebookNode, lang: str = "zh", posed: dict[str, Posed] | None = None,
+            report_file: str = "") -> nbformat.NotebookNode:
+    """The notebook without its solutions; for each exercise the page poses for the copy's
+    report (``posed``, by id), its question shown before anything is run, then a cell to work
+    in and a cell that checks the answer against its seal; and, under the title, how to use the
+    copy (with ``report_file``, the report file to save beside it)."""
     nb = _blank(source)
     nb.cells = [c for c in nb.cells if not _is_solution(c)]
     for cell in nb.cells:
@@ -59,22 +75,27 @@ def student(source: nbformat.NotebookNode, lang: str = "zh",
     cells = []
     for cell in nb.cells:
         cells.append(cell)
-        posed = POSED.search(cell.source) if EXERCISE_TAG in cell.metadata.get("tags", []) else None
-        if posed and posed.group(2) in (seals or {}):
-            number, seal = seals[posed.group(2)]
-            cells.append(nbformat.v4.new_code_cell(fill(words["work_cell"], number=number)))
-            cells.append(nbformat.v4.new_code_cell(fill(words["check_cell"], name=posed.group(1), seal=seal)))
+        asked = POSED.search(cell.source) if EXERCISE_TAG in cell.metadata.get("tags", []) else None
+        if asked and asked.group(2) in (posed or {}):
+            exercise = posed[asked.group(2)]
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": exercise.question})]
+            cells.append(nbformat.v4.new_code_cell(fill(words["work_cell"], number=exercise.number)))
+            check = words["check_cell_yes_no" if exercise.yes_no else "check_cell"]
+            cells.append(nbformat.v4.new_code_cell(fill(check, name=asked.group(1), seal=exercise.seal)))
+    if posed and report_file:
+        title = next((i for i, c in enumerate(cells) if c.cell_type == "markdown"), -1)
+        cells.insert(title + 1, nbformat.v4.new_markdown_cell(fill(words["student_intro"], report_file=report_file)))
     nb.cells = cells
     return _numbered(nb)
 
 
 def drift(source: nbformat.NotebookNode, student_nb: nbformat.NotebookNode, teacher_nb: nbformat.NotebookNode,
-          lang: str = "zh", seals: dict[str, tuple[int, str]] | None = None) -> list[str]:
+          lang: str = "zh", posed: dict[str, Posed] | None = None, report_file: str = "") -> list[str]:
     """Where generated copies no longer match their source; empty when they match."""
     problems = []
     if [(c.cell_type, c.source) for c in teacher_nb.cells] != [(c.cell_type, c.source) for c in teacher(source).cells]:
         problems.append("the teacher notebook's cells differ from the source's")
-    expected_student = [(c.cell_type, c.source) for c in student(source, lang, seals).cells]
+    expected_student = [(c.cell_type, c.source) for c in student(source, lang, posed, report_file).cells]
     if [(c.cell_type, c.source) for c in student_nb.cells] != expected_student:
         problems.append("the student notebook's cells differ from the source's less its solutions")
     if any(_is_solution(c) or SOLUTION_LINE in c.source for c in student_nb.cells):
@@ -110,13 +131,13 @@ def with_title(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
 
 
 def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str] | None = None,
-                 seals: dict[str, dict[str, tuple[int, str]]] | None = None,
+                 posed: dict[str, dict[str, Posed]] | None = None,
                  titles: dict[str, str] | None = None) -> list[Path]:
     """Write student/ and teacher/ copies of each notebook that has solutions, under ``target``.
 
     With ``parameters`` (report, lang), the copies open the book's own report and language;
-    ``seals`` (notebook name -> exercise id -> number and sealed answer) give the student's
-    copies a check for each exercise the page poses for that report; ``titles`` (notebook name
+    ``posed`` (notebook name -> exercise id -> Posed) gives the student's copies the question
+    and a check for each exercise the page poses for that report; ``titles`` (notebook name
     -> title) replace the book's heading marker with plain text.
     """
     written = []
@@ -129,14 +150,15 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
         if titles and path.name in titles:
             source = with_title(source, titles[path.name])
         lang = (parameters or {}).get("lang", "zh")
-        sealed = (seals or {}).get(path.name)
-        for kind, make in (("student", lambda nb: student(nb, lang, sealed)), ("teacher", teacher)):
+        asked = (posed or {}).get(path.name)
+        report_file = (parameters or {}).get("report", "")
+        for kind, make in (("student", lambda nb: student(nb, lang, asked, report_file)), ("teacher", teacher)):
             out = target / kind / path.name
             out.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(make(source), out)
             written.append(out)
         problems = drift(source, nbformat.read(target / "student" / path.name, as_version=4),
-                         nbformat.read(target / "teacher" / path.name, as_version=4), lang, sealed)
+                         nbformat.read(target / "teacher" / path.name, as_version=4), lang, asked, report_file)
         if problems:
             msg = f"{path.name}: {'; '.join(problems)}"
             raise ValueError(msg)

@@ -1,4 +1,4 @@
-"""The build's command line: ``python -m villagebook build|run|goldens|handouts|validate``."""
+"""The build's command line: ``python -m villagebook build|run|lab|goldens|handouts|validate``."""
 
 from __future__ import annotations
 
@@ -53,14 +53,19 @@ def _run(notebook: str, report: str, lang: str, out: str) -> int:
             raise ReportError(source, "notebook", "expected a notebook of the book (book/NN_name.ipynb)")
         load_report(Path(report))
         check_language(lang)
-        if target.is_dir() or not target.parent.is_dir():
-            raise ReportError(target, "out", "expected a notebook file in an existing folder")
-        # The report as the notebook, run in its own folder, finds it.
-        parameters = {"report": os.path.relpath(Path(report).resolve(), source.resolve().parent), "lang": lang}
+        if target.suffix != ".ipynb" or target.is_dir() or not target.parent.is_dir():
+            raise ReportError(target, "out", "expected a notebook file (.ipynb) in an existing folder")
+        # The report by its full path: the notebook runs in its own folder, and runs again
+        # wherever the executed copy is saved.
+        parameters = {"report": str(Path(report).resolve()), "lang": lang}
         handle, partial = tempfile.mkstemp(suffix=".ipynb", dir=target.parent, prefix=f".{target.name}.")
         os.close(handle)
         try:
             execute(source.resolve(), Path(partial), parameters)
+            # Readable as any file papermill writes (mkstemp's are the owner's alone).
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(partial, 0o666 & ~umask)
             os.replace(partial, target)
         finally:
             Path(partial).unlink(missing_ok=True)
@@ -135,7 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     hand.add_argument("--site", default="_build/html", help="the built book (default: _build/html)")
     hand.add_argument("--out", default="_build/handouts", help="where the PDFs go")
     hand.add_argument("--solutions", action="store_true", help="print the solutions too")
+    lab = commands.add_parser("lab", help="JupyterLab on the book's notebooks and reports, behind a token")
+    lab.add_argument("--address", default="127.0.0.1",
+                     help="the address to serve on (default: 127.0.0.1, this machine only; a school network: this "
+                          "machine's address on it)")
+    lab.add_argument("--port", type=int, default=8888, help="the port (default: 8888)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
     args = parser.parse_args(argv)
+    if args.command == "lab":
+        from villagebook.lab import run as serve_lab
+
+        return serve_lab(ROOT, address=args.address, port=args.port, browser=not args.no_browser)
     if args.command == "goldens":
         return _goldens(args.report)
     if args.command == "handouts":

@@ -27,6 +27,9 @@ from villagereport.wording import escape_markdown, fill, plural, render
 # The decimals a student may write an answer with; the seal holds the answer at each.
 PLACES = range(4)
 _NUMBER = re.compile(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*")
+# How a student writes yes or no, in either language, to a question that asks it.
+YES = {"yes", "y", "true", "是", "对", "是的", "对的"}
+NO = {"no", "n", "false", "否", "不", "不是", "不对"}
 
 
 def _report_key(report) -> str:  # type: ignore[no-untyped-def]
@@ -53,7 +56,8 @@ class Exercise:
         self.counts = counts  # the derived rows or stated changes the exercise counts, for its claims
         self.given: dict = {}
         self.worked: dict = {}
-        self.answers: tuple[float, ...] = ()
+        self.answers: tuple = ()
+        self.yes_no = False
 
     def __bool__(self) -> bool:
         return self.number is not None
@@ -62,12 +66,19 @@ class Exercise:
         """The figures the question states (the solution's words may use them too)."""
         self.given = given
 
-    def solve(self, answer: float | Iterable[float], **worked: object) -> None:
+    def solve(self, answer: bool | float | Iterable[float], **worked: object) -> None:
         """The worked answer: the number a student's answer is checked against (or several,
-        where the exercise has more than one right reading), and what the solution's words print."""
+        where the exercise has more than one right reading), or True or False where the question
+        asks yes or no; and what the solution's words print."""
+        self.yes_no = isinstance(answer, bool)
         values = answer if isinstance(answer, (list, tuple)) else (answer,)
-        self.answers = tuple(float(v) for v in values)
+        self.answers = tuple(v if self.yes_no else float(v) for v in values)
         self.worked = {"answer": self.answers[0], **worked}
+
+    def _written_answers(self) -> set[str]:
+        if self.yes_no:
+            return {"yes" if self.answers[0] else "no"}
+        return {_written(a, k) for a in self.answers for k in PLACES}
 
     # --- words ----------------------------------------------------------------------------
     def text(self, part: str, said: set | None = None) -> str:
@@ -132,9 +143,10 @@ class Exercise:
         """The answer as a student's copy carries it: digests of each right answer rounded to
         0-3 decimals, made for this report; the answer itself cannot be read from it."""
         key = _report_key(self.page.report)
-        # First, a digest that says which report the seal was made for.
-        answers = sorted({_digest(key, self.id, _written(a, k)) for a in self.answers for k in PLACES})
-        return " ".join([_digest(key, self.id, "report"), *answers])
+        # First, a digest that says which report the seal was made for, and whether the
+        # question asks yes or no (a student's copy has no solution cell to say so).
+        answers = sorted({_digest(key, self.id, written) for written in self._written_answers()})
+        return " ".join([_digest(key, self.id, "report yes/no" if self.yes_no else "report"), *answers])
 
     def check(self, answer: object = None, sealed: str | None = None) -> Markdown | None:
         """A student's answer: right when, rounded as the student wrote it (to 0-3 decimals), it
@@ -144,20 +156,34 @@ class Exercise:
             return None
         if answer is None:
             return self._said("check_empty")
-        written = str(answer).replace(",", "").replace("，", "")
-        if isinstance(answer, bool) or not _NUMBER.fullmatch(written):
-            return self._said("check_not_a_number", answer=answer)
-        written = written.strip().lstrip("+")
-        places = min(len(written.partition(".")[2]), max(PLACES))
-        given = _written(float(written), places)
         key = _report_key(self.page.report)
         seal = (sealed if sealed is not None else self.seal()).split()
-        if not seal or seal[0] != _digest(key, self.id, "report"):
+        if not seal or seal[0] not in (_digest(key, self.id, "report"), _digest(key, self.id, "report yes/no")):
             return self._said("check_other_report")  # the copy was made for another report's figures
+        self.yes_no = seal[0] == _digest(key, self.id, "report yes/no")
+        given = self._given(answer)
+        if given is None:
+            return self._said("check_yes_no" if self.yes_no else "check_not_a_number", answer=answer)
+        shown = self.page.words["exercises"][given] if self.yes_no else given  # 是, yes
         if _digest(key, self.id, given) in seal[1:]:
-            return self._said("check_right", answer=given)
+            return self._said("check_right", answer=shown)
         hint = self.page.words["number"]["list_sep"].join(self.page.name(i) for i in self.needs)
-        return self._said("check_wrong" if hint else "check_wrong_no_hint", answer=given, figures=hint)
+        return self._said("check_wrong" if hint else "check_wrong_no_hint", answer=shown, figures=hint)
+
+    def _given(self, answer: object) -> str | None:
+        """The student's answer as the seal holds answers: yes or no; or a number as written,
+        rounded to the decimals it is written with (at most 3). None when it is neither."""
+        if self.yes_no:
+            if isinstance(answer, bool):
+                return "yes" if answer else "no"
+            word = str(answer).strip().lower().rstrip("。.!！")
+            return "yes" if word in YES else "no" if word in NO else None
+        written = str(answer).replace(",", "").replace("，", "")
+        if isinstance(answer, bool) or not _NUMBER.fullmatch(written):
+            return None
+        written = written.strip().lstrip("+")
+        places = min(len(written.partition(".")[2]), max(PLACES))
+        return _written(float(written), places)
 
     def _said(self, key: str, **fields: object) -> Markdown:
         text = fill(self.page.words["exercises"][key], number=self.number, **fields)

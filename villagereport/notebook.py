@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from IPython import get_ipython
-from IPython.display import display
+from IPython.display import HTML, display
 
 from villagereport import render
 from villagereport.errors import ReportError
@@ -30,12 +30,15 @@ def _one_line_error(shell, etype, value, tb, tb_offset=None):  # type: ignore[no
 
 
 def start() -> None:
-    """Prepare the kernel: one-line errors, the book's chart renderer, a note of existing names."""
+    """Prepare the kernel: one-line errors, the book's chart renderer, a note of existing names;
+    outside the book, the chart library, shown once (an invisible script) for the charts to draw with."""
     shell = get_ipython()
     if shell is not None:
         _names_at_start.clear()
         _names_at_start.update(shell.user_ns)
         shell.set_custom_exc((ReportError,), _one_line_error)
+        if not render.in_site():
+            display(HTML(render.library_html()))
     render.enable()
 
 

@@ -1,8 +1,10 @@
-"""Render Altair charts as deterministic HTML that uses the book's own vega bundle.
+"""Render Altair charts as deterministic HTML that draws with the project's own vega bundle.
 
 Altair's default HTML embeds a random element id and loads vega from a CDN; this renderer
-names the element after a hash of the spec (same chart, same bytes) and expects vegaEmbed
-from ``_static/vendor/vega-bundle.min.js``, which the book loads, deferred, on the pages that have charts.
+names the element after a hash of the spec (same chart, same bytes) and draws with vegaEmbed
+from ``villagereport/static/vega-bundle.min.js``: in the book, the site's copy, which a page
+with charts loads, deferred; anywhere else (JupyterLab, Notebook 7, VS Code, a downloaded
+copy), the copy the notebook carries, which ``vr.start()`` shows once, inline. Both work offline.
 """
 
 from __future__ import annotations
@@ -13,19 +15,42 @@ import html
 import io
 import json
 import math
+import os
 import urllib.parse
+from pathlib import Path
 
 import altair as alt
 
 import villagereport.altair_speed  # noqa: F401  (Altair's shorthand channels, 5 ms each, made cheap)
 
 RENDERER = "villagebook"
+# Where a chart finds the library: "site" in the book, whose build runs its kernels with this
+# variable set (the page loads the library); unset anywhere else (the notebook carries it).
+LIBRARY_ENV = "VILLAGEBOOK_CHARTS"
+LIBRARY = Path(__file__).resolve().parent / "static" / "vega-bundle.min.js"  # and its LICENSES.txt
 VEGALITE_MIME = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.split('.')[0].lstrip('v')}+json"
 
 # Embed options shared by every chart: SVG (crisp, searchable text), and no vega-embed menu:
 # the PNG/SVG/CSV buttons under each chart replace it, and its menu (a <details> inside the
 # chart's role="img" element) is a control nested in an image, with an unnamed <summary>.
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def in_site() -> bool:
+    """Whether the page this kernel's outputs go to loads the chart library itself (the book)."""
+    return os.environ.get(LIBRARY_ENV) == "site"
+
+
+def library_html() -> str:
+    """The chart library and the figures' styles (static/notebook.css), for a notebook opened
+    outside the book: one invisible output, which every chart after it draws with, offline.
+
+    Inside a function whose own ``define``, ``module`` and ``exports`` are undefined, the
+    bundle's UMD wrappers set ``window.vega``, ``vegaLite`` and ``vegaEmbed`` even where the
+    front end has a module loader of its own (require.js, CommonJS)."""
+    code = LIBRARY.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    style = (LIBRARY.parent / "notebook.css").read_text(encoding="utf-8")
+    return f"<style>{style}</style>\n<script>(function(define, module, exports){{\n{code}\n}})();</script>"
 
 
 def json_safe(value: object) -> object:
@@ -123,8 +148,9 @@ def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | N
     label = html.escape(title_text(spec), quote=True)
     description = html.escape(str(spec.get("description", "")))
     csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(_csv(table["columns"], table["rows"]))
-    script = _SCRIPT % {"id": element, "options": options,
-                        "no_js": json.dumps(ui.get("no_js", "The chart library did not load."), ensure_ascii=False)}
+    # Outside the book, the library is the notebook's: its first cell (vr.start()) loads it.
+    no_js = ui.get("no_js", "The chart library did not load.") if in_site() else ui.get("no_js_notebook", ui.get("no_js", ""))
+    script = _SCRIPT % {"id": element, "options": options, "no_js": json.dumps(no_js, ensure_ascii=False)}
     caption = [f'<span class="vb-source">{html.escape(source)}</span>']
     if table["rows"]:
         caption.append(f'<a class="vb-csv" download="{element}.csv" href="{csv_href}">'
