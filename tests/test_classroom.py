@@ -275,7 +275,8 @@ def test_handouts_print_with_or_without_solutions(built_site, tmp_path):
         pytest.skip("pdftotext (poppler-utils) reads the handouts back")
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
-    without = handouts(site, tmp_path / "plain", solutions=False, langs=("en",))
+    chart_text: dict = {}
+    without = handouts(site, tmp_path / "plain", solutions=False, langs=("en",), chart_text=chart_text)
     with_solutions = handouts(site, tmp_path / "full", solutions=True, langs=("en",))
     assert len(without) == len(with_solutions) == 7
     plain = _pdf_text(tmp_path / "plain" / "en" / "01_overview.pdf")
@@ -283,6 +284,16 @@ def test_handouts_print_with_or_without_solutions(built_site, tmp_path):
     assert "Exercise 1" in plain and "Exercise 1" in full
     assert "Solution 1" not in plain and "Solution 1" in full
     assert "Show the code" not in plain and "Show code cell" not in plain  # code toggles are not printed
+    assert "report = " not in plain and "lang = " not in plain  # nor the notebook's parameters
+    # Chart text a class can read on paper: 8 pt or more, on every page that draws a chart.
+    assert chart_text and min(chart_text.values()) >= 8, chart_text
+    # No page left blank at the end of a handout.
+    for pdf in [*without, *with_solutions]:
+        pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                   text=True, check=True).stdout).group(1))
+        last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert last.strip(), f"{pdf.name}: its last page is blank"
 
 
 def test_handouts_ask_nothing_of_the_network_not_even_this_machine(tmp_path):

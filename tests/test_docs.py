@@ -38,3 +38,18 @@ def test_the_docs_name_paths_and_the_check_sees_them():
 def test_every_make_command_the_docs_name_is_a_target(doc, target):
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(rf"^{re.escape(target)}:", makefile, re.M), f"{doc} names `make {target}`, which the Makefile lacks"
+
+
+def test_the_jupyterhub_configuration_reads_and_serves_the_book_on_the_school_network_only():
+    # The configuration the README gives for a school, read as JupyterHub reads it (a Python
+    # file given get_config); JupyterHub itself is not installed here.
+    from traitlets.config import Config
+
+    config = Config()
+    path = ROOT / "classroom" / "jupyterhub_config.py"
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), {"get_config": lambda: config, "__file__": str(path)})  # noqa: S102
+    assert config.Spawner.default_url == "/lab/tree/book"
+    assert not config.JupyterHub.bind_url.startswith(("http://0.0.0.0", "https://0.0.0.0"))
+    assert config.Spawner.cmd == [str(ROOT / ".venv" / "bin" / "jupyterhub-singleuser")]
+    assert "VILLAGEBOOK_CHARTS" not in config.Spawner.env_keep  # the notebooks carry their charts' library
+    assert callable(config.Spawner.pre_spawn_hook)

@@ -175,9 +175,24 @@ OFFLINE_CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--n
                          "--disable-default-apps", "--disable-extensions", "--proxy-server=http://127.0.0.1:9"]
 
 
-def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] | None = None) -> list[Path]:
+# A4 less the handout's side margins (12 mm each), in CSS pixels: the charts are drawn at the
+# width they print at, so their text prints at its own size (11 px: 8.25 pt), not shrunk.
+PRINT_WIDTH = round((210 - 2 * 12) / 25.4 * 96)
+# The smallest text of each page's charts, in points as printed (villagebook.classroom.handouts).
+# A chart drawn wider than the paper's text is shrunk to it when printed.
+_CHART_TEXT_POINTS = """paper => Math.min(...Array.from(document.querySelectorAll('.vb-chart svg.marks')).flatMap(svg => {
+  const width = parseFloat(svg.getAttribute('width'));
+  const scale = Math.min(svg.getBoundingClientRect().width / width, paper / width);
+  return Array.from(svg.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize) * scale * 0.75);
+}))"""
+
+
+def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] | None = None,
+             chart_text: dict[Path, float] | None = None) -> list[Path]:
     """Print each section page of ``site`` to a PDF with headless chromium, as the browser tests
-    drive it: of ``langs``' editions, or of every edition the site has."""
+    drive it: of ``langs``' editions, or of every edition the site has. Without ``solutions``,
+    each exercise leaves ruled space to write the answer in. ``chart_text`` receives each
+    PDF's smallest chart text, in points."""
     from playwright.sync_api import sync_playwright
 
     # A handout needs nothing from the network, not even this machine's.
@@ -185,7 +200,7 @@ def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] |
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": PRINT_WIDTH, "height": 1000})
         for lang in langs or sorted(p.parent.name for p in site.glob("*/INDEX.html")):
             for html_page in sorted((site / lang / "book").glob("0[1-7]_*.html")):
                 page.goto(html_page.resolve().as_uri(), wait_until="load")
@@ -193,9 +208,13 @@ def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] |
                                        ".every(el => el.dataset.rendered === 'true')", timeout=20000)
                 if solutions:
                     page.evaluate("document.querySelectorAll('details.vb-solution').forEach(d => d.open = true)")
+                else:
+                    page.evaluate("document.documentElement.classList.add('vb-write-here')")  # _static/print.css
                 target = out / lang / (html_page.stem + ("-solutions" if solutions else "") + ".pdf")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 page.emulate_media(media="print")
+                if chart_text is not None and page.query_selector(".vb-chart svg.marks"):
+                    chart_text[target] = page.evaluate(_CHART_TEXT_POINTS, PRINT_WIDTH)
                 page.pdf(path=str(target), format="A4", print_background=True,
                          margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
                 written.append(target)
