@@ -116,7 +116,7 @@ def _notebooks(check: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="villagebook", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("validate", help="check report files; one line per file, non-zero exit on a fault")
     check.add_argument("reports", nargs="+", metavar="FILE")
     make = commands.add_parser("build", help="execute the notebooks and publish the book")
