@@ -134,7 +134,9 @@ LAYOUT = """() => {
         const box = x.getBoundingClientRect();
         if (x.textContent.trim() && box.width > 0 && (box.right > edge.right + 1 || box.left < edge.left - 1))
           found.push(`chart ${n}: text cut at the edge: ${x.textContent}`);
-        const size = parseFloat(getComputedStyle(x).fontSize) * Math.abs(x.getScreenCTM().a);
+        // The text's scale on screen, rotated or not (an axis title turned upright).
+        const ctm = x.getScreenCTM();
+        const size = parseFloat(getComputedStyle(x).fontSize) * Math.hypot(ctm.a, ctm.b);
         if (x.textContent.trim() && box.width > 0 && size < 11)
           found.push(`chart ${n}: text drawn at ${size.toFixed(1)} px: ${x.textContent}`);
         // Chart text reads on the page in either colour scheme (charts follow the theme).

@@ -213,6 +213,10 @@ class Page:
         """The totals each count/share pair allows when the report does not state the total."""
         return tables.wholes(self)
 
+    def rounding_candidates(self) -> pd.DataFrame:
+        """Each count/share pair's candidate wholes, and whether their shares round to the stated one."""
+        return tables.rounding_candidates(self)
+
     def changes_chart(self) -> Figure | None:
         """The changes stated with no level, drawn from zero, one panel per unit; every section
         page draws them the same way, so the chart lives here."""

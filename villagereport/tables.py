@@ -147,3 +147,39 @@ def wholes(page: Page) -> pd.DataFrame:
                      "range": fill(page.words["number"]["range"], low=format_figure(row["low"], "", page.lang, 0),
                                                                    high=format_figure(row["high"], "", page.lang, 0))})
     return pd.DataFrame(rows, columns=["name", "low", "high", "range"])
+
+
+def rounding_candidates(page: Page) -> pd.DataFrame:
+    """Each pair of a count and its stated share (a share checked against its whole, or one whose
+    whole the report does not state), with the whole numbers its rounding band allows and two
+    either side: one row per pair and candidate whole, its share, and whether that share rounds
+    to the stated one. A share printed to one decimal lies within 0.05 points of what is printed."""
+    derived, figures = page.derived, page.report_table
+    rows = derived[((derived["quantity"] == "share_check") & (derived["reading"] == "exact"))
+                   | ((derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded"))]
+    # A share check is named by its share; an implied whole by the whole it implies, its share second.
+    pairs = pd.DataFrame({"share_id": [i if q == "share_check" else inputs[1]
+                                       for q, i, inputs in zip(rows["quantity"], rows["indicator"], rows["inputs"])],
+                          "count": [figures.at[inputs[0], "value"] for inputs in rows["inputs"]]},
+                         columns=["share_id", "count"]).drop_duplicates("share_id")
+    stated = pairs["share_id"].map(figures["value"])
+    half = 0.5 * 10.0 ** -pairs["share_id"].map(figures["places"]).fillna(0).clip(lower=0)
+    words = page.words["chart_words"]
+    out = []
+    for share_id, count, share, step in zip(pairs["share_id"], pairs["count"], stated, half):
+        low, high = share - step, share + step
+        if low <= 0:
+            continue
+        for whole in range(int(count * 100 / high) - 1, int(count * 100 / low) + 3):
+            computed = round(count / whole * 100, 4)
+            fits = bool(low <= computed < high)
+            verdict = words["whatif_fits"] if fits else words["whatif_misses"]
+            shown = format_figure(computed, "", page.lang, 3)
+            out.append({"name": page.name(share_id), "whole": whole, "count": count, "stated": share, "low": low,
+                        "high": high, "share": computed, "fits": fits, "verdict": verdict, "shown": shown,
+                        "band": fill(page.words["number"]["range"], low=format_figure(low, "", page.lang, 3),
+                                     high=format_figure(high, "", page.lang, 3)),
+                        # What a screen reader is told of each dot: the pair, the whole, its share and verdict.
+                        "label": f"{page.name(share_id)} · {whole}", "said": f"{shown}% · {verdict}"})
+    return pd.DataFrame(out, columns=["name", "whole", "count", "stated", "low", "high", "share", "fits", "verdict",
+                                      "shown", "band", "label", "said"])
