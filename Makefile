@@ -30,7 +30,10 @@ export LANG
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	# requirements.txt is complete (a freeze): installed as it is, nothing resolved beyond it. So
+	# rfc3987-syntax, which JupyterLab's event schemas ask jsonschema for, stays out: it builds a
+	# parser whenever jsonschema is imported, 1.4 s in every kernel and command.
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	# The packages' own bytecode, which pip compiles for every other package: a kernel or
 	# command would otherwise compile the library at each start where Python writes none
