@@ -29,9 +29,20 @@ STEMS = PAGE_STEMS
 
 
 @cache
-def _cells(stem: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _cells(stem: str) -> tuple[tuple[str, tuple[str, ...], object, object], ...]:
+    """Each code cell: its source, tags, and its code compiled once (all but a last expression,
+    and that expression, whose value the cell shows), as a kernel would run it."""
     nb = nbformat.read(BOOK / f"{stem}.ipynb", as_version=4)
-    return tuple((c.source, tuple(c.metadata.get("tags", []))) for c in nb.cells if c.cell_type == "code")
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        body = compile(tree, f"<{stem}>", "exec")
+        shown = compile(ast.Expression(last.value), f"<{stem}>", "eval") if last is not None else None
+        cells.append((cell.source, tuple(cell.metadata.get("tags", [])), body, shown))
+    return tuple(cells)
 
 
 def run(section: str, report: str | Path | None, lang: str, loaded: Report | None = None,
@@ -49,13 +60,11 @@ def run(section: str, report: str | Path | None, lang: str, loaded: Report | Non
     shown: list[tuple[str, object]] = []
     namespace = {} if namespace is None else namespace
     namespace["__name__"] = "__main__"
-    for source, tags in _cells(STEMS[section]):
+    for source, tags, body, last in _cells(STEMS[section]):
         namespace["display"] = lambda value, _source=source: shown.append((_source, value))
-        tree = ast.parse(source)
-        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        exec(compile(tree, f"<{section}>", "exec"), namespace)  # noqa: S102 - the book's own cells
+        exec(body, namespace)  # noqa: S102 - the book's own cells
         if last is not None:
-            value = eval(compile(ast.Expression(last.value), f"<{section}>", "eval"), namespace)  # noqa: S307
+            value = eval(last, namespace)  # noqa: S307
             if value is not None:
                 shown.append((source, value))
         if "parameters" in tags:

@@ -335,6 +335,29 @@ def test_png_and_svg_downloads_work_offline(browser, server):
     context.close()
 
 
+def test_the_what_if_chart_answers_its_controls_from_the_keyboard_with_no_kernel(browser, server):
+    # The checking page's what-if: moving the exact share within its band by keyboard moves the
+    # whole it implies; picking another pair draws that pair's candidates. All in the static page.
+    context, page, watch = _open(browser, server, "en/book/07_checking.html")
+    figure = page.locator("figure.vb-figure").last
+    implied = "Array.from(document.querySelectorAll('figure.vb-figure')).pop().querySelector('svg')" \
+              ".querySelectorAll('text')"
+    before = page.evaluate(f"Array.from({implied}).map(t => t.textContent)")
+    figure.locator("input[type=range]").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(200)
+    after = page.evaluate(f"Array.from({implied}).map(t => t.textContent)")
+    assert before != after  # the implied whole's label moved with the share
+    options = figure.locator("select option").all_inner_texts()
+    assert len(options) >= 2
+    figure.locator("select").select_option(options[1])
+    page.wait_for_timeout(200)
+    assert page.evaluate(f"Array.from({implied}).map(t => t.textContent)") != after
+    assert not watch.problems()
+    context.close()
+
+
 def test_charts_have_a_description_and_a_collapsed_table_in_the_pages_language(browser, server):
     context, page, _ = _open(browser, server, "zh/book/01_overview.html")
     for chart in page.locator(".vb-chart").all():

@@ -51,8 +51,10 @@ class Figure:
         self.ui = ui
         self.kind = kind
 
-    def to_dict(self) -> dict:
-        return self.chart.to_dict()
+    def to_dict(self, validate: bool = True) -> dict:
+        """The chart's Vega-Lite spec; ``validate=False`` skips Altair's check of it against the
+        schema (a reader of its title and description, such as the page scan, needs no check)."""
+        return self.chart.to_dict(validate=validate)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:  # type: ignore[no-untyped-def]
         spec = self.to_dict()  # once: Altair validates the whole spec each time

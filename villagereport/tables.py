@@ -149,6 +149,10 @@ def wholes(page: Page) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "low", "high", "range"])
 
 
+# The most candidate wholes a pair's what-if shows (its band's wholes and two either side).
+MOST_CANDIDATES = 24
+
+
 def rounding_candidates(page: Page) -> pd.DataFrame:
     """Each pair of a count and its stated share (a share checked against its whole, or one whose
     whole the report does not state), with the whole numbers its rounding band allows and two
@@ -168,18 +172,22 @@ def rounding_candidates(page: Page) -> pd.DataFrame:
     out = []
     for share_id, count, share, step in zip(pairs["share_id"], pairs["count"], stated, half):
         low, high = share - step, share + step
-        if low <= 0:
+        first, last = int(count * 100 / high) - 1, int(count * 100 / low) + 3
+        # A band that admits dozens of wholes (a share stated to the whole per cent of a large
+        # count) shows nothing a reader can pick out: such a pair is left out.
+        if low <= 0 or last - first > MOST_CANDIDATES:
             continue
-        for whole in range(int(count * 100 / high) - 1, int(count * 100 / low) + 3):
+        name = page.name(share_id)
+        for whole in range(first, last):
             computed = round(count / whole * 100, 4)
             fits = bool(low <= computed < high)
             verdict = words["whatif_fits"] if fits else words["whatif_misses"]
             shown = format_figure(computed, "", page.lang, 3)
-            out.append({"name": page.name(share_id), "whole": whole, "count": count, "stated": share, "low": low,
+            out.append({"name": name, "whole": whole, "count": count, "stated": share, "low": low,
                         "high": high, "share": computed, "fits": fits, "verdict": verdict, "shown": shown,
                         "band": fill(page.words["number"]["range"], low=format_figure(low, "", page.lang, 3),
                                      high=format_figure(high, "", page.lang, 3)),
                         # What a screen reader is told of each dot: the pair, the whole, its share and verdict.
-                        "label": f"{page.name(share_id)} · {whole}", "said": f"{shown}% · {verdict}"})
+                        "label": f"{name} · {whole}", "said": f"{shown}% · {verdict}"})
     return pd.DataFrame(out, columns=["name", "whole", "count", "stated", "low", "high", "share", "fits", "verdict",
                                       "shown", "band", "label", "said"])
