@@ -362,6 +362,9 @@ def stage(reports: list[Path], lang: str, editions: list[str], stage_dir: Path, 
     (stage_dir / "_static" / "vendor").mkdir(parents=True, exist_ok=True)
     for name in (render.LIBRARY.name, "LICENSES.txt"):
         shutil.copy2(render.LIBRARY.parent / name, stage_dir / "_static" / "vendor" / name)
+    # The figures' styles, which the notebooks outside the book use too (Jupyter Book loads every
+    # style sheet in _static on every page).
+    shutil.copy2(render.LIBRARY.parent / "figures.css", stage_dir / "_static" / "figures.css")
     config = book_config(lang, editions, loaded[0])
     (stage_dir / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     toc = table_of_contents(lang, comparison=len(reports) > 1)

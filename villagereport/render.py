@@ -42,14 +42,14 @@ def in_site() -> bool:
 
 
 def library_html() -> str:
-    """The chart library and the figures' styles (static/notebook.css), for a notebook opened
+    """The chart library and the figures' styles (static/figures.css, notebook.css), for a notebook opened
     outside the book: one invisible output, which every chart after it draws with, offline.
 
     Inside a function whose own ``define``, ``module`` and ``exports`` are undefined, the
     bundle's UMD wrappers set ``window.vega``, ``vegaLite`` and ``vegaEmbed`` even where the
     front end has a module loader of its own (require.js, CommonJS)."""
     code = LIBRARY.read_text(encoding="utf-8").replace("</script", "<\\/script")
-    style = (LIBRARY.parent / "notebook.css").read_text(encoding="utf-8")
+    style = "\n".join((LIBRARY.parent / name).read_text(encoding="utf-8") for name in ("figures.css", "notebook.css"))
     return f"<style>{style}</style>\n<script>(function(define, module, exports){{\n{code}\n}})();</script>"
 
 
