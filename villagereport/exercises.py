@@ -160,6 +160,7 @@ class Exercise:
         seal = (sealed if sealed is not None else self.seal()).split()
         if not seal or seal[0] not in (_digest(key, self.id, "report"), _digest(key, self.id, "report yes/no")):
             return self._said("check_other_report")  # the copy was made for another report's figures
+        # A student's copy has no solution cell: the seal says whether the question asks yes or no.
         self.yes_no = seal[0] == _digest(key, self.id, "report yes/no")
         given = self._given(answer)
         if given is None:
