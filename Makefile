@@ -26,7 +26,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: notebooks book run lab test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
+.PHONY: notebooks book run lab serve test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ run: notebooks
 # network>` (README: "Teaching with the book").
 lab: notebooks
 	$(BIN)/python -m villagebook lab $(if $(ADDRESS),--address $(ADDRESS)) $(if $(PORT),--port $(PORT))
+
+# The built book with JupyterLab beside it, on this machine: each section page links to its
+# notebook in the lab. `make serve` (after `make book`).
+serve: venv
+	$(BIN)/python -m villagebook serve --site $(OUT)
 
 test: venv system-packages
 	$(BIN)/python -m pytest

@@ -136,3 +136,36 @@ def test_a_students_copy_opens_runs_and_draws_every_chart_offline(classroom, tmp
     assert "Exercise 2: no is not right yet. Hint:" in text
     assert "did not load" not in text and "not loaded" not in text
     assert outside == [], outside
+
+
+def test_the_served_book_links_each_section_page_to_its_notebook_in_the_lab(classroom, built_site, tmp_path):
+    # `make serve`: the published site as it is, each section page sent with one link that opens
+    # its notebook in the served JupyterLab; the files on disk (a static host's) have no link.
+    require_chromium()
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from villagebook.serve import server
+
+    port, _ = classroom
+    site = server(built_site, port=0, lab_url=f"http://127.0.0.1:{port}", token=TOKEN)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    book = f"http://127.0.0.1:{site.server_address[1]}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{book}/en/book/01_overview.html")
+            link = page.locator("p.vb-lab a")
+            assert link.count() == 1 and "JupyterLab" in link.inner_text()
+            assert link.get_attribute("href") == f"http://127.0.0.1:{port}/lab/tree/book/01_overview.ipynb?token={TOKEN}"
+            page.goto(f"{book}/zh/book/07_checking.html")
+            assert "JupyterLab" in page.locator("p.vb-lab a").inner_text()
+            page.goto(f"{book}/en/INDEX.html")
+            assert page.locator("p.vb-lab").count() == 0  # only section pages have notebooks
+            browser.close()
+    finally:
+        site.shutdown()
+        site.server_close()
+    assert 'class="vb-lab"' not in (built_site / "en" / "book" / "01_overview.html").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The build's command line: ``python -m villagebook build|run|lab|goldens|handouts|validate``."""
+"""The build's command line: ``python -m villagebook build|run|lab|serve|goldens|handouts|validate``."""
 
 from __future__ import annotations
 
@@ -146,7 +146,16 @@ def main(argv: list[str] | None = None) -> int:
                           "machine's address on it)")
     lab.add_argument("--port", type=int, default=8888, help="the port (default: 8888)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    serving = commands.add_parser("serve", help="the built book and JupyterLab on this machine: each section page "
+                                                "links to its notebook in the lab")
+    serving.add_argument("--site", default="_build/html", help="the built book (default: _build/html)")
+    serving.add_argument("--port", type=int, default=8000, help="the book's port (default: 8000)")
+    serving.add_argument("--lab-port", type=int, default=8888, help="JupyterLab's port (default: 8888)")
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        from villagebook.serve import run as serve_book
+
+        return serve_book(Path(args.site), ROOT, port=args.port, lab_port=args.lab_port)
     if args.command == "lab":
         from villagebook.lab import run as serve_lab
 
