@@ -1,5 +1,5 @@
-"""A teacher's path in JupyterLab, offline: `make lab`'s server, a student's copy as the site
-offers it, run all, every chart drawn, an answer checked wrongly and rightly.
+"""A teacher's path in JupyterLab (and Jupyter Notebook 7), offline: `make lab`'s server, a
+student's copy as the site offers it, run all, every chart drawn, an answer checked wrongly and rightly.
 
 JupyterLab is started as `make lab` starts it (villagebook.lab), on 127.0.0.1 behind a token,
 without the build's VILLAGEBOOK_CHARTS: its kernels carry the chart library, as a reader's do.
@@ -65,7 +65,8 @@ def classroom(tmp_path_factory):  # type: ignore[no-untyped-def]
     notebook_settings.parent.mkdir(parents=True, exist_ok=True)
     notebook_settings.write_text('{"windowingMode": "none"}', encoding="utf-8")
     command = lab.lab_command(folder, state, port=port, token=TOKEN, browser=False, open_path="")
-    command.append("--LabApp.expose_app_in_browser=True")  # lets the test run the notebook's cells
+    # Lets the test run the notebook's cells, in JupyterLab and in Jupyter Notebook 7.
+    command += ["--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True"]
     environment = {**lab.environment(), "JUPYTER_RUNTIME_DIR": str(folder / ".runtime")}
     assert "VILLAGEBOOK_CHARTS" not in environment
     server = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -98,7 +99,8 @@ def test_the_lab_serves_this_machine_only_and_only_with_its_token(classroom):
             socket.create_connection((address, port), timeout=2).close()
 
 
-def test_a_students_copy_opens_runs_and_draws_every_chart_offline(classroom, tmp_path):
+@pytest.mark.parametrize("front_end", ["lab/tree", "notebooks"], ids=["JupyterLab", "Notebook 7"])
+def test_a_students_copy_opens_runs_and_draws_every_chart_offline(classroom, tmp_path, front_end):
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -110,13 +112,16 @@ def test_a_students_copy_opens_runs_and_draws_every_chart_offline(classroom, tmp
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("request", lambda r: None if r.url.startswith(
             (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/", "data:", "blob:")) else outside.append(r.url))
-        page.goto(f"http://127.0.0.1:{port}/lab/tree/01_overview.ipynb?token={TOKEN}")
+        page.goto(f"http://127.0.0.1:{port}/{front_end}/01_overview.ipynb?token={TOKEN}")
         page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')", timeout=60000)
         # The questions are there before anything runs.
         page.wait_for_selector(".vb-exercise", timeout=30000)
         assert "Exercise 1" in page.text_content(".vb-exercise")
-        # Once the kernel is up (the status bar says it is idle), run every cell.
-        page.wait_for_function("document.body.innerText.includes('Idle')", timeout=60000)
+        # Once the notebook's kernel is up and idle, run every cell.
+        page.wait_for_function("(() => { const w = window.jupyterapp.shell.currentWidget;"
+                               " const kernel = w && w.sessionContext && w.sessionContext.session"
+                               " && w.sessionContext.session.kernel; return kernel && kernel.status === 'idle'; })()",
+                               timeout=60000)
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_function("document.body.innerText.includes('Exercise 4: ')", timeout=120000)
         page.wait_for_function("document.querySelectorAll('.vb-chart').length > 0 && Array.from("
