@@ -254,6 +254,15 @@ def reports(draw):
                                                        ("working_groups", "organisation", "group", 0),
                                                        ("leaflets", "discipline", "sheet", 5),
                                                        ("discipline_pledges", "discipline", "copy", 2)]]})
+# Found by this test: a chart titled with two figures where the page states one of them only as
+# a change (no level for the title to print).
+@example(document={"format": "village-election-report/1", "id": "generated-2021", "source": {"date": "2021-03-01"},
+                   "place": {"name": {"zh": "某镇", "en": "Mou Town"}, "province": {"zh": "某省", "en": "Mou"}},
+                   "figures": [{"indicator": "secretaries_elected", "section": "candidates", "unit": "person",
+                                "qualifier": "exact", "changes": [{"value": -1.0, "unit": "person", "reading": "absolute"}],
+                                "quote": "比上届下降1"},
+                               {"indicator": "candidates_vetted", "section": "candidates", "unit": "person",
+                                "qualifier": "exact", "value": 0, "quote": "0"}]})
 def test_generated_reports_of_every_shape_pass_the_scan(batch, document):
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "generated-2021.yaml"

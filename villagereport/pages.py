@@ -140,6 +140,13 @@ class Page:
         """Whether the report states every one of these figures (or lists)."""
         return all(self.report.has(i) for i in indicators)
 
+    def shows(self, *indicators: str) -> bool:
+        """Whether this page states each of these figures with a level (not a change alone): what
+        a title that prints them needs."""
+        figures = self.report.all_figures
+        here = figures[(figures["section"] == self.section) & figures["value"].notna()]
+        return all(i in here.index for i in indicators)
+
     def decimals(self, indicator: str, change: bool = False) -> int:
         """The decimals the report writes a figure (or its first change) with: 47.86, not 47.9."""
         if change:
