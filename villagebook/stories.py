@@ -70,8 +70,3 @@ def story(report: Report, section: str, lang: str) -> Story:
 def told_book(report: Report, lang: str) -> list[Told]:
     """Every page, in the book's order: the sections', then the Checking page's."""
     return [told(report, section, lang) for section in PAGES]
-
-
-def stories(report: Report, lang: str) -> list[Story]:
-    """Every page's story, in the book's order."""
-    return [page.story for page in told_book(report, lang)]

@@ -189,9 +189,3 @@ class Exercise:
     def _said(self, key: str, **fields: object) -> Markdown:
         text = fill(self.page.words["exercises"][key], number=self.number, **fields)
         return Markdown(escape_markdown(text))
-
-
-def is_posed(report, needs: Iterable[str], when: bool) -> bool:  # type: ignore[no-untyped-def]
-    """Whether an exercise's premise holds: every figure it needs stated, and ``when``."""
-    return bool(when) and all(report.has(i) for i in needs)
-

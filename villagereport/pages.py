@@ -11,7 +11,7 @@ from villagereport.checks import Check, checks, unchecked
 from villagereport.claims import Claim
 from villagereport.coverage import CoverageText
 from villagereport.derived import derive
-from villagereport.exercises import Exercise, is_posed
+from villagereport.exercises import Exercise
 from villagereport import tables
 from villagereport.furniture import derived_html, figures_html, furniture, lists_html
 from villagereport.figure import Figure, finish
@@ -240,7 +240,7 @@ class Page:
         the report states every figure it ``needs`` and ``when`` is true. Posed exercises are
         numbered in the order the notebook poses them. ``counts``: the derived rows or stated
         changes the exercise counts, which its words rest on."""
-        posed = is_posed(self.report, needs, when)
+        posed = bool(when) and self.states(*needs)
         if posed:
             self.posed += 1
         exercise = Exercise(self, exercise_id, kind, needs, self.posed if posed else None, counts)
