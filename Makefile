@@ -34,6 +34,8 @@ $(STAMP): requirements.txt pyproject.toml
 	# rfc3987-syntax, which JupyterLab's event schemas ask jsonschema for, stays out: it builds a
 	# parser whenever jsonschema is imported, 1.4 s in every kernel and command.
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements.txt
+	# The library is built with the venv's own setuptools and wheel (both in the freeze), not
+	# in an isolated environment that would fetch them again.
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	# The packages' own bytecode, which pip compiles for every other package: a kernel or
 	# command would otherwise compile the library at each start where Python writes none
@@ -122,7 +124,7 @@ validate: venv
 # Re-pin after changing what the book needs; review the diff before committing it.
 requirements: venv
 	{ grep '^#' requirements.txt; $(BIN)/python -m pip freeze --exclude-editable; \
-	  $(BIN)/python -m pip freeze --all | grep '^setuptools=='; } > requirements.txt.new
+	  $(BIN)/python -m pip freeze --all | grep -E '^(setuptools|wheel)=='; } > requirements.txt.new
 	mv requirements.txt.new requirements.txt
 
 clean:
