@@ -114,7 +114,11 @@ class WarmKernelManager(IPCKernelManager):
 
 def _socket_dir() -> Path:
     path = Path(tempfile.gettempdir()) / f"villagereport-kernels-{os.getpid()}"
-    path.mkdir(exist_ok=True)
+    if not path.is_dir():
+        path.mkdir()
+        # One folder per process for its kernels' sockets, gone with the process (each test
+        # worker and build left one behind before).
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
 
 
