@@ -70,10 +70,11 @@ run: notebooks
 lab: notebooks
 	$(BIN)/python -m villagebook lab $(if $(ADDRESS),--address $(ADDRESS)) $(if $(PORT),--port $(PORT))
 
-# The built book with JupyterLab beside it, on this machine: each section page links to its
-# notebook in the lab. `make serve` (after `make book`).
+# The built book with JupyterLab beside it, on this machine: each section page runs again in
+# place for other parameters ("run this page") and links to its notebook in the lab.
+# `make serve` (after `make book`); PORT=8001 for another port.
 serve: venv
-	$(BIN)/python -m villagebook serve --site $(OUT)
+	$(BIN)/python -m villagebook serve --site $(OUT) $(if $(PORT),--port $(PORT))
 
 test: venv system-packages
 	$(BIN)/python -m pytest

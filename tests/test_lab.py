@@ -7,9 +7,13 @@ without the build's VILLAGEBOOK_CHARTS: its kernels carry the chart library, as 
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -143,34 +147,92 @@ def test_a_students_copy_opens_runs_and_draws_every_chart_offline(classroom, tmp
     assert outside == [], outside
 
 
-def test_the_served_book_links_each_section_page_to_its_notebook_in_the_lab(classroom, built_site, tmp_path):
-    # `make serve`: the published site as it is, each section page sent with one link that opens
-    # its notebook in the served JupyterLab; the files on disk (a static host's) have no link.
-    require_chromium()
-    import threading
+@pytest.fixture(scope="module")
+def served_book(built_site):  # type: ignore[no-untyped-def]
+    """`make serve` as a reader starts it (``python -m villagebook serve``): the built book and
+    the project's JupyterLab, on 127.0.0.1; yields the two addresses it prints."""
+    port, lab_port = _free_port(), _free_port()
+    command = [sys.executable, "-m", "villagebook", "serve", "--site", str(built_site), "--port", str(port),
+               "--lab-port", str(lab_port)]
+    environment = {name: value for name, value in os.environ.items() if name != "VILLAGEBOOK_CHARTS"}
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()  # printed once JupyterLab answers
+        assert line.startswith("{"), line
+        yield json.loads(line)
+    finally:
+        process.send_signal(signal.SIGTERM)  # serve stops JupyterLab with itself
+        process.wait(30)
 
+
+def _live_run(page, parameters: str) -> str:  # type: ignore[no-untyped-def]
+    """Write the parameters, run the page, and return the status line once the run ends."""
+    page.fill("#vb-live-parameters", parameters)
+    page.click("#vb-live-run")
+    page.wait_for_function("document.querySelector('#vb-live-run').disabled === false"
+                           " && document.querySelector('#vb-live-status').textContent !== ''", timeout=120000)
+    return page.inner_text("#vb-live-status")
+
+
+def test_the_served_book_runs_a_page_again_for_another_report_and_language(served_book, built_site, tmp_path):
+    # `make serve`: each section page, as it is sent, gets a link to its notebook in the lab and
+    # "run this page": its parameters to edit; running draws every output again in place, for
+    # another report and language, from a kernel of the served lab, with nothing from outside.
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
-    from villagebook.serve import server
+    book, lab_url = served_book["book"].rstrip("/"), served_book["lab"].split("/lab?")[0]
+    token = served_book["lab"].split("token=")[1]
+    outside: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: None if r.url.startswith(
+            ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")) else outside.append(r.url))
+        page.goto(f"{book}/en/book/01_overview.html")
+        link = page.locator("p.vb-lab a")
+        assert link.count() == 1 and link.is_visible() and "JupyterLab" in link.inner_text()
+        assert link.get_attribute("href") == f"{lab_url}/lab/tree/book/01_overview.ipynb?token={token}"
+        # The parameters as the page was told with: the report the book was built for, in English.
+        page.click("details.vb-live summary")
+        assert page.input_value("#vb-live-parameters").splitlines()[1].startswith('lang = "en"')
+        assert "../data/reports/bazhou-2021.yaml" in page.inner_text(".vb-live-help")
+        before = page.inner_text("article")
+        assert "Linjiang" in before and "Bazhou" not in before
+        status = _live_run(page, 'report = "../data/reports/bazhou-2021.yaml"\nlang = "zh"')
+        assert status.startswith("Done"), status
+        after = page.inner_text("article")
+        # Bazhou's story, in Chinese, where Linjiang's English one was; Linjiang's figures gone.
+        assert "巴州区" in after and "In Linjiang" not in after
+        page.screenshot(path=str(tmp_path / "live.png"), full_page=True)
+        # Linjiang again: every chart drawn again, as many as the book's page has.
+        status = _live_run(page, 'report = "../data/reports/linjiang-2021.yaml"\nlang = "en"')
+        assert status.startswith("Done"), status
+        page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart')).every(e => e.dataset.rendered === 'true')",
+                               timeout=30000)
+        charts = page.locator(".vb-chart").count()
+        assert "Exercise 4" in page.inner_text("article")
+        # A report that is not there: the run stops at the cell that reads it, with its one-line error.
+        status = _live_run(page, 'report = "../data/reports/nowhere.yaml"\nlang = "en"')
+        assert status.startswith("Stopped at cell"), status
+        assert "nowhere.yaml: expected an existing file" in page.inner_text("article")
+        page.goto(f"{book}/en/INDEX.html")
+        assert page.locator("p.vb-lab").count() == 0 and page.locator(".vb-live").count() == 0  # section pages only
+        browser.close()
+    drawn_in_book = (built_site / "en" / "book" / "01_overview.html").read_text(encoding="utf-8")
+    assert charts == drawn_in_book.count('class="vb-chart"') > 0
+    assert outside == [], outside
+    # The published files are unchanged: a static host shows neither the link nor the panel.
+    assert 'class="vb-lab"' not in drawn_in_book and "vb-live" not in drawn_in_book
 
-    port, _ = classroom
-    site = server(built_site, port=0, lab_url=f"http://127.0.0.1:{port}", token=TOKEN)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
-    book = f"http://127.0.0.1:{site.server_address[1]}"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(f"{book}/en/book/01_overview.html")
-            link = page.locator("p.vb-lab a")
-            assert link.count() == 1 and "JupyterLab" in link.inner_text()
-            assert link.get_attribute("href") == f"http://127.0.0.1:{port}/lab/tree/book/01_overview.ipynb?token={TOKEN}"
-            page.goto(f"{book}/zh/book/07_checking.html")
-            assert "JupyterLab" in page.locator("p.vb-lab a").inner_text()
-            page.goto(f"{book}/en/INDEX.html")
-            assert page.locator("p.vb-lab").count() == 0  # only section pages have notebooks
-            browser.close()
-    finally:
-        site.shutdown()
-        site.server_close()
-    assert 'class="vb-lab"' not in (built_site / "en" / "book" / "01_overview.html").read_text(encoding="utf-8")
+
+def test_serve_says_when_the_lab_cannot_start(built_site):
+    # The lab's port already taken: one line on what went wrong, and a non-zero exit.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = subprocess.run([sys.executable, "-m", "villagebook", "serve", "--site", str(built_site), "--port", "0",
+                                 "--lab-port", str(taken.getsockname()[1])],
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stdout.strip().splitlines()[-1].startswith("error: --lab-port: expected JupyterLab to serve on 127.0.0.1:")

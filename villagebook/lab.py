@@ -23,9 +23,10 @@ SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
 
 
 def lab_command(root: Path, state: Path, *, address: str = "127.0.0.1", port: int = 8888, token: str,
-                browser: bool = True, open_path: str = "book") -> list[str]:
+                browser: bool = True, open_path: str = "book", allow_origin: str = "") -> list[str]:
     """The ``jupyter lab`` command line: bound to ``address`` with ``token``, the project at
-    ``root`` as its folder, its settings and workspaces in ``state``, opened at ``open_path``."""
+    ``root`` as its folder, its settings and workspaces in ``state``, opened at ``open_path``;
+    ``allow_origin``, one other site whose pages may use its kernels (with the token)."""
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.ip={address}", f"--ServerApp.port={port}",
                "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
                f"--LabApp.default_url=/lab/tree/{open_path}", f"--LabApp.user_settings_dir={state / 'settings'}",
@@ -33,6 +34,8 @@ def lab_command(root: Path, state: Path, *, address: str = "127.0.0.1", port: in
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                # Kernels talk to the server over local sockets, not TCP ports.
                "--KernelManager.transport=ipc"]
+    if allow_origin:
+        command.append(f"--ServerApp.allow_origin={allow_origin}")
     if not browser:
         command.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
