@@ -219,6 +219,12 @@ def test_the_served_book_runs_a_page_again_for_another_report_and_language(serve
         page.goto(f"{book}/en/INDEX.html")
         assert page.locator("p.vb-lab").count() == 0 and page.locator(".vb-live").count() == 0  # section pages only
         browser.close()
+    # The page's kernel ended with the page.
+    deadline = time.monotonic() + 10
+    while (sessions := json.load(urllib.request.urlopen(f"{lab_url}/api/sessions?token={token}", timeout=5))) \
+            and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert sessions == []
     drawn_in_book = (built_site / "en" / "book" / "01_overview.html").read_text(encoding="utf-8")
     assert charts == drawn_in_book.count('class="vb-chart"') > 0
     assert outside == [], outside

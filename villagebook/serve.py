@@ -88,7 +88,7 @@ def live_panel(lang: str, stem: str, cells: list[dict], *, lab_url: str, token: 
     words = strings(lang)["page"]["live"]
     parameters = next(c["source"] for c in cells if c["parameters"])
     config = {"server": {"baseUrl": f"{lab_url}/", "token": token},
-              # Its own session path: the lab's session for the notebook itself keeps its kernel.
+              # The kernel's folder is book/, as the notebook's; the page adds a suffix of its own.
               "path": f"book/{stem}.live.ipynb", "preamble": PREAMBLE, "cells": cells,
               "strings": {key: words[key] for key in ("starting", "running", "done", "failed", "unreachable", "unmatched")}}
     help_text = fill(words["reports"], reports=", ".join(reports), languages=", ".join(languages()))

@@ -102,7 +102,9 @@
         token: config.server.token,
         appendToken: true,
       },
-      kernelOptions: { kernelName: "python3", path: config.path },
+      // A session of this page's own: the server would hand a second visit (another tab, a
+      // reload) the same kernel for the same path.
+      kernelOptions: { kernelName: "python3", path: config.path.replace(/\.ipynb$/, "-" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) + ".ipynb") },
     };
     state.config = api.makeConfiguration(options);
     state.rendermime = api.makeRenderMimeRegistry(state.config.mathjax).clone({ markdownParser: markdownParser() });
@@ -117,10 +119,9 @@
     try {
       say("starting");
       api = (await loadThebe()).api;
+      // Each run starts from a fresh kernel, as papermill's does: a new one, or this one restarted.
       if (!state.session) await connect(api);
-      // Each run starts from a fresh kernel, as papermill's does (the server may also have kept
-      // this page's session, and its kernel, from an earlier visit).
-      await state.session.restart();
+      else await state.session.restart();
     } catch (error) {
       console.error(error);
       say("unreachable");
@@ -154,6 +155,17 @@
     }
     say("done");
   }
+
+  // The page's kernel ends with the page (a reload, another page, the tab closed).
+  window.addEventListener("pagehide", function () {
+    if (!state.session) return;
+    fetch(config.server.baseUrl + "api/sessions/" + encodeURIComponent(state.session.id), {
+      method: "DELETE",
+      keepalive: true,
+      headers: { Authorization: "token " + config.server.token },
+    });
+    state.session = null;
+  });
 
   button.addEventListener("click", function () {
     button.disabled = true;
