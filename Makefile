@@ -26,7 +26,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: notebooks book run lab serve test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
+.PHONY: comments notebooks book run lab serve test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ NOTEBOOK_TEXTS := $(wildcard book/[0-9][0-9]_*.md)
 _build/notebooks.stamp: $(NOTEBOOK_TEXTS) $(STAMP)
 	$(BIN)/python -m villagebook notebooks
 	@mkdir -p _build && touch $@
+
+# The notebooks' code comments, in each language with a comment catalogue: after changing a
+# comment, `make comments` adds it (untranslated) to villagereport/text/locale/comments/LANG.po
+# and names what is left to translate; the copies and the editions show the translations.
+comments: notebooks
+	$(BIN)/python -m villagebook comments
 
 book: notebooks
 	$(BIN)/python -m villagebook build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS)) --out $(OUT))

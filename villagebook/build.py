@@ -37,7 +37,7 @@ from nbclient import NotebookClient
 from villagebook.cache import CACHE, execution_key, package_digest, tree_digest, words_digest
 from villagebook.classroom import Posed, write_copies
 from villagebook.edition import book_config, book_page, chooser_page, declared_parameters, landing_page, table_of_contents
-from villagereport import render
+from villagereport import comments, render
 from villagereport.errors import ReportError
 from villagebook.sources import text_sources
 from villagebook.stories import told_book
@@ -302,15 +302,18 @@ def downloads_html(notebook: str, report_file: str, lang: str) -> str:
     return furniture("downloads.html", label=words["downloads"], colon=strings(lang)["page"]["label_colon"], links=links)
 
 
-def finish_page(path: Path, downloads: str = "") -> None:
+def finish_page(path: Path, downloads: str = "", lang: str = "") -> None:
     """Make an executed notebook a page: its title, which the page announced when it ran (an
     output of type TITLE_MIME), written into its heading; ``downloads`` (HTML) where the page
-    offers its notebooks (DOWNLOADS_MARKER); the default and papermill's injected
+    offers its notebooks (DOWNLOADS_MARKER); its code's comments in the edition's ``lang``
+    (the code a reader opens under "show the code"); the default and papermill's injected
     parameter cells kept off the reader's page (a report id and a language code are the
     notebook's, not the reader's); and cells that showed nothing."""
     nb = _read_executed(path)
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if lang and cell["cell_type"] == "code":
+            cell["source"] = comments.in_language(source, lang)
         if downloads and cell["cell_type"] == "markdown" and source.strip() == DOWNLOADS_MARKER:
             cell["source"] = downloads.splitlines(keepends=True)  # raw HTML, as the page shows it
         announced = [o for o in cell.get("outputs", []) if TITLE_MIME in o.get("data", {})]
@@ -422,7 +425,7 @@ def _run_job(job: Job, use_cache: bool, warm: bool = True, hide: bool = True) ->
             shutil.copy2(job.output, partial)
             partial.replace(cached)  # atomically: a killed build never leaves half an entry
     if hide:
-        finish_page(job.output, job.downloads)
+        finish_page(job.output, job.downloads, job.parameters.get("lang", ""))
     return execution
 
 

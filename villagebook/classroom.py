@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 
+from villagereport import comments
 from villagereport.notebook import TITLE_MARKER
 from villagereport.wording import fill, strings
 
@@ -120,6 +121,15 @@ def with_parameters(nb: nbformat.NotebookNode, values: dict[str, str]) -> nbform
     return nb
 
 
+def with_comments_in(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """The notebook with its code comments in ``lang`` (where its comment catalogue has them)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = comments.in_language(cell.source, lang)
+    return nb
+
+
 def with_title(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
     """The notebook with its heading as plain text: a downloaded copy opens with its title,
     not the marker the book's build fills in when the page runs."""
@@ -150,6 +160,7 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
         if titles and path.name in titles:
             source = with_title(source, titles[path.name])
         lang = (parameters or {}).get("lang", "zh")
+        source = with_comments_in(source, lang)
         asked = (posed or {}).get(path.name)
         report_file = (parameters or {}).get("report", "")
         for kind, make in (("student", lambda nb: student(nb, lang, asked, report_file)), ("teacher", teacher)):

@@ -113,6 +113,23 @@ def _notebooks(check: bool) -> int:
     return 1 if check and stale else 0
 
 
+def _comments() -> int:
+    import nbformat
+
+    from villagereport.comments import CATALOGUES
+    from villagereport.translating import update_comment_catalogue
+
+    sources = [cell.source for path in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb"))
+               for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    missing = 0
+    for catalogue in sorted(CATALOGUES.glob("*.po")):
+        for text in update_comment_catalogue(catalogue.stem, sources):
+            print(f"{catalogue.relative_to(ROOT)}: expected a translation of the comment {text!r}, got none "
+                  "(or a fuzzy one: review it and remove its fuzzy flag)", file=sys.stderr)
+            missing += 1
+    return 1 if missing else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = argparse.ArgumentParser(prog="villagebook", description=__doc__)
@@ -136,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     record.add_argument("--report", metavar="FILE", help="record the goldens of this report (in Chinese)")
     text = commands.add_parser("notebooks", help="write book/NN_name.ipynb from each page's text source, book/NN_name.md")
     text.add_argument("--check", action="store_true", help="write nothing; fail if a notebook is not its text's")
+    commands.add_parser("comments", help="bring each comment catalogue (villagereport/text/locale/comments/) in step "
+                                         "with the notebooks' code comments; name every comment left to translate")
     hand = commands.add_parser("handouts", help="print each section page of a built book to PDF")
     hand.add_argument("--site", default="_build/html", help="the built book (default: _build/html)")
     hand.add_argument("--out", default="_build/handouts", help="where the PDFs go")
@@ -170,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args.notebook, args.report, args.lang, args.out)
     if args.command == "validate":
         return _validate(args.reports)
+    if args.command == "comments":
+        return _comments()
     if args.command == "build":
         return _build(args.report or [str(DEFAULT_REPORT)], args.lang or list(languages()), args.out, gate=not args.no_gate,
                       cache=not args.no_cache)

@@ -34,3 +34,32 @@ def sync_catalogue(lang: str) -> list[str]:
         write_po(handle, catalog, width=0, sort_output=False, include_previous=False, no_location=True)
     reload_catalogues()
     return added
+
+
+def update_comment_catalogue(lang: str, sources: list[str]) -> list[str]:
+    """Bring ``lang``'s comment catalogue (comments.CATALOGUES/LANG.po) in step with the
+    comments of ``sources`` (the notebooks' code), as gettext's msgmerge does (Babel's
+    ``Catalog.update``): a new comment is added untranslated, one whose English changed keeps
+    its old translation marked fuzzy (not used until reviewed), one no longer there is dropped.
+    Returns the comments that have no translation in use."""
+    from babel.messages.catalog import Catalog
+
+    from villagereport.comments import CATALOGUES, blocks
+
+    path = CATALOGUES / f"{lang}.po"
+    if path.is_file():
+        with open(path, "rb") as handle:
+            catalog = read_po(handle)
+    else:
+        catalog = Catalog(locale=lang)
+    # The template's date becomes the catalogue's: the catalogue's own, so an update that adds
+    # nothing writes the same file.
+    template = Catalog(locale=None, creation_date=catalog.creation_date)
+    for source in sources:
+        for block in blocks(source):
+            template.add(block.text)
+    catalog.update(template)
+    with open(path, "wb") as handle:
+        write_po(handle, catalog, width=0, sort_output=False, ignore_obsolete=True, include_previous=True,
+                 no_location=True)
+    return [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
