@@ -95,11 +95,13 @@ system-packages:
 	bash .ci/system-packages
 
 # Draft a report file from an article for you to review: `make draft ARTICLE=article.txt
-# OUT=draft.yaml` (the article as UTF-8 text or a saved web page; OUT defaults to draft.yaml).
+# OUT=draft.yaml` (the article as UTF-8 text or a saved web page; OUT defaults to draft.yaml),
+# and its review page beside it (draft.review.html).
 draft: venv
 	$(BIN)/python -m villagereport draft $(ARTICLE) --out $(if $(filter command line,$(origin OUT)),$(OUT),draft.yaml)
 
-# How well the drafts match the hand-made report files of every article in the repository.
+# How well the drafts match hand-made report files: the repository's articles, each as if
+# unseen (leave one out), and the held-out sets (data/unseen, data/holdout, data/final-holdout).
 draft-eval: venv
 	$(BIN)/python -m villagebook.draft_eval
 

@@ -12,7 +12,7 @@ import yaml
 
 from conftest import ARTICLE, ROOT
 from villagebook.draft_eval import articles, compare
-from villagereport import load_report
+from villagereport import ReportError, load_report
 from villagereport.draft import draft, read_article, tokens, simplified, write_draft
 from villagereport.numbers import found_in, renderings
 
@@ -24,11 +24,39 @@ def test_the_repository_holds_the_articles_to_draft():
     assert len(ARTICLES) >= 10
 
 
+def reviewed(path, hand: dict) -> dict:  # type: ignore[no-untyped-def]
+    """A draft as a person leaves it after review: the TODO line gone, each TODO filled in from
+    the hand-made report (the person read the article)."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document.pop("TODO")
+
+    def fill(node, truth):  # type: ignore[no-untyped-def]
+        for key, value in list(node.items()):
+            if isinstance(value, dict):
+                fill(value, (truth or {}).get(key) or {})
+                if all(v is None for v in value.values()):
+                    node.pop(key)
+            elif isinstance(value, str) and value.startswith("TODO"):
+                node[key] = (truth or {}).get(key)
+                if node[key] is None:
+                    node.pop(key)
+
+    fill(document, hand)
+    document.pop("coverage", None) if not document.get("coverage") else None
+    return document
+
+
 @pytest.mark.parametrize("report_id", sorted(ARTICLES))
-def test_each_article_drafts_a_file_that_validates_with_each_value_in_its_verbatim_quote(tmp_path, report_id):
+def test_each_article_drafts_a_file_refused_until_reviewed_then_valid_with_each_value_in_its_verbatim_quote(
+        tmp_path, report_id):
     article = ARTICLES[report_id]
     out = write_draft(article, tmp_path / "draft.yaml")
-    report = load_report(out)  # the validator's own checks, or its one-line error
+    # Unreviewed, the draft cannot become a book: one line, naming the draft's TODO.
+    with pytest.raises(ReportError, match="a draft's TODO"):
+        load_report(out)
+    hand = yaml.safe_load((ROOT / "data" / "reports" / f"{report_id}.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "reviewed.yaml").write_text(yaml.safe_dump(reviewed(out, hand), allow_unicode=True), encoding="utf-8")
+    report = load_report(tmp_path / "reviewed.yaml")  # the validator's own checks, or its one-line error
     text, _ = read_article(article)
     flat = " ".join(text.split())
     for entry in _entries(out):
@@ -43,15 +71,17 @@ def _entries(path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))["figures"]
 
 
-def test_the_drafts_find_most_figures_and_none_wrong_in_value():
-    found = wrong = total = 0
+def test_the_drafts_find_most_figures_none_wrong_in_value_none_against_a_negation():
+    # A ratchet, not the target: `make draft-eval` prints the three measures (the repository's
+    # articles, each as if unseen, and the held-out sets) against the target of 90% unseen.
+    found = wrong = negated = total = 0
     for report_id, article in ARTICLES.items():
         hand = yaml.safe_load((ROOT / "data" / "reports" / f"{report_id}.yaml").read_text(encoding="utf-8"))
         result = compare(hand.get("figures", []), draft(article)[1])
-        found, wrong = found + len(result["found"]), wrong + len(result["wrong"])
-        total += len(result["found"]) + len(result["missed"]) + len(result["wrong"])
-    assert wrong == 0
-    assert found / total >= 0.9, f"{found} of {total}"  # `make draft-eval` prints the table
+        found, wrong, negated = found + len(result["found"]), wrong + len(result["wrong"]), negated + len(result["negated"])
+        total += len(result["found"]) + len(result["partial"]) + len(result["missed"]) + len(result["wrong"])
+    assert wrong == 0 and negated == 0
+    assert found / total >= 0.85, f"{found} of {total}"
 
 
 def test_a_saved_web_page_drafts_as_its_text_does(tmp_path):
@@ -113,3 +143,103 @@ def test_the_command_writes_the_file_or_fails_in_one_line(tmp_path):
                               str(tmp_path / "no" / "such" / "x.yaml")], capture_output=True, text=True, cwd=ROOT)
     assert nowhere.returncode == 1 and len(nowhere.stderr.splitlines()) == 1, nowhere.stderr
     assert "x.yaml: out: expected a file that can be written" in nowhere.stderr
+
+
+def _draft_of(tmp_path, text: str):  # type: ignore[no-untyped-def]
+    from villagereport.draft import draft_report
+
+    article = tmp_path / "article.txt"
+    article.write_text(text, encoding="utf-8")
+    return draft_report(article)
+
+
+def test_what_did_not_happen_or_is_left_is_ruled_out_not_drafted(tmp_path):
+    drafted = _draft_of(tmp_path, "全县172个村党组织中，150个村完成换届，剩下未完成换届的22个村党组织将于月底前完成。")
+    assert {e.get("value") for e in drafted.entries if e["indicator"].endswith("completed")} <= {150, 172}
+    assert all(e.get("value") != 22 for e in drafted.entries)
+    ruled = [d for d in drafted.decisions if drafted.article[d.start:d.end] == "22"]
+    assert [(d.status, d.detail) for d in ruled] == [("ruled_out", "negation")]
+
+
+def test_glosses_are_read_past_and_quotes_keep_them(tmp_path):
+    drafted = _draft_of(tmp_path, "全區(qū)共有293個(gè)村(居)民委員會，選舉日當(dāng)天共完成271個(gè)村(居)換屆。")
+    values = {e.get("value") for e in drafted.entries}
+    assert {293, 271} <= values, drafted.entries
+    assert all("(gè)" in e["quote"] for e in drafted.entries)
+
+
+def test_every_number_is_placed_ruled_out_or_listed(tmp_path):
+    text = ("全文见http://www.example.cn/2021/03/22/%E6%8D%A2%E5%B1%8A.html。"
+            "2021年3月22日，全县共有选民2750多万人，1555万余人参加投票，用时80多天，参选率是上届的1.2倍。")
+    drafted = _draft_of(tmp_path, text)
+    numbers = [d for d in drafted.decisions]
+    # Nothing from the address; the date ruled out; every other number placed or listed.
+    assert all(d.start > drafted.article.index(".html") for d in numbers)
+    assert {drafted.article[d.start:d.end]: d.status for d in numbers if d.status == "ruled_out"} == {
+        "2021": "ruled_out", "3": "ruled_out", "22": "ruled_out"}
+    listed = [d for d in numbers if d.status == "not_placed"]
+    assert len(listed) + sum(d.status == "placed" for d in numbers) == len(numbers) - 3
+    assert {drafted.article[d.start:d.end] for d in numbers} >= {"2750多万", "1555万余", "80", "1.2"}
+
+
+@pytest.mark.parametrize(("text", "value", "qualifier"), [("选民2750多万人", 27_500_000, "more_than"),
+                                                          ("1555万余人参加投票", 15_550_000, "more_than")])
+def test_compound_quantities_are_read_whole(text, value, qualifier):
+    found = [t for t in tokens(text)]
+    assert [(t.value, t.qualifier) for t in found] == [(value, qualifier)]
+
+
+def test_a_count_in_chinese_numerals_is_drafted_as_the_article_writes_it(tmp_path):
+    drafted = _draft_of(tmp_path, "全县一百七十二个行政村全部完成村“两委”换届。")
+    entry = next(e for e in drafted.entries if e["indicator"] == "villages_completed")
+    assert (entry["value"], entry["stated_as"]) == (172, "一百七十二")
+
+
+def test_a_draft_holds_todo_for_what_the_article_does_not_give(tmp_path):
+    drafted = _draft_of(tmp_path, "确保全县换届工作顺利进行，共选出成员300人。")
+    document = yaml.safe_load(drafted.text)
+    assert document["TODO"] and document["source"]["date"] == "TODO"
+    assert document["place"]["name"] == {"zh": "TODO", "en": "TODO"}  # not 「确保全县」
+    assert "election_year" not in document  # no year named: left for the person, never 2021
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_review_page_marks_every_number_offline_and_shows_the_article_as_text(tmp_path, lang):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM_ARGS, require_chromium
+    from villagebook.classroom import CHROMIUM
+    from villagereport.draft import draft_report, review_path
+
+    require_chromium()
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE.read_text(encoding="utf-8") + "\n<script>window.injected = 1</script>共有<b>5</b>人。\n",
+                       encoding="utf-8")
+    out = write_draft(article, tmp_path / "draft.yaml", lang)
+    decisions = draft_report(article).decisions
+    outside: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.on("request", lambda r: None if r.url.startswith("file://") else outside.append(r.url))
+        page.goto(review_path(out).as_uri())
+        marks = page.eval_on_selector_all(".article mark", "ms => ms.map(m => [m.className, m.firstChild.textContent])")
+        text = page.inner_text("main")
+        injected = page.evaluate("window.injected")
+        scripts = page.locator(".article script, .article b").count()
+        serious = [v["id"] for v in Axe().run(page, options={"resultTypes": ["violations"]}).response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        rows = page.locator("table tbody tr").count()
+        todos = page.locator("h2 + ul").first.inner_text()
+        browser.close()
+    assert [(m[0], m[1]) for m in marks] == [(d.status, draft_report(article).article[d.start:d.end]) for d in decisions]
+    assert len(marks) > 40 and {m[0] for m in marks} == {"placed", "ruled_out", "not_placed"}
+    assert ("<script>window.injected = 1</script>" in text) and injected is None and scripts == 0
+    assert outside == [] and serious == [] and not wide
+    # The figures drafted, one row each; the TODOs the file holds, first.
+    drafted = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert rows == len(drafted["figures"]) > 20
+    assert "review every figure" in todos and str(len(marks)) in text

@@ -55,6 +55,8 @@ EXPECTED = {
     "wrong_format.yaml": ("format", "village-election-report/1"),
     "wrong_unit.yaml": ("figures[0](villages_completed).unit", "'village'"),
     "yaml_alias.yaml": ("", "no YAML anchors"),
+    "todo_left.yaml": ("source.date", "a draft's TODO"),
+    "chinese_numeral_mismatch.yaml": ("figures[0](villages_completed).stated_as", "a way of writing 70"),
 }
 
 
@@ -76,6 +78,30 @@ def test_bad_report_raises_one_line_with_file_field_and_expectation(name):
     assert err.file.endswith(name) and err.field == field
     assert words in err.expected
     assert "\n" not in str(err) and str(err).startswith(str(BAD / name))
+
+
+@pytest.mark.parametrize(("quote", "stated_as", "value"), [
+    ("完成一百七十二个行政村换届", None, 172), ("完成一百七十二个行政村换届", "一百七十二", 172),
+    ("全县三千个行政村", None, 3000), ("全县两千个行政村", None, 2000), ("共二十三个行政村", None, 23),
+    ("共一百零五个行政村", None, 105), ("完成70个行政村换届", None, 70)])
+def test_a_count_in_chinese_numerals_is_read_as_its_value(tmp_path, quote, stated_as, value):
+    # How county outlets often write small counts; cn2an reads them, as the drafter does.
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("    value: 70\n", f"    value: {value}\n", 1)
+    text = text.replace("    quote: 完成70个行政村换届", (f"    stated_as: {stated_as}\n" if stated_as else "") + f"    quote: {quote}")
+    text = text.replace("占12.9%", "占" + format(round(9 / value * 100, 1), "g") + "%").replace("value: 12.9", "value: " + format(round(9 / value * 100, 1), "g"))
+    (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+    report = load_report(tmp_path / "r.yaml")
+    assert report.figures.at["villages_completed", "value"] == value
+    assert report.figures.at["villages_completed", "stated_as"] in quote
+
+
+def test_a_chinese_numeral_inside_a_larger_one_is_not_the_figure(tmp_path):
+    # 一百 is not stated by 一百七十二.
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8").replace("    value: 70\n", "    value: 100\n", 1)
+    text = text.replace("    quote: 完成70个行政村换届", "    quote: 完成一百七十二个行政村换届").replace("占12.9%", "占9%").replace("value: 12.9", "value: 9")
+    (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ReportError, match="contain the figure"):
+        load_report(tmp_path / "r.yaml")
 
 
 @pytest.mark.parametrize("path", [BAD / "does-not-exist.yaml", BAD])

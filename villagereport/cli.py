@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     sync.add_argument("lang", metavar="LANG")
     drafting = commands.add_parser("draft", help="draft a report file from an article (text or saved web page)")
     drafting.add_argument("article", metavar="ARTICLE")
-    drafting.add_argument("--out", required=True, metavar="FILE", help="the report file to write")
+    drafting.add_argument("--out", required=True, metavar="FILE", help="the report file to write (its review page "
+                                                                       "is written beside it, FILE.review.html)")
+    drafting.add_argument("--lang", default="zh", help="the review page's language (default: zh)")
     args = parser.parse_args(argv)
     if args.command == "sync":
         from villagereport.translating import sync_catalogue
@@ -68,14 +70,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.lang}: {len(added)} message(s) to translate" + (f": {', '.join(added)}" if added else ""))
         return 0
     if args.command == "draft":
-        from villagereport.draft import write_draft
+        from villagereport.draft import review_path, write_draft
+        from villagereport.wording import check_language
 
         try:
-            out = write_draft(args.article, args.out)
+            out = write_draft(args.article, args.out, check_language(args.lang, "--lang", "draft"))
         except ReportError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
-        print(f"drafted: {out} (review it, fill in its TODOs, then: make validate REPORT={out})")
+        print(f"drafted: {out}; review it on {review_path(out)} (open it in a browser), fill in its TODOs, "
+              f"then: make validate REPORT={out}")
         return 0
     if args.command == "pseudo":
         from villagereport.pseudo import write_catalogue

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from villagereport.catalogue import load_catalogue
@@ -38,7 +39,7 @@ COUNTERS = {
 }
 DOWN = ("下降", "降低", "减少", "降幅", "缩小")
 UP = ("提高", "提升", "增加", "上升", "增长", "增幅")
-_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万)?")
+_NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([余多]?万余?)?")
 _CHINESE = re.compile(r"(?<![第])[一二两三四五六七八九十百千]+(?=[个名人次项条家部张份起])")
 _WHOLE = re.compile(r"全部|百分百")
 _CHANGE = re.compile(r"(" + "|".join(DOWN + UP) + r")(了|达到|达|为|到)?$")
@@ -62,6 +63,19 @@ class Token:
 
 
 @dataclass
+class Decision:
+    """What the draft did with one number of the article: ``placed`` (``detail``, the
+    indicators, comma-joined), ``ruled_out`` (``detail``, why: date, ordinal, target, age_band,
+    negation) or ``not_placed`` (``detail``, the indicators it fits equally, if any); positions
+    in the text read."""
+
+    start: int
+    end: int
+    status: str
+    detail: str = ""
+
+
+@dataclass(eq=False)
 class Figure:
     """A figure placed: its indicator, its level (None when only a change is stated), its
     changes, and where its quote starts and ends in the article."""
@@ -92,6 +106,27 @@ def simplified(text: str) -> str:
         conv = _converter().convert(ch2)
         out.append(conv if len(conv) == 1 else ch2)
     return "".join(out)
+
+
+# A pinyin gloss after a character, as some copies print them: 個(gè), 區(qū), 點(diǎn).
+_GLOSS = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]")
+# An address (percent-encoded or not): its digits are no figures.
+_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s，。；、（）()]+")
+
+
+def readable(text: str) -> tuple[str, list[int]]:
+    """The article as the drafter reads it, and where each of its characters is in ``text``:
+    simplified characters (``simplified``), with pinyin glosses and web addresses left out, so
+    that 「全區(qū)293個(gè)村」 reads 「全区293个村」 while every quote is cut from ``text``
+    as published."""
+    simple = simplified(text)
+    drop = [False] * len(simple)
+    for pattern in (_GLOSS, _ADDRESS):
+        for m in pattern.finditer(simple):
+            for i in range(m.start(), m.end()):
+                drop[i] = True
+    kept = [i for i, gone in enumerate(drop) if not gone]
+    return "".join(simple[i] for i in kept), kept
 
 
 def read_article(path: str | Path) -> tuple[str, dict]:
@@ -141,10 +176,17 @@ def _value(match: re.Match) -> float:
     return value * 10000 if match.group(3) else value
 
 
-def tokens(simple: str) -> list[Token]:
-    """Every figure the text writes, with its unit, qualifier and direction."""
+# Words before a figure in its clause that say it did not happen, or is what is left: 「剩下未完成
+# 换届的22个村」 counts the villages that did not finish.
+_NEGATION = re.compile(r"(未|尚未|没有|剩下|剩余|仍有|还有|尚有)")
+
+
+def tokens(simple: str, ruled_out: list[Decision] | None = None) -> list[Token]:
+    """Every figure the text writes, with its unit, qualifier and direction; the numbers that
+    are no figures (dates, ordinals, targets) go to ``ruled_out`` with the reason."""
     import cn2an
 
+    ruled_out = [] if ruled_out is None else ruled_out
     found: list[Token] = []
     spans = [(m.start(), m.end(), _value(m)) for m in _NUMBER.finditer(simple)]
     for m in _CHINESE.finditer(simple):
@@ -154,7 +196,17 @@ def tokens(simple: str) -> list[Token]:
             continue
     for start, end, value in sorted(spans):
         after = simple[end:end + 12]
-        if _SKIP_AFTER.match(after) or simple[max(0, start - 1):start] in ("第", "."):
+        skipped = _SKIP_AFTER.match(after)
+        if skipped:
+            reason = "age_band" if "岁" in skipped.group() else "term" if skipped.group() == "届" else "date"
+            ruled_out.append(Decision(start, end, "ruled_out", reason))
+            continue
+        if simple[max(0, start - 1):start] in ("第", "."):
+            ruled_out.append(Decision(start, end, "ruled_out", "ordinal"))
+            continue
+        if re.match(r"[-—～~至到]\d+(周岁|岁)", simple[end:end + 8]) or (
+                re.search(r"\d[-—～~至到]$", simple[max(0, start - 4):start]) and after.startswith(("周岁", "岁"))):
+            ruled_out.append(Decision(start, end, "ruled_out", "age_band"))
             continue
         unit, width = "", 0
         for name, counters in COUNTERS.items():
@@ -166,6 +218,8 @@ def tokens(simple: str) -> list[Token]:
                 if after[1:].startswith(counter):
                     unit, width = counter, len(counter) + 1
         token = Token(start, end, value, unit or after[:1], simple[end + width:end + width + 12])
+        if "万" in simple[start:end] and re.search(r"[余多]", simple[start:end]):
+            token.qualifier = "more_than"  # 2750多万, 1555万余
         if after.startswith("个百分点"):
             token.unit, token.points, token.after = "percent", True, simple[end + 4:end + 16]
         before = simple[max(0, start - 12):start]
@@ -176,11 +230,12 @@ def tokens(simple: str) -> list[Token]:
             token.qualifier = "about"
         elif clause_before.endswith(("超过", "超")):
             token.qualifier = "more_than"
-        elif after.startswith(("余", "多")):
+        elif after.startswith(("余", "多")) or token.qualifier == "more_than":
             token.qualifier = "more_than"
         elif token.after.startswith(("以上", "及以上")) and unit not in ("year",):
             token.qualifier = "at_least"
         if "将" in clause_before[-6:]:
+            ruled_out.append(Decision(start, end, "ruled_out", "target"))
             continue  # "将达到95%以上": a target, not a result the report states
         change = _CHANGE.search(clause_before)
         if change:
@@ -273,59 +328,80 @@ def _scope(simple: str, start: int) -> str | None:
     return None
 
 
-def find_figures(simple: str) -> tuple[list[Figure], list[str]]:
-    """The figures the draft places, and notes on those it could not place."""
-    indicators = load_catalogue().indicators
+def find_figures(simple: str, decisions: list[Decision] | None = None,
+                 indicators: pd.DataFrame | None = None) -> tuple[list[Figure], list[str]]:
+    """The figures the draft places, and notes on those it could not place; ``decisions``
+    gets what was done with every number of the text (placed, ruled out and why, not placed).
+    ``indicators``: the catalogue's, or another with other cues (the evaluation's)."""
+    indicators = load_catalogue().indicators if indicators is None else indicators
     figures: list[Figure] = []
     notes: list[str] = []
+    decisions = [] if decisions is None else decisions
     previous_end, previous_sentence = 0, -1
-    for token in tokens(simple):
-        start = _sentence(simple, token.start)
-        clause = _clause_start(simple, token.start)
-        end = _clause_end(simple, token.end)
-        since = previous_end if previous_sentence == start else start
-        previous_end, previous_sentence = token.end, start
-        if token.change:
-            # A change belongs to the level just stated in its sentence, where there is one.
-            owner = next((f for f in reversed(figures) if f.sentence_start == start), None)
-            if owner is not None and _change_fits(token, indicators.at[owner.indicator, "unit"]):
-                owner.changes.append(token)
-                owner.quote_end = end
-                continue
-        level = _as_level(token) if token.change else token
-        # The rest of the clause, to the next item of a list ("党组织成员51人、村委会成员39人").
-        rest = re.split("、", simple[token.end:end])[0]
-        wide = _unaside(simple[start:token.start]) + rest
-        clause_text = simple[clause:end]
-        if token.stated_as == "百分百" or simple[max(start, token.start - 3):token.start].endswith(("均为", "均达到", "均")):
-            # "A、B、C三个百分百", "A、B均为100%": one value for each item of the list before it.
-            items = [i for i in re.split(r"[、和及]", simple[clause:token.start]) if i.strip()]
-            placed = [candidates(level, item, item + rest, indicators) for item in items]
-            chosen = [r[0][1] for r in placed if r and (len(r) == 1 or r[0][0] > r[1][0])]
-            if len(chosen) >= 2 and len(set(chosen)) == len(chosen):
-                for indicator in chosen:
-                    figures.append(Figure(indicator, token, clause, end, start, scope=_scope(simple, clause)))
-                continue
-        own = simple[clause:token.start] + rest
-        ranked = candidates(level, _unaside(simple[since:token.start]) + rest, wide, indicators, own)
-        if not ranked:
-            if token.unit in ("percent", "year") or any(token.unit in c for c in COUNTERS.values()):
-                notes.append(f"not placed: {clause_text}")
-            continue
-        if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
-            tied = [i for score, i in ranked if score == ranked[0][0]]
-            notes.append(f"{clause_text}: {' or '.join(tied)}?")
-            continue
-        indicator = ranked[0][1]
-        quote_start = _quote_start(simple, start, clause, indicators.at[indicator, "cues"], token.start)
-        item = simple.rfind("、", clause, token.start) + 1
-        cues = indicators.at[indicator, "cues"]
-        if item and quote_start == clause and any(w in simple[item:token.start] for w in cues.get("any", [])) \
-                and all(w in simple[item:token.start] for w in cues.get("all", [])):
-            quote_start = item  # the item of a list that states it: "社区“两委”干部307名"
-        figures.append(Figure(indicator, None if token.change else token, quote_start, end, start,
-                              scope=_scope(simple, quote_start), changes=[token] if token.change else []))
+    for token in tokens(simple, decisions):
+        before = len(notes)
+        status, detail = _place_token(simple, token, figures, notes, indicators, previous_end, previous_sentence)
+        if len(notes) > before and notes[-1] in notes[:before]:
+            notes.pop()  # the clause is listed once, however many of its numbers were left
+        decisions.append(Decision(token.start, token.end, status, detail))
+        previous_end, previous_sentence = token.end, _sentence(simple, token.start)
+    decisions.sort(key=lambda d: d.start)
     return figures, notes
+
+
+def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[str], indicators,  # type: ignore[no-untyped-def]
+                 previous_end: int, previous_sentence: int) -> tuple[str, str]:
+    """Place one figure: onto the level before it (a change), an indicator, or a note. Returns
+    what was done: ("placed", the indicator), ("ruled_out", why) or ("not_placed", "")."""
+    start = _sentence(simple, token.start)
+    clause = _clause_start(simple, token.start)
+    end = _clause_end(simple, token.end)
+    since = previous_end if previous_sentence == start else start
+    negation = _NEGATION.search(simple[clause:token.start])
+    if negation:
+        notes.append(f"ruled out ({negation.group()}: a figure of what did not happen, or of what is left): "
+                     f"{simple[clause:end]}")
+        return "ruled_out", "negation"
+    if token.change:
+        # A change belongs to the level just stated in its sentence, where there is one.
+        owner = next((f for f in reversed(figures) if f.sentence_start == start), None)
+        if owner is not None and _change_fits(token, indicators.at[owner.indicator, "unit"]):
+            owner.changes.append(token)
+            owner.quote_end = end
+            return "placed", owner.indicator
+    level = _as_level(token) if token.change else token
+    # The rest of the clause, to the next item of a list ("党组织成员51人、村委会成员39人").
+    rest = re.split("、", simple[token.end:end])[0]
+    wide = _unaside(simple[start:token.start]) + rest
+    clause_text = simple[clause:end]
+    if token.stated_as == "百分百" or simple[max(start, token.start - 3):token.start].endswith(("均为", "均达到", "均")):
+        # "A、B、C三个百分百", "A、B均为100%": one value for each item of the list before it.
+        items = [i for i in re.split(r"[、和及]", simple[clause:token.start]) if i.strip()]
+        placed = [candidates(level, item, item + rest, indicators) for item in items]
+        chosen = [r[0][1] for r in placed if r and (len(r) == 1 or r[0][0] > r[1][0])]
+        if len(chosen) >= 2 and len(set(chosen)) == len(chosen):
+            for indicator in chosen:
+                figures.append(Figure(indicator, token, clause, end, start, scope=_scope(simple, clause)))
+            return "placed", ", ".join(chosen)
+    own = simple[clause:token.start] + rest
+    ranked = candidates(level, _unaside(simple[since:token.start]) + rest, wide, indicators, own)
+    if not ranked:
+        notes.append(f"not placed: {clause_text}")
+        return "not_placed", ""
+    if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+        tied = [i for score, i in ranked if score == ranked[0][0]]
+        notes.append(f"not placed, {' or '.join(tied)}?: {clause_text}")
+        return "not_placed", ",".join(tied)
+    indicator = ranked[0][1]
+    quote_start = _quote_start(simple, start, clause, indicators.at[indicator, "cues"], token.start)
+    item = simple.rfind("、", clause, token.start) + 1
+    cues = indicators.at[indicator, "cues"]
+    if item and quote_start == clause and any(w in simple[item:token.start] for w in cues.get("any", [])) \
+            and all(w in simple[item:token.start] for w in cues.get("all", [])):
+        quote_start = item  # the item of a list that states it: "社区“两委”干部307名"
+    figures.append(Figure(indicator, None if token.change else token, quote_start, end, start,
+                          scope=_scope(simple, quote_start), changes=[token] if token.change else []))
+    return "placed", indicator
 
 
 def _unaside(text: str) -> str:
@@ -374,13 +450,40 @@ def _change_entry(token: Token, indicator_unit: str) -> dict:
     return {"value": _number(token.change * token.value), "unit": unit, "reading": reading}
 
 
-def draft(path: str | Path) -> tuple[str, list[dict]]:
+@dataclass
+class Draft:
+    """A drafted report: the file's text, its figures as data, and for the review page the
+    article as published with what the draft did with each of its numbers (positions in
+    ``article``) and what is left for a person to fill in."""
+
+    text: str
+    entries: list[dict]
+    article: str
+    decisions: list[Decision]
+    notes: list[str]
+    todos: list[str]
+
+
+def draft(path: str | Path, indicators: pd.DataFrame | None = None) -> tuple[str, list[dict]]:
     """The draft report file's text for the article at ``path``, and its figures as data."""
+    drafted = draft_report(path, indicators)
+    return drafted.text, drafted.entries
+
+
+def draft_report(path: str | Path, indicators: pd.DataFrame | None = None) -> Draft:
+    """Draft the report file for the article at ``path`` (``Draft``), with the catalogue's
+    indicators and cues or ``indicators``."""
     path = Path(path)
     text, meta = read_article(path)
-    simple = simplified(text)
-    figures, notes = find_figures(simple)
-    indicators = load_catalogue().indicators
+    simple, origin = readable(text)
+    decisions: list[Decision] = []
+    indicators = load_catalogue().indicators if indicators is None else indicators
+    figures, notes = find_figures(simple, decisions, indicators)
+
+    def published(start: int, end: int) -> str:
+        # The article's own characters from the read text's start to its end (glosses kept).
+        return text[origin[start]:origin[end - 1] + 1] if end > start else ""
+
     # A figure stated for villages and again for communities keeps both, each with its scope;
     # one stated once is the whole report's.
     counts: dict[str, int] = {}
@@ -389,17 +492,19 @@ def draft(path: str | Path) -> tuple[str, list[dict]]:
     # An article that states figures for villages and for communities apart gives each its
     # scope; in another, 村 in "村“两委”" is the committees' name, not a scope.
     apart = {"village", "community"} <= {f.scope for f in figures}
-    entries, seen = [], set()
+    entries, seen, dropped = [], set(), set()
     for figure in figures:
         # 社区 alone always scopes a figure to communities.
         scope = figure.scope if apart or counts[figure.indicator] > 1 or figure.scope == "community" else None
         key = (figure.indicator, scope)
-        quote = text[figure.quote_start:figure.quote_end].strip()
+        quote = published(figure.quote_start, figure.quote_end).strip()
         if any(refused_character(char) for char in quote):
             notes.append(f"{figure.indicator}: its clause holds a character a page cannot show; copy it by hand")
+            dropped.add(figure)
             continue
         if key in seen:
             notes.append(f"{figure.indicator} stated again: {quote}")
+            dropped.add(figure)
             continue
         seen.add(key)
         row = indicators.loc[figure.indicator]
@@ -410,61 +515,127 @@ def draft(path: str | Path) -> tuple[str, list[dict]]:
             entry["value"] = _number(figure.token.value)
         entry["unit"] = row["unit"]
         entry["qualifier"] = figure.token.qualifier if figure.token is not None else "exact"
-        if figure.token is not None and figure.token.stated_as:
-            entry["stated_as"] = figure.token.stated_as
+        if figure.token is not None:
+            written = simple[figure.token.start:figure.token.end]
+            if figure.token.stated_as:
+                entry["stated_as"] = figure.token.stated_as
+            elif not written[:1].isdigit():
+                entry["stated_as"] = published(figure.token.start, figure.token.end)  # 一百七十二, as written
         if figure.changes:
             entry["changes"] = [_change_entry(t, row["unit"]) for t in figure.changes]
         entry["quote"] = quote
         entries.append(entry)
-    return _yaml(path, text, meta, entries, notes), entries
+    # A number whose figure was left out of the file (stated again, or unshowable) is marked not placed.
+    left_out = {t.start for f in dropped for t in ([f.token] if f.token else []) + f.changes}
+    on_page = [Decision(origin[d.start], origin[d.end - 1] + 1,
+                        "not_placed" if d.status == "placed" and d.start in left_out else d.status, d.detail)
+               for d in decisions]
+    body, todos = _yaml(path, text, simple, meta, entries, notes)
+    return Draft(body, entries, text, on_page, notes, todos)
+
+
+# Words that open a phrase ending in 市/县/区/镇 but are no place: 「确保全县」, 「官担任社区」.
+_NOT_A_PLACE = re.compile(r"[全各本该确保实现推进完成担任其中目前以及和与在对为由记者从据向]")
 
 
 def _place(text: str) -> tuple[str | None, str | None]:
+    """The place the article reports on and its province, where the text names them plainly."""
     province = re.search(r"([\u4e00-\u9fff]{2,3}(?:省|自治区))", text)
-    place = re.search(r"([\u4e00-\u9fff]{2,4}?(?:市|县|区|旗|镇))(?:委|委员会|各|共|顺利|圆满|全面|新一届|村|扎实|坚持|“|在)", text)
-    return (place.group(1) if place else None), (province.group(1) if province else None)
+    place = None
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?(?:市|县|区|旗|镇|乡|街道))(?:委|委员会|各|共|顺利|圆满|全面|新一届|村|扎实|坚持|“|在)", text):
+        if not _NOT_A_PLACE.search(m.group(1)[:-1]):
+            place = m.group(1)
+            break
+    return place, (province.group(1) if province else None)
 
 
 def _english(name: str) -> str:
     from pypinyin import lazy_pinyin
 
-    core = re.sub(r"(市|县|区|旗|镇|省|自治区)$", "", name)
+    core = re.sub(r"(市|县|区|旗|镇|乡|街道|省|自治区)$", "", name)
     return "".join(lazy_pinyin(core)).capitalize()
 
 
-def _yaml(path: Path, text: str, meta: dict, entries: list[dict], notes: list[str]) -> str:
-    place, province = _place(text)
-    report_id = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "my-county-2021"
-    year = re.search(r"(20\d\d)年", text)
+# The round a year is said of: 「2021年村“两委”换届」, 「2018年村级组织换届」.
+_ELECTION_YEAR = re.compile(r"(20\d\d)年[^，。；\n]{0,12}换届")
+
+
+def _coverage(simple: str) -> list[str]:
+    """The coverage lines the article's words support (bodies, units, status), each for review."""
+    bodies = []
+    if re.search(r"两委", simple):
+        bodies = ["party", "committee"]
+    else:
+        if re.search(r"党(组织|支部|总支|委)", simple):
+            bodies.append("party")
+        if re.search(r"(村|居)民委员会|村委会|居委会|村\(居\)委|村（居）委", simple):
+            bodies.append("committee")
+    units = [u for u, words in (("village", r"村(?!\(居|（居)"), ("community", r"社区|居民委员会|居委会|\(居\)|（居）")) if re.search(words, simple)]
+    lines = ["coverage:  # what the report covers: check each line against the article"]
+    lines.append(f"  bodies: [{', '.join(bodies)}]" if bodies else "  bodies: TODO  # party, committee, or both")
+    lines.append(f"  units: [{', '.join(units)}]" if units else "  units: TODO  # village, community, or both")
+    as_of = re.search(r"截至(\d{1,2})月(\d{1,2})日", simple)
+    if as_of or re.search(r"正在|陆续|有序推进", simple):
+        lines.append("  status: under_way  # the article tells of a round still going on")
+        lines.append("  as_of: TODO  # the date its figures are as of (YYYY-MM-DD)"
+                     + (f": it says 截至{as_of.group(1)}月{as_of.group(2)}日" if as_of else ""))
+    elif re.search(r"(全面|全部|圆满|顺利)完成", simple):
+        lines.append("  status: complete")
+    else:
+        lines.append("  status: TODO  # complete, or under_way (then as_of)")
+    return lines
+
+
+def _yaml(path: Path, text: str, simple: str, meta: dict, entries: list[dict], notes: list[str]) -> tuple[str, list[str]]:
+    """The draft file, and the TODOs in it (what a person must fill in before it can be a book)."""
+    place, province = _place(simple)
+    report_id = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "my-county"
+    year = _ELECTION_YEAR.search(simple)
+    todos: list[str] = []
+
+    def todo(line: str, what: str) -> str:
+        todos.append(what)
+        return f"{line}  # TODO: {what}"
+
     lines = [
-        f"# Drafted by `python -m villagereport draft` from {path.name}. Review every figure against",
-        "# its quote and the article, fill in every TODO, then run `make validate REPORT=<this file>`.",
+        f"# Drafted by `python -m villagereport draft` from {path.name}, for a person to review:",
+        "# read the review page written beside this file, check every figure against its quote and",
+        "# the article, fill in every TODO; `make validate` and the book refuse a file that holds one.",
         "# The draft never guesses: what it could not place is listed at the end, for you to add.",
+        "TODO: review every figure against the article, then delete this line",
         "format: village-election-report/1",
-        f"id: {report_id if re.match(r'^[a-z0-9]', report_id) else 'my-county-2021'}",
+        f"id: {report_id if re.match(r'^[a-z0-9]', report_id) else 'my-county'}",
         "source:",
     ]
+    todos.append("review every figure against the article")
     outlet = meta.get("outlet")
     if outlet:
-        lines.append(f"  outlet: {{zh: {_q(outlet)}, en: {_q('TODO: the outlet in English')}}}")
+        lines.append(todo(f"  outlet: {{zh: {_q(outlet)}, en: TODO}}", "the outlet's name in English"))
     if meta.get("title"):
         lines.append(f"  title: {_q(meta['title'])}")
     if meta.get("date"):
-        lines.append(f"  date: \"{meta['date']}\"")
+        lines.append(f"  date: \"{meta['date']}\"  # check: the article's own date, not a republication's")
+    else:
+        lines.append(todo("  date: TODO", "the article's date (YYYY-MM-DD), not found in the text; delete the line if the page shows none"))
     if meta.get("url"):
-        lines.append(f"  url: {_q(meta['url'])}")
-    if not (outlet or meta.get("date") or meta.get("url")):
-        lines.append('  date: "2021-01-01"  # TODO: the date of the article (YYYY-MM-DD); not found in the text')
+        lines.append(f"  url: {_q(unquote_url(meta['url']))}")
     lines.append("place:")
     if place:
         lines.append(f"  name: {{zh: {_q(place)}, en: {_q(_english(place))}}}  # check the English name")
     else:
-        lines.append("  name: {zh: TODO, en: TODO}  # TODO: the place; not found in the text")
+        lines.append(todo("  name: {zh: TODO, en: TODO}", "the place; not found in the text"))
     if province:
         lines.append(f"  province: {{zh: {_q(province)}, en: {_q(_english(province))}}}")
     else:
-        lines.append("  province: {zh: TODO, en: TODO}  # TODO: the province; not found in the text")
-    lines.append(f"election_year: {year.group(1) if year else 2021}" + ("" if year else "  # TODO: check"))
+        lines.append(todo("  province: {zh: TODO, en: TODO}", "the province; not found in the text"))
+    if year:
+        lines.append(f"election_year: {year.group(1)}  # from 「{year.group()}」")
+    else:
+        lines.append("# election_year: the article names no year of the round; add it only from another source")
+    for line in _coverage(simple):
+        if "TODO" in line:
+            todos.append(line.split("#", 1)[1].strip() if "#" in line else line.strip())
+        lines.append(line)
     lines.append("")
     lines.append("figures:" if entries else "figures: []")
     for entry in entries:
@@ -472,24 +643,92 @@ def _yaml(path: Path, text: str, meta: dict, entries: list[dict], notes: list[st
         lines += ["  " + line for line in body.rstrip("\n").split("\n")]
     if notes:
         lines.append("")
-        lines.append("# Not drafted (a figure the draft could not place, or could place two ways):")
+        lines.append("# Not drafted (a number the draft could not place, placed two ways, or ruled out, and why):")
         lines += [f"#   {note}" for note in notes]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", todos
+
+
+def unquote_url(url: str) -> str:
+    """An address as a person reads it (percent-encoding decoded where it is UTF-8)."""
+    from urllib.parse import unquote
+
+    try:
+        return unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        return url
 
 
 def _q(text: str) -> str:
     return yaml.safe_dump(str(text), allow_unicode=True, width=1000).strip().removesuffix("...").strip()
 
 
-def write_draft(article: str | Path, out: str | Path) -> Path:
-    """Draft the report file for ``article`` into ``out`` (written whole, or not at all)."""
-    text, _ = draft(article)
+REVIEW_TEMPLATE = Path(__file__).resolve().parent / "templates" / "draft_review.html"
+
+
+def review_page(drafted: Draft, name: str, lang: str = "zh") -> str:
+    """The page a person reviews a draft on (one HTML file, offline): the article with every
+    number marked by what the draft did with it, the TODOs, the figures drafted beside their
+    quotes, and what was not drafted. The article's text is escaped: shown, never read as markup."""
+    import jinja2
+
+    from villagereport.wording import fill, strings
+
+    words = strings(lang)["draft"]
+    review, reasons = words["review"], words["reason"]
+    names = load_catalogue().indicators[f"name_{lang}"]
+
+    def label(decision: Decision) -> str:
+        if decision.status == "placed":
+            return "、".join(names.get(i, i) for i in decision.detail.split(",")) if lang == "zh" else \
+                "; ".join(names.get(i, i) for i in decision.detail.split(","))
+        if decision.status == "ruled_out":
+            return f"{review['ruled_out']}: {reasons.get(decision.detail, decision.detail)}"
+        if decision.detail:
+            return fill(review["either"], options=" / ".join(names.get(i, i) for i in decision.detail.split(",")))
+        return review["not_placed"]
+
+    parts, at = [], 0
+    for decision in sorted(drafted.decisions, key=lambda d: d.start):
+        if decision.start < at:
+            continue  # one mark a number
+        parts.append({"text": drafted.article[at:decision.start], "status": ""})
+        parts.append({"text": drafted.article[decision.start:decision.end], "status": decision.status,
+                      "label": label(decision)})
+        at = decision.end
+    parts.append({"text": drafted.article[at:], "status": ""})
+    counts = {status: sum(d.status == status for d in drafted.decisions) for status in ("placed", "ruled_out", "not_placed")}
+    columns = [review["column"][c] for c in ("indicator", "scope", "value", "qualifier", "changes", "quote")]
+    rows = [[names.get(e["indicator"], e["indicator"]), e.get("scope", ""), _number_text(e.get("value")),
+             e.get("qualifier", ""), "; ".join(f"{c['value']:+g} ({c['reading']})" for c in e.get("changes", [])),
+             e["quote"]] for e in drafted.entries]
+    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = environment.from_string(REVIEW_TEMPLATE.read_text(encoding="utf-8"))
+    return template.render(
+        html_lang="zh-CN" if lang == "zh" else lang, words={**review, "title": fill(review["title"], file=name)},
+        summary=fill(review["summary"], numbers=len(drafted.decisions), **counts),
+        todos=drafted.todos, parts=parts, columns=columns, rows=rows, notes=drafted.notes)
+
+
+def _number_text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def review_path(out: Path) -> Path:
+    """Where the review page of the draft ``out`` is written: beside it (draft.yaml: draft.review.html)."""
+    return out.with_name(out.stem + ".review.html")
+
+
+def write_draft(article: str | Path, out: str | Path, lang: str = "zh") -> Path:
+    """Draft the report file for ``article`` into ``out``, and its review page beside it
+    (each written whole, or not at all)."""
+    drafted = draft_report(article)
     out = Path(out)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(out)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ReportError(out, "out", f"expected a file that can be written ({error.strerror})") from None
+    for path, text in ((out, drafted.text), (review_path(out), review_page(drafted, out.name, lang))):
+        partial = path.with_name(path.name + ".partial")
+        try:
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(path)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise ReportError(path, "out", f"expected a file that can be written ({error.strerror})") from None
     return out

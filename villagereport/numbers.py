@@ -11,24 +11,54 @@ from babel.numbers import format_compact_decimal, format_decimal
 
 from villagereport.wording import fill, strings
 
-_DIGITS = "零一二三四五六七八九"
-
 # Words that state 100% exactly ("all"), not a rounded percentage.
 WHOLE_WORDS = ("百分百", "全部", "所有", "均", "100%")
+# A run of Chinese numerals (一百七十二, 三千, 两万, 十二点五): cn2an reads it.
+CHINESE_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
 
 
 def chinese_numeral(n: int) -> list[str]:
-    """Spell a whole number 0..99 in Chinese numerals, with the colloquial 两/双 for 2."""
-    if not 0 <= n <= 99:
+    """A whole number in Chinese numerals (cn2an's spelling: 十六, 一百零五, 三千), with the
+    colloquial 两 for a leading 二 before a unit (两千, 两万) and 两/双 for 2 itself."""
+    import cn2an
+
+    if n < 0:
         return []
-    if n < 10:
-        words = [_DIGITS[n]]
-        if n == 2:
-            words += ["两", "双"]
-        return words
-    tens, ones = divmod(n, 10)
-    head = "十" if tens == 1 else _DIGITS[tens] + "十"
-    return [head + (_DIGITS[ones] if ones else "")]
+    words = [cn2an.an2cn(n)]
+    if n == 2:
+        words += ["两", "双"]
+    elif words[0].startswith("二") and len(words[0]) > 1 and words[0][1] in "百千万亿":
+        words.append("两" + words[0][1:])
+    return words
+
+
+def chinese_value(text: str) -> float | None:
+    """The value of a run of Chinese numerals (cn2an), or None where it is not one."""
+    import cn2an
+
+    if not CHINESE_NUMERAL.fullmatch(text):
+        return None
+    try:
+        return float(cn2an.cn2an(text.replace("两", "二"), "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def chinese_in(text: str, value: float) -> str | None:
+    """How ``text`` writes ``value`` in Chinese numerals, if it does (一百七十二个村 for 172)."""
+    for run in CHINESE_NUMERAL.findall(text):
+        # The longest run that reads as the value, then its tails (三年来一百七十二 -> 一百七十二).
+        for start in range(len(run)):
+            if chinese_value(run[start:]) == value:
+                return run[start:]
+    return None
+
+
+def chinese_numeral_decimal(value: float) -> list[str]:
+    """A decimal in Chinese numerals (十二点五)."""
+    import cn2an
+
+    return [cn2an.an2cn(plain(value))]
 
 
 def plain(value: float) -> str:
@@ -50,6 +80,8 @@ def renderings(value: float, unit: str = "") -> list[str]:
         if abs(n) >= 10000:
             forms.append(plain(n / 10000) + "万")
         forms += chinese_numeral(n)
+    elif value > 0:
+        forms += chinese_numeral_decimal(value)
     if unit == "percent" and value == 100:
         forms += list(WHOLE_WORDS)
     return forms
@@ -57,6 +89,10 @@ def renderings(value: float, unit: str = "") -> list[str]:
 
 def found_in(text: str, form: str) -> bool:
     """Whether ``form`` occurs in ``text`` as a whole number (7 is not found in 70 or 1.7)."""
+    if CHINESE_NUMERAL.fullmatch(form):
+        # 一百 is not found in 一百七十二, nor 三 in 三千: numerals on either side make another number.
+        numeral = CHINESE_NUMERAL.pattern[:-1]
+        return re.search(f"(?<!{numeral}){re.escape(form)}(?!{numeral})", text) is not None
     if not form[0].isdigit():
         return form in text
     pattern = r"(?<![\d.])" + re.escape(form) + r"(?![\d]|\.\d)"

@@ -13,7 +13,7 @@ import pandas as pd
 from villagereport.catalogue import Catalogue, indicator_name, load_catalogue
 from villagereport.coverage import Coverage
 from villagereport.errors import ReportError, shown
-from villagereport.numbers import decimals_of, found_in, renderings
+from villagereport.numbers import chinese_in, chinese_value, decimals_of, found_in, renderings
 from villagereport.safe_yaml import read_yaml
 from villagereport.schema import field_path, validate
 from villagereport.shares import INCONSISTENT, counts_within, fitting_counts
@@ -138,7 +138,7 @@ def _stated_form(path: Path, where: str, value: float, unit: str, stated_as: str
     # 70余万, 2750多万: the qualifier (more_than, about) is written between a figure and its 万.
     forms += [f[:-1] + word + "万" for f in forms if f.endswith("万") for word in "余多"]
     if stated_as is not None:
-        if stated_as not in forms:
+        if stated_as not in forms and chinese_value(stated_as) != value:
             _fail(path, f"{where}.stated_as", f"expected a way of writing {shown(value)} ({', '.join(forms)}), got {shown(stated_as)}")
         if not found_in(quote, stated_as):
             _fail(path, f"{where}.quote", f"expected the quote to contain {stated_as!r}, got {shown(quote)}")
@@ -146,6 +146,10 @@ def _stated_form(path: Path, where: str, value: float, unit: str, stated_as: str
     for form in forms:
         if found_in(quote, form):
             return form
+    # Written in Chinese numerals another way than the forms above spell it (一百七十二, 两千).
+    written = chinese_in(quote, value)
+    if written is not None:
+        return written
     _fail(path, f"{where}.quote", f"expected the quote to contain the figure {forms[0]!r}, got {shown(quote)}")
     raise AssertionError  # unreachable: _fail raises
 
@@ -171,6 +175,15 @@ def _nodes(document: object):  # type: ignore[no-untyped-def]
             stack += [(key, [*parts, key]) for key in node if isinstance(key, str)]
         elif isinstance(node, list):
             stack += [(child, [*parts, i]) for i, child in enumerate(node)]
+
+
+def _no_todo(path: Path, document: object) -> None:
+    """Refuse a report that still holds a TODO (a draft's mark of what a person must check or
+    fill in): only a reviewed file becomes a book."""
+    for node, parts in _nodes(document):
+        if isinstance(node, str) and node.lstrip().startswith("TODO"):
+            _fail(path, field_path(parts, document) or "TODO",
+                  f"expected a reviewed value, got {shown(node)} (a draft's TODO: fill it in, or delete the line)")
 
 
 def _finite_numbers(path: Path, document: object) -> None:
@@ -400,6 +413,7 @@ def load_report(path: str | Path, catalogue: Catalogue | None = None) -> Report:
     document = read_yaml(path)
     if not isinstance(document, dict):
         _fail(path, "", f"expected a YAML mapping of report fields, got {type(document).__name__}")
+    _no_todo(path, document)
     _finite_numbers(path, document)
     _text_characters(path, document)
     validate(document, "report", path)
