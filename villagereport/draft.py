@@ -42,7 +42,7 @@ UP = ("提高", "提升", "增加", "上升", "增长", "增幅")
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([余多]?万余?)?")
 _CHINESE = re.compile(r"(?<![第])[一二两三四五六七八九十百千]+(?=[个名人次项条家部张份起])")
 _WHOLE = re.compile(r"全部|百分百")
-_CHANGE = re.compile(r"(" + "|".join(DOWN + UP) + r")(了|达到|达|为|到)?$")
+_CHANGE = re.compile(r"(" + "|".join(DOWN + UP) + r")(了|达到|达|为|到)?(近|约|超过|超)?$")
 _SKIP_AFTER = re.compile(r"^(年|月|日|号|届|周岁及|岁及|岁以|周岁以|时(?!间))")
 
 
@@ -362,9 +362,34 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
         notes.append(f"ruled out ({negation.group()}: a figure of what did not happen, or of what is left): "
                      f"{simple[clause:end]}")
         return "ruled_out", "negation"
+    respective = _respective(simple, token, figures, indicators, clause, end, start)
+    if respective == UNPAIRED:
+        notes.append(f"not placed (分别: its list could not be paired with the figures): {simple[clause:end]}")
+        return "not_placed", ""
+    if respective is not None:
+        indicator, quote_start = respective
+        figures.append(Figure(indicator, token, quote_start, end, start, scope=_scope(simple, quote_start)))
+        return "placed", indicator
     if token.change:
-        # A change belongs to the level just stated in its sentence, where there is one.
-        owner = next((f for f in reversed(figures) if f.sentence_start == start), None)
+        in_sentence = [f for f in figures if f.sentence_start == start]
+        # A change whose own words name a level stated earlier in its sentence belongs to that
+        # level (「…平均年龄43.6岁,…,与上届相比…平均年龄下降3.6岁」).
+        named = candidates(_as_level(token), simple[clause:token.start], simple[clause:token.start], indicators)
+        if named and (len(named) == 1 or named[0][0] > named[1][0]):
+            owner = next((f for f in reversed(in_sentence) if f.indicator == named[0][1]), None)
+            if owner is not None and owner.token is not None and owner.token.start < clause:
+                owner.changes.append(token)
+                owner.quote_end = end
+                return "placed", owner.indicator
+        # 「女性干部41人,占比较上一届提高16%」: the change of the count's share, whose level the
+        # article does not give.
+        owner = in_sentence[-1] if in_sentence else None
+        sibling = f"{owner.indicator.removesuffix('_count')}_share" if owner is not None else ""
+        if (owner is not None and token.unit == "percent" and re.search(r"(占比|比例|比重)较?$", simple[clause:token.start].split("较")[0] + ("较" if "较" in simple[clause:token.start] else ""))
+                and indicators.at[owner.indicator, "unit"] != "percent" and sibling in indicators.index):
+            figures.append(Figure(sibling, None, clause, end, start, changes=[token]))
+            return "placed", sibling
+        # Else a change belongs to the level just stated in its sentence, where there is one.
         if owner is not None and _change_fits(token, indicators.at[owner.indicator, "unit"]):
             owner.changes.append(token)
             owner.quote_end = end
@@ -402,6 +427,53 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
     figures.append(Figure(indicator, None if token.change else token, quote_start, end, start,
                           scope=_scope(simple, quote_start), changes=[token] if token.change else []))
     return "placed", indicator
+
+
+# Several levels given 分别 whose list the draft cannot pair one to one: none is placed (a guess
+# would give one the other's value).
+UNPAIRED = ("", -1)
+
+
+def _respective(simple: str, token: Token, figures: list[Figure], indicators, clause: int, end: int,  # type: ignore[no-untyped-def]
+                sentence: int) -> tuple[str, int] | None:
+    """A level among several given 分别 (respectively): the indicator of its place in the list,
+    and where its quote starts. 「“一肩挑”和“交叉任职”比例分别为85.1%和84.8%」: the items before
+    分别, in order; 「…3806人,…694人,分别占总数的19.1%和3.5%」: the shares of the counts just
+    stated, in order. None where the clause says no 分别, or the lists do not pair one to one."""
+    at = simple.rfind("分别", clause, token.start)
+    if at < 0 or token.change:
+        return None
+    after = at + len("分别")
+    group = [t for t in tokens(simple[after:end]) if t.unit == token.unit and not t.change]
+    place = next((i for i, t in enumerate(group) if after + t.start == token.start), None)
+    if place is None or len(group) < 2:
+        return None
+    head = re.sub(r"(比例|比重|占比|分别)", "", simple[clause:at])
+    items = [i for i in re.split(r"[和与及、]", head) if i.strip()]
+    if len(items) == len(group):
+        ranked = candidates(token, items[place], items[place] + simple[token.end:end], indicators)
+        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            return ranked[0][1], clause
+        return UNPAIRED
+    # The shares of the counts just before: the last numbers before 分别, each placed as a count.
+    before = [t for t in tokens(simple[sentence:at]) if not t.change][-len(group):]
+    placed = {f.token.start: f for f in figures if f.token is not None}
+    owners = [placed.get(sentence + t.start) for t in before]
+    if token.unit == "percent" and len(owners) == len(group) and all(o and o.token.unit != "percent" for o in owners):
+        owner = owners[place]
+        share = f"{owner.indicator.removesuffix('_count')}_share"
+        if share in indicators.index:
+            return share, owner.quote_start
+    # Or the clauses just before, one for each: 「1555万余选民参加了…,69.4万多名党员参加了…,参选率
+    # 分别为87.4%和89.4%」.
+    bounds = [sentence] + [i + 1 for i in range(sentence, clause - 1) if simple[i] in CLAUSE_END]
+    previous = [simple[a:b] for a, b in zip(bounds, [*bounds[1:], clause])][-len(group):]
+    if len(previous) == len(group):
+        subject = previous[place] + simple[clause:at]
+        ranked = candidates(token, subject, subject + simple[token.end:end], indicators)
+        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            return ranked[0][1], bounds[-len(group):][place]
+    return UNPAIRED
 
 
 def _unaside(text: str) -> str:
