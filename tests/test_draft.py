@@ -153,12 +153,16 @@ def _draft_of(tmp_path, text: str):  # type: ignore[no-untyped-def]
     return draft_report(article)
 
 
-def test_what_did_not_happen_or_is_left_is_ruled_out_not_drafted(tmp_path):
-    drafted = _draft_of(tmp_path, "全县172个村党组织中，150个村完成换届，剩下未完成换届的22个村党组织将于月底前完成。")
-    assert {e.get("value") for e in drafted.entries if e["indicator"].endswith("completed")} <= {150, 172}
-    assert all(e.get("value") != 22 for e in drafted.entries)
-    ruled = [d for d in drafted.decisions if drafted.article[d.start:d.end] == "22"]
+def test_what_did_not_happen_is_drafted_as_such_or_ruled_out(tmp_path):
+    drafted = _draft_of(tmp_path, "全县172个村党组织中，150个村完成换届，剩下未完成换届的22个村党组织将于月底前完成；"
+                                  "目前仍有6名候选人在公示。")
+    completed = {e["indicator"]: e.get("value") for e in drafted.entries}
+    # 22 did not finish: on the indicator of those that did not, never on one of those that did.
+    assert completed.get("party_units_not_completed") == 22
+    assert all(v != 22 for i, v in completed.items() if i != "party_units_not_completed")
+    ruled = [d for d in drafted.decisions if drafted.article[d.start:d.end] == "6"]
     assert [(d.status, d.detail) for d in ruled] == [("ruled_out", "negation")]
+    assert all(e.get("value") != 6 for e in drafted.entries)
 
 
 def test_glosses_are_read_past_and_quotes_keep_them(tmp_path):
@@ -243,3 +247,19 @@ def test_the_review_page_marks_every_number_offline_and_shows_the_article_as_tex
     drafted = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert rows == len(drafted["figures"]) > 20
     assert "review every figure" in todos and str(len(marks)) in text
+
+
+def test_levels_given_respectively_are_paired_in_order_or_not_placed(tmp_path):
+    drafted = _draft_of(tmp_path, "全市537个村(居)完成换届，其中“一肩挑”和“交叉任职”比例分别为85.1%和84.8%。")
+    values = {e["indicator"]: e.get("value") for e in drafted.entries}
+    assert (values.get("one_shoulder_share"), values.get("cross_appointment_share")) == (85.1, 84.8)
+    # A list the draft cannot pair: neither value is guessed onto an indicator.
+    unpaired = _draft_of(tmp_path, "两项工作比例分别为85.1%和84.8%。")
+    assert all(e.get("value") not in (85.1, 84.8) for e in unpaired.entries)
+
+
+def test_the_posts_of_a_party_committee_are_told_apart_by_the_word_before_each(tmp_path):
+    drafted = _draft_of(tmp_path, "共选举产生新一届社区党组织委员282名，其中书记53名，副书记77名，委员152名。")
+    values = {e["indicator"]: e.get("value") for e in drafted.entries}
+    assert (values.get("secretaries_elected"), values.get("deputy_secretaries_elected"),
+            values.get("party_committee_ordinary_members")) == (53, 77, 152)

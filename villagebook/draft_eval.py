@@ -90,7 +90,10 @@ def compare(hand: list[dict], drafted: list[dict]) -> dict[str, list]:
         else:
             result["partial"].append((key, wanted, other))
     result["extra"] = [key for key in got if key not in want]
-    result["negated"] = [key for key, figure in got.items() if _negated(figure["quote"])]
+    # A figure of what did not happen belongs on an indicator of its own (party_units_not_completed).
+    negative = {ind for ind, cues in load_catalogue().indicators["cues"].items()
+                if isinstance(cues, dict) and any("未" in c for c in cues.get("all", []))}
+    result["negated"] = [key for key, figure in got.items() if key[0] not in negative and _negated(figure["quote"])]
     return result
 
 
@@ -161,7 +164,7 @@ def measure() -> dict[str, Tally]:
     for folder in HELD_OUT:
         for rid, (article, report) in held_out(folder).items():
             hand = yaml.safe_load(report.read_text(encoding="utf-8")).get("figures", [])
-            tallies[f"held out: {folder}"].add(rid, hand, draft(article)[1])
+            tallies[f"held out: {folder}"].add(f"{folder.removeprefix('data/')}/{rid}", hand, draft(article)[1])
     return tallies
 
 

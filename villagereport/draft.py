@@ -273,7 +273,8 @@ def _fits_unit(token: Token, unit: str) -> bool:
     return token.unit in COUNTERS.get(unit, []) or token.unit.lstrip("余多") in COUNTERS.get(unit, [])
 
 
-def candidates(token: Token, near: str, wide: str, indicators, own: str | None = None) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+def candidates(token: Token, near: str, wide: str, indicators, own: str | None = None,  # type: ignore[no-untyped-def]
+               head: str | None = None) -> list[tuple[int, str]]:
     """The indicators whose unit and cues fit the token, best first, with their scores.
 
     ``near`` is the text since the figure before it in its sentence and the rest of its clause;
@@ -282,6 +283,9 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
     but count three times as much in ``near``, so that "专题会议8次、调度会2次" gives each
     count to its own meeting."""
     own = wide if own is None else own
+    # What is written just before the number in its item (「其中书记53名,副书记77名,委员152名」:
+    # 委员 for 152), less the words that only join it (共有, 为, 达).
+    head = re.sub(r"(共有|共计|共|有|为|达到|达|计|是)$", "", re.split(r"[、,，]", near if head is None else head)[-1])
     scored = []
     # A change in percent that is not in points may be a relative change of any count.
     any_unit = token.change and token.unit == "percent" and not token.points
@@ -303,6 +307,11 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
             score += 2 * max(map(len, hits))
         if any(c not in wide for c in cues.get("all", [])) or any(c in own for c in cues.get("none", [])):
             continue
+        if "before" in cues:
+            before = [c for c in cues["before"] if head.endswith(c)]
+            if not before:
+                continue
+            score += 3 * max(map(len, before))
         score += sum(len(c) * (3 if c in near else 1) for c in cues.get("all", []))
         if "any" in cues:
             hits = [len(c) * (3 if c in near else 1) for c in cues["any"] if c in wide]
@@ -359,6 +368,14 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
     since = previous_end if previous_sentence == start else start
     negation = _NEGATION.search(simple[clause:token.start])
     if negation:
+        # What did not finish has indicators of its own (party_units_not_completed): placed there
+        # where its words fit one; otherwise ruled out.
+        rest = re.split("、|和", simple[token.end:end])[0]
+        negative = indicators[[("未" in str(c.get("all", []))) if isinstance(c, dict) else False for c in indicators["cues"]]]
+        ranked = candidates(token, simple[clause:token.start] + rest, simple[start:token.start] + rest, negative) if len(negative) else []
+        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            figures.append(Figure(ranked[0][1], token, clause, end, start))
+            return "placed", ranked[0][1]
         notes.append(f"ruled out ({negation.group()}: a figure of what did not happen, or of what is left): "
                      f"{simple[clause:end]}")
         return "ruled_out", "negation"
@@ -402,14 +419,15 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
     if token.stated_as == "百分百" or simple[max(start, token.start - 3):token.start].endswith(("均为", "均达到", "均")):
         # "A、B、C三个百分百", "A、B均为100%": one value for each item of the list before it.
         items = [i for i in re.split(r"[、和及]", simple[clause:token.start]) if i.strip()]
-        placed = [candidates(level, item, item + rest, indicators) for item in items]
+        placed = [candidates(level, item, item + rest, indicators, head=item) for item in items]
         chosen = [r[0][1] for r in placed if r and (len(r) == 1 or r[0][0] > r[1][0])]
         if len(chosen) >= 2 and len(set(chosen)) == len(chosen):
             for indicator in chosen:
                 figures.append(Figure(indicator, token, clause, end, start, scope=_scope(simple, clause)))
             return "placed", ", ".join(chosen)
     own = simple[clause:token.start] + rest
-    ranked = candidates(level, _unaside(simple[since:token.start]) + rest, wide, indicators, own)
+    ranked = candidates(level, _unaside(simple[since:token.start]) + rest, wide, indicators, own,
+                        head=simple[clause:token.start])
     if not ranked:
         notes.append(f"not placed: {clause_text}")
         return "not_placed", ""
