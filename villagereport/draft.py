@@ -535,10 +535,12 @@ def _change_entry(token: Token, indicator_unit: str) -> dict:
     if token.unit == "percent":
         if token.points:
             reading = "absolute"
-        elif token.relative or indicator_unit != "percent":
-            reading = "relative"
+        elif token.relative:
+            reading = "relative"  # 增幅, 降幅: a relative change, said so
         else:
-            reading = "ambiguous"  # a share "up 5.7%": points or relative, the text does not say
+            # A share "up 5.7%": points or relative; a count "学历提高20.56%": of the count, or of
+            # its share. The text does not say which.
+            reading = "ambiguous"
         unit = "percent"
     else:
         reading, unit = "absolute", indicator_unit
