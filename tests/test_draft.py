@@ -72,8 +72,8 @@ def _entries(path):
 
 
 def test_the_drafts_find_most_figures_none_wrong_in_value_none_against_a_negation():
-    # A ratchet, not the target: `make draft-eval` prints the three measures (the repository's
-    # articles, each as if unseen, and the held-out sets) against the target of 90% unseen.
+    # A ratchet under today's figure: `make draft-eval` prints the three measures (the
+    # repository's articles, each as if unseen, and the held-out sets) against the target of 90% unseen.
     found = wrong = negated = total = 0
     for report_id, article in ARTICLES.items():
         hand = yaml.safe_load((ROOT / "data" / "reports" / f"{report_id}.yaml").read_text(encoding="utf-8"))
@@ -81,7 +81,17 @@ def test_the_drafts_find_most_figures_none_wrong_in_value_none_against_a_negatio
         found, wrong, negated = found + len(result["found"]), wrong + len(result["wrong"]), negated + len(result["negated"])
         total += len(result["found"]) + len(result["partial"]) + len(result["missed"]) + len(result["wrong"])
     assert wrong == 0 and negated == 0
-    assert found / total >= 0.85, f"{found} of {total}"
+    assert found / total >= 0.9, f"{found} of {total}"
+
+
+def test_each_article_as_if_unseen_keeps_most_figures_and_none_against_a_negation():
+    # Leave one out: the cue words only that article holds taken away (villagebook.draft_eval).
+    # A ratchet under today's figure, not the target of 90%.
+    from villagebook.draft_eval import measure
+
+    tally = measure()["leave one out"]
+    assert tally.counts["negated"] == 0 and tally.counts["wrong"] <= 1
+    assert tally.share >= 75, tally.share
 
 
 def test_a_saved_web_page_drafts_as_its_text_does(tmp_path):

@@ -4,8 +4,9 @@
   against their report files in data/reports/: the articles the cues were written from;
 - **each of those as if unseen** (leave one out): the article drafted with only the cues that
   could have been learned from the *other* articles, i.e. without every cue word that occurs
-  in that article alone (the cues are hand-written data; a word no other article holds can
-  only have come from this one);
+  in that article alone unless the indicator's own name or definition holds it (the cues are
+  hand-written data; a word no other article and no definition holds can only have come from
+  this one); an indicator whose cue loses a word it needs has no cue at all;
 - **held out**: data/unseen/, data/holdout/ and data/final-holdout/, each a set of real
   articles whose report files a person wrote by hand from the format documents alone, each
   measured apart. Rules of the drafter were written from data/unseen/'s misses (since
@@ -105,8 +106,8 @@ def _negated(quote: str) -> bool:
 
 
 def unseen_cues(article: Path, others: list[Path]):  # type: ignore[no-untyped-def]
-    """The catalogue's indicators with only the cue words that some other article holds (or
-    that no article holds: written from the indicator's definition): the cues as if this
+    """The catalogue's indicators with only the cue words that some other article holds, that
+    no article holds, or that the indicator's own name or definition holds: the cues as if this
     article had never been read."""
     own = readable(read_article(article)[0])[0]
     rest = "\n".join(readable(read_article(p)[0])[0] for p in others)
@@ -114,7 +115,9 @@ def unseen_cues(article: Path, others: list[Path]):  # type: ignore[no-untyped-d
     for ind, cues in indicators["cues"].items():
         if not isinstance(cues, dict):
             continue
-        kept = {part: [c for c in words if c not in own or c in rest] for part, words in cues.items()}
+        # Words of the indicator's own name and definition could be written with no article.
+        defined = f"{indicators.at[ind, 'name_zh']} {indicators.at[ind, 'definition_zh']}"
+        kept = {part: [c for c in words if c not in own or c in rest or c in defined] for part, words in cues.items()}
         # A cue that needs a word only this article holds ("all"), or whose every word of a kind
         # went ("after", "any"), could not have been written without it: the indicator has none.
         lost_all = len(kept.get("all", [])) < len(cues.get("all", []))
