@@ -290,6 +290,8 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
     # What is written just before the number in its item (「其中书记53名,副书记77名,委员152名」:
     # 委员 for 152), less the words that only join it (共有, 为, 达).
     head = re.sub(r"(共有|共计|共|有|为|达到|达|计|是)$", "", re.split(r"[、,，]", near if head is None else head)[-1])
+    # Words are matched as plain words: 「村(居)民委员会成员」 is 「村民委员会成员」, 「“两委”」 is 「两委」.
+    near, wide, own, head = _plain(near), _plain(wide), _plain(own), _plain(head)
     scored = []
     # A change in percent that is not in points may be a relative change of any count.
     any_unit = token.change and token.unit == "percent" and not token.points
@@ -309,17 +311,18 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
             if not hits:
                 continue
             score += 2 * max(map(len, hits))
-        if any(c not in wide for c in cues.get("all", [])) or any(c in own for c in cues.get("none", [])):
+        words = {part: [_plain(c) for c in cues.get(part, [])] for part in ("all", "any", "none", "before")}
+        if any(c not in wide for c in words["all"]) or any(c in own for c in words["none"]):
             continue
         if "before" in cues:
-            before = [c for c in cues["before"] if head.endswith(c)]
+            before = [c for c in words["before"] if head.endswith(c)]
             if not before:
                 continue
             # The word just before the number is the surest sign of what it counts.
             score += 20 + 3 * max(map(len, before))
-        score += sum(len(c) * (3 if c in near else 1) for c in cues.get("all", []))
+        score += sum(len(c) * (3 if c in near else 1) for c in words["all"])
         if "any" in cues:
-            hits = [len(c) * (3 if c in near else 1) for c in cues["any"] if c in wide]
+            hits = [len(c) * (3 if c in near else 1) for c in words["any"] if c in wide]
             if not hits:
                 continue
             score += max(hits)
@@ -329,6 +332,15 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
             score += 1 if (row["unit"] == "percent") == says_share else 0
         scored.append((score, ind))
     return sorted(scored, reverse=True)
+
+
+_MARKS = re.compile(r"[(（](?:居|社区|村|居委会|居民委员会)[)）]|[“”\"]|城市")
+
+
+@cache
+def _plain(text: str) -> str:
+    """``text`` without the marks articles write a word with or without: (居), (社区), quotes, 城市."""
+    return _MARKS.sub("", text)
 
 
 def _scope(simple: str, start: int) -> str | None:
