@@ -273,3 +273,12 @@ def test_the_posts_of_a_party_committee_are_told_apart_by_the_word_before_each(t
     values = {e["indicator"]: e.get("value") for e in drafted.entries}
     assert (values.get("secretaries_elected"), values.get("deputy_secretaries_elected"),
             values.get("party_committee_ordinary_members")) == (53, 77, 152)
+
+
+@pytest.mark.parametrize(("text", "place"), [("崇川區156個社區居委會和15個村委會換屆選舉圓滿收官。", "崇川区"),
+                                             ("全县柿树岗乡共选举产生村委会成员77人。", "柿树岗乡"),
+                                             ("3月18日是巴州区选举日，共有293个村参加。", None),
+                                             ("全市共有18个社区完成换届。", None)])
+def test_the_place_is_named_only_where_the_text_names_it_plainly(tmp_path, text, place):
+    document = yaml.safe_load(_draft_of(tmp_path, text).text)
+    assert document["place"]["name"]["zh"] == (place or "TODO")

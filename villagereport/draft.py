@@ -644,16 +644,17 @@ def draft_report(path: str | Path, indicators: pd.DataFrame | None = None) -> Dr
 
 
 # Words that open a phrase ending in 市/县/区/镇 but are no place: 「确保全县」, 「官担任社区」.
-_NOT_A_PLACE = re.compile(r"[全各本该确保实现推进完成担任其中目前以及和与在对为由记者从据向]")
+_NOT_A_PLACE = re.compile(r"[全各本该确保实现推进完成担任其中目前以及和与在对为由记者从据向个日是年月号第]")
 
 
 def _place(text: str) -> tuple[str | None, str | None]:
     """The place the article reports on and its province, where the text names them plainly."""
     province = re.search(r"([\u4e00-\u9fff]{2,3}(?:省|自治区))", text)
     place = None
-    for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?(?:市|县|区|旗|镇|乡|街道))(?:委|委员会|各|共|顺利|圆满|全面|新一届|村|扎实|坚持|“|在)", text):
-        if not _NOT_A_PLACE.search(m.group(1)[:-1]):
-            place = m.group(1)
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?(?:市|县|区|旗|镇|乡|街道))(?:委|委员会|各|共|顺利|圆满|全面|新一届|村|扎实|坚持|“|在|\d)", text):
+        name = re.sub(r"^[县市区省]", "", m.group(1))  # 「全县柿树岗乡」: the 县 is the phrase's
+        if len(name) > 1 and not _NOT_A_PLACE.search(name[:-1]):
+            place = name
             break
     return place, (province.group(1) if province else None)
 
