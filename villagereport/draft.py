@@ -310,7 +310,7 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
         if "after" in cues and not any_unit:
             if not hits:
                 continue
-            score += 2 * max(map(len, hits))
+            score += 4 * max(map(len, hits))
         words = {part: [_plain(c) for c in cues.get(part, [])] for part in ("all", "any", "none", "before")}
         if any(c not in wide for c in words["all"]) or any(c in own for c in words["none"]):
             continue
@@ -320,9 +320,11 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
                 continue
             # The word just before the number is the surest sign of what it counts.
             score += 20 + 3 * max(map(len, before))
-        score += sum(len(c) * (3 if c in near else 1) for c in words["all"])
+        # A word in the number's own item (what is written just before it) weighs most: in
+        # 「高中及以上学历75人,…,大专及以上学历66人」 66 is 大专's, whatever came before.
+        score += sum(len(c) * (7 if c in head else 3 if c in near else 1) for c in words["all"])
         if "any" in cues:
-            hits = [len(c) * (3 if c in near else 1) for c in words["any"] if c in wide]
+            hits = [len(c) * (7 if c in head else 3 if c in near else 1) for c in words["any"] if c in wide]
             if not hits:
                 continue
             score += max(hits)
