@@ -256,7 +256,9 @@ def test_the_review_page_marks_every_number_offline_and_shows_the_article_as_tex
     # The figures drafted, one row each; the TODOs the file holds, first.
     drafted = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert rows == len(drafted["figures"]) > 20
-    assert "review every figure" in todos and str(len(marks)) in text
+    from villagereport.wording import strings
+
+    assert strings(lang)["draft"]["todo"]["review"] in todos and str(len(marks)) in text
 
 
 def test_levels_given_respectively_are_paired_in_order_or_not_placed(tmp_path):

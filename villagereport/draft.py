@@ -572,7 +572,7 @@ class Draft:
     article: str
     decisions: list[Decision]
     notes: list[str]
-    todos: list[str]
+    todos: list[tuple[str, dict]]  # each TODO's message key and fields (_todo_text)
 
 
 def draft(path: str | Path, indicators: pd.DataFrame | None = None) -> tuple[str, list[dict]]:
@@ -672,8 +672,25 @@ def _english(name: str) -> str:
 _ELECTION_YEAR = re.compile(r"(20\d\d)年[^，。；\n]{0,12}换届")
 
 
-def _coverage(simple: str) -> list[str]:
-    """The coverage lines the article's words support (bodies, units, status), each for review."""
+def _todo_text(lang: str, key: str, fields: dict) -> str:
+    """What a TODO asks for, in ``lang`` (the file's comments are English; the review page's the reader's)."""
+    from villagereport.wording import fill, strings
+
+    words = strings(lang)["draft"]["todo"]
+    if "said" in fields and fields["said"]:
+        fields = {**fields, "said": fill(words["it_says"], words=fields["said"])}
+    return fill(words[key], **{"said": "", **fields})
+
+
+def _coverage(simple: str) -> tuple[list[str], list[tuple[str, dict]]]:
+    """The coverage lines the article's words support (bodies, units, status), each for review,
+    and the TODOs among them."""
+    todos: list[tuple[str, dict]] = []
+
+    def todo(line: str, key: str, **fields: str) -> str:
+        todos.append((key, fields))
+        return f"{line}  # TODO: {_todo_text('en', key, fields)}"
+
     bodies = []
     if re.search(r"两委", simple):
         bodies = ["party", "committee"]
@@ -684,70 +701,69 @@ def _coverage(simple: str) -> list[str]:
             bodies.append("committee")
     units = [u for u, words in (("village", r"村(?!\(居|（居)"), ("community", r"社区|居民委员会|居委会|\(居\)|（居）")) if re.search(words, simple)]
     lines = ["coverage:  # what the report covers: check each line against the article"]
-    lines.append(f"  bodies: [{', '.join(bodies)}]" if bodies else "  bodies: TODO  # party, committee, or both")
-    lines.append(f"  units: [{', '.join(units)}]" if units else "  units: TODO  # village, community, or both")
+    lines.append(f"  bodies: [{', '.join(bodies)}]" if bodies else todo("  bodies: TODO", "bodies"))
+    lines.append(f"  units: [{', '.join(units)}]" if units else todo("  units: TODO", "units"))
     as_of = re.search(r"截至(\d{1,2})月(\d{1,2})日", simple)
     if as_of or re.search(r"正在|陆续|有序推进", simple):
         lines.append("  status: under_way  # the article tells of a round still going on")
-        lines.append("  as_of: TODO  # the date its figures are as of (YYYY-MM-DD)"
-                     + (f": it says 截至{as_of.group(1)}月{as_of.group(2)}日" if as_of else ""))
+        lines.append(todo("  as_of: TODO", "as_of", said=as_of.group() if as_of else ""))
     elif re.search(r"(全面|全部|圆满|顺利)完成", simple):
         lines.append("  status: complete")
     else:
-        lines.append("  status: TODO  # complete, or under_way (then as_of)")
-    return lines
+        lines.append(todo("  status: TODO", "status"))
+    return lines, todos
 
 
-def _yaml(path: Path, text: str, simple: str, meta: dict, entries: list[dict], notes: list[str]) -> tuple[str, list[str]]:
-    """The draft file, and the TODOs in it (what a person must fill in before it can be a book)."""
+def _yaml(path: Path, text: str, simple: str, meta: dict, entries: list[dict],
+          notes: list[str]) -> tuple[str, list[tuple[str, dict]]]:
+    """The draft file, and the TODOs in it (what a person must fill in before it can be a book),
+    each as its message key and fields."""
     place, province = _place(simple)
     report_id = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "my-county"
     year = _ELECTION_YEAR.search(simple)
-    todos: list[str] = []
+    todos: list[tuple[str, dict]] = [("review", {})]
 
-    def todo(line: str, what: str) -> str:
-        todos.append(what)
-        return f"{line}  # TODO: {what}"
+    def todo(line: str, key: str) -> str:
+        todos.append((key, {}))
+        return f"{line}  # TODO: {_todo_text('en', key, {})}"
 
     lines = [
         f"# Drafted by `python -m villagereport draft` from {path.name}, for a person to review:",
         "# read the review page written beside this file, check every figure against its quote and",
         "# the article, fill in every TODO; `make validate` and the book refuse a file that holds one.",
         "# The draft never guesses: what it could not place is listed at the end, for you to add.",
-        "TODO: review every figure against the article, then delete this line",
+        f"TODO: {_todo_text('en', 'review', {})}",
         "format: village-election-report/1",
         f"id: {report_id if re.match(r'^[a-z0-9]', report_id) else 'my-county'}",
         "source:",
     ]
-    todos.append("review every figure against the article")
     outlet = meta.get("outlet")
     if outlet:
-        lines.append(todo(f"  outlet: {{zh: {_q(outlet)}, en: TODO}}", "the outlet's name in English"))
+        lines.append(todo(f"  outlet: {{zh: {_q(outlet)}, en: TODO}}", "outlet_en"))
     if meta.get("title"):
         lines.append(f"  title: {_q(meta['title'])}")
     if meta.get("date"):
         lines.append(f"  date: \"{meta['date']}\"  # check: the article's own date, not a republication's")
     else:
-        lines.append(todo("  date: TODO", "the article's date (YYYY-MM-DD), not found in the text; delete the line if the page shows none"))
+        lines.append(todo("  date: TODO", "date"))
     if meta.get("url"):
         lines.append(f"  url: {_q(unquote_url(meta['url']))}")
     lines.append("place:")
     if place:
         lines.append(f"  name: {{zh: {_q(place)}, en: {_q(_english(place))}}}  # check the English name")
     else:
-        lines.append(todo("  name: {zh: TODO, en: TODO}", "the place; not found in the text"))
+        lines.append(todo("  name: {zh: TODO, en: TODO}", "place"))
     if province:
         lines.append(f"  province: {{zh: {_q(province)}, en: {_q(_english(province))}}}")
     else:
-        lines.append(todo("  province: {zh: TODO, en: TODO}", "the province; not found in the text"))
+        lines.append(todo("  province: {zh: TODO, en: TODO}", "province"))
     if year:
         lines.append(f"election_year: {year.group(1)}  # from 「{year.group()}」")
     else:
         lines.append("# election_year: the article names no year of the round; add it only from another source")
-    for line in _coverage(simple):
-        if "TODO" in line:
-            todos.append(line.split("#", 1)[1].strip() if "#" in line else line.strip())
-        lines.append(line)
+    coverage, more = _coverage(simple)
+    lines += coverage
+    todos += more
     lines.append("")
     lines.append("figures:" if entries else "figures: []")
     for entry in entries:
@@ -818,7 +834,7 @@ def review_page(drafted: Draft, name: str, lang: str = "zh") -> str:
     return template.render(
         html_lang="zh-CN" if lang == "zh" else lang, words={**review, "title": fill(review["title"], file=name)},
         summary=fill(review["summary"], numbers=len(drafted.decisions), **counts),
-        todos=drafted.todos, parts=parts, columns=columns, rows=rows, notes=drafted.notes)
+        todos=[_todo_text(lang, key, fields) for key, fields in drafted.todos], parts=parts, columns=columns, rows=rows, notes=drafted.notes)
 
 
 def _number_text(value: object) -> str:
