@@ -31,7 +31,7 @@ from villagereport.wording import fill, languages, strings
 SECTION_PAGE = re.compile(r"^/(?P<lang>[a-z]{2}(?:-[A-Z]{2})?)/book/(?P<stem>\d\d_[a-z_]+)\.html$")
 STATIC = Path(__file__).resolve().parent / "static"
 # thebe-core's bundle loads its chunks from the site's root (its webpack public path is "/").
-THEBE_FILE = re.compile(r"^/(?:\d+\.)?thebe-core\.(?:min\.js|css)$")
+THEBE_FILE = re.compile(r"^/(?:\d+\.)?thebe-core\.min\.js$")
 # "Run this page"'s own script and styles, and markdown-it (vendored beside thebe-core).
 LIVE_FILES = {"/_live/live.js": STATIC / "live.js", "/_live/live.css": STATIC / "live.css",
               "/_live/markdown-it.min.js": STATIC / "thebe-core" / "markdown-it.min.js"}

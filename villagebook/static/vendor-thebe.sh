@@ -19,8 +19,9 @@ tar xzf "thebe-core-$thebe.tgz" -C thebe
 tar xzf "markdown-it-$markdown.tgz" -C markdown
 rm -rf "$here/thebe-core"
 mkdir -p "$here/thebe-core"
-# The bundle and its lazily loaded chunks, its styles and licences; not the source maps.
-cp thebe/package/dist/lib/*.js thebe/package/dist/lib/thebe-core.css thebe/package/dist/lib/*.LICENSE.txt "$here/thebe-core/"
+# The bundle and its lazily loaded chunks and licences; not the source maps, nor its styles
+# (JupyterLab's light theme, page-wide: the outputs take the book's own, live.css adds the rest).
+cp thebe/package/dist/lib/*.js thebe/package/dist/lib/*.LICENSE.txt "$here/thebe-core/"
 cp thebe/package/LICENSE "$here/thebe-core/LICENSE"
 cp markdown/package/dist/browser/markdown-it.umd.min.js "$here/thebe-core/markdown-it.min.js"
 cp markdown/package/LICENSE "$here/thebe-core/markdown-it.LICENSE"
