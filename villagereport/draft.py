@@ -182,7 +182,7 @@ def _value(match: re.Match) -> float:
 
 # Words before a figure in its clause that say it did not happen, or is what is left: 「剩下未完成
 # 换届的22个村」 counts the villages that did not finish.
-_NEGATION = re.compile(r"(未|尚未|没有|剩下|剩余|仍有|还有|尚有)")
+_NEGATION = re.compile(r"(未|尚未|没有|剩下|剩余|仍有|尚有)")
 
 
 def tokens(simple: str, ruled_out: list[Decision] | None = None) -> list[Token]:
@@ -421,7 +421,7 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
         # article does not give.
         owner = in_sentence[-1] if in_sentence else None
         sibling = f"{owner.indicator.removesuffix('_count')}_share" if owner is not None else ""
-        if (owner is not None and token.unit == "percent" and re.search(r"(占比|比例|比重)较?$", simple[clause:token.start].split("较")[0] + ("较" if "较" in simple[clause:token.start] else ""))
+        if (owner is not None and token.unit == "percent" and re.search(r"(占比|比例|比重)较", simple[clause:token.start])
                 and indicators.at[owner.indicator, "unit"] != "percent" and sibling in indicators.index):
             figures.append(Figure(sibling, None, clause, end, start, changes=[token]))
             return "placed", sibling
