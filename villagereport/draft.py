@@ -815,7 +815,8 @@ def review_page(drafted: Draft, name: str, lang: str = "zh") -> str:
             return fill(review["either"], options=" / ".join(names.get(i, i) for i in decision.detail.split(",")))
         return review["not_placed"]
 
-    parts, at = [], 0
+    # From the article's first character (a file's text may open with blank lines).
+    parts, at = [], len(drafted.article) - len(drafted.article.lstrip())
     for decision in sorted(drafted.decisions, key=lambda d: d.start):
         if decision.start < at:
             continue  # one mark a number
