@@ -284,3 +284,9 @@ def test_the_posts_of_a_party_committee_are_told_apart_by_the_word_before_each(t
 def test_the_place_is_named_only_where_the_text_names_it_plainly(tmp_path, text, place):
     document = yaml.safe_load(_draft_of(tmp_path, text).text)
     assert document["place"]["name"]["zh"] == (place or "TODO")
+
+
+def test_a_round_of_more_than_so_many_days_is_drafted(tmp_path):
+    drafted = _draft_of(tmp_path, "此次换届历时80多天，全市共选出成员300人。")
+    entry = next(e for e in drafted.entries if e["indicator"] == "round_duration_days")
+    assert (entry["value"], entry["qualifier"], entry["unit"]) == (80, "more_than", "day")
