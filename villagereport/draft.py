@@ -30,7 +30,7 @@ SENTENCE_END = "；;。！？!?\n"
 _ASIDE = re.compile(r"[(（]其中[^)）]*[)）]")
 # What a number's counter says of its unit (the catalogue's units), longest first.
 COUNTERS = {
-    "percent": ["%"], "year": ["周岁", "岁"], "person_time": ["人次"], "person": ["人", "名"],
+    "percent": ["%"], "year": ["周岁", "岁"], "person_time": ["人次"], "person": ["人", "名", "名选民", "选民"],
     "unit": ["个村(社区)", "个村（社区）", "个村(居)", "个村（居）", "个村居", "个村(居)民委员会", "个村（居）民委员会"],
     "village": ["个行政村", "个村"], "community": ["个城市社区", "个社区"],
     "department": ["个部门", "个县级部门", "家单位", "个单位", "家"], "group": ["个"], "meeting": ["次"],
