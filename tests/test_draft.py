@@ -290,3 +290,16 @@ def test_a_round_of_more_than_so_many_days_is_drafted(tmp_path):
     drafted = _draft_of(tmp_path, "此次换届历时80多天，全市共选出成员300人。")
     entry = next(e for e in drafted.entries if e["indicator"] == "round_duration_days")
     assert (entry["value"], entry["qualifier"], entry["unit"]) == (80, "more_than", "day")
+
+
+@pytest.mark.parametrize(("text", "value", "not_on", "on"), [
+    # The issue's own cases: the subject is in the sentence, not only beside the number.
+    ("全省共有35707名妇女进入村“两委”班子，比上届增加了1605名。", 35707, "members_total", "women_members"),
+    ("从机关派聘95名党员干部担任村党组织书记。", 95, "secretaries_elected", None),
+    ("全市应换届的564个村(社区)中，已有540个完成换届。", 564, "units_completed", None),
+])
+def test_a_figure_goes_where_its_words_say_or_nowhere(tmp_path, text, value, not_on, on):
+    placed = {(e["indicator"], e.get("value")) for e in _draft_of(tmp_path, text).entries}
+    assert (not_on, value) not in placed
+    if on:
+        assert (on, value) in placed
