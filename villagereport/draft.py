@@ -303,7 +303,8 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
             continue
         score = 0
         text_after = token.unit + token.after if token.unit not in ("percent", "year") else token.after
-        hits = [c for c in cues.get("after", []) if text_after.startswith(c)]
+        # 城市 aside (「12个城市社区」 is 「12个社区」); (居) and (社区) count here: 个村 is not 个村(居).
+        hits = [c for c in cues.get("after", []) if text_after.replace("城市", "").startswith(c.replace("城市", ""))]
         # The unit fits, or the indicator's own words follow the number ("70个村党组织书记").
         if not (any_unit or _fits_unit(token, row["unit"]) or (hits and row["unit"] not in ("percent", "year"))):
             continue
@@ -341,8 +342,9 @@ _MARKS = re.compile(r"[(（](?:居|社区|村|居委会|居民委员会)[)）]|[
 
 @cache
 def _plain(text: str) -> str:
-    """``text`` without the marks articles write a word with or without: (居), (社区), quotes, 城市."""
-    return _MARKS.sub("", text)
+    """``text`` without the marks articles write a word with or without: (居), (社区), quotes,
+    城市; and 委员 (not 委员会) as 成员, which articles write of the same people."""
+    return re.sub(r"委员(?!会)", "成员", _MARKS.sub("", text))
 
 
 def _scope(simple: str, start: int) -> str | None:
