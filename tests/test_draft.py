@@ -303,3 +303,12 @@ def test_a_figure_goes_where_its_words_say_or_nowhere(tmp_path, text, value, not
     assert (not_on, value) not in placed
     if on:
         assert (on, value) in placed
+
+
+def test_a_sentence_opening_with_qizhong_counts_a_part_and_its_changes_pair_in_turn(tmp_path):
+    drafted = _draft_of(tmp_path, "“两委”班子成员中，大专及以上学历的有18691人。其中，村党组织书记和村委会主任分别有4021人和"
+                                  "2441人，比上届增加572人和104人。")
+    placed = {e["indicator"]: (e.get("value"), [c["value"] for c in e.get("changes", [])]) for e in drafted.entries}
+    assert placed.get("secretaries_college") == (4021, [572])
+    assert placed.get("directors_college") == (2441, [104])
+    assert "secretaries_elected" not in placed and "directors_elected" not in placed

@@ -43,6 +43,7 @@ _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([余多]?万�
 _CHINESE = re.compile(r"(?<![第])[一二两三四五六七八九十百千]+(?=[个名人次项条家部张份起])")
 _WHOLE = re.compile(r"全部|百分百")
 _CHANGE = re.compile(r"(" + "|".join(DOWN + UP) + r")(了|达到|达|为|到)?(近|约|超过|超)?$")
+_CHANGE_LIST = re.compile(r"(" + "|".join(DOWN + UP) + r")(了|达到|达|为|到)?(近|约|超过|超)?[\d.]+[^，,；;。\d]{0,6}[和、]$")
 _SKIP_AFTER = re.compile(r"^(年|月|日|号|届|周岁及|岁及|岁以|周岁以|时(?!间))")
 
 
@@ -241,7 +242,8 @@ def tokens(simple: str, ruled_out: list[Decision] | None = None) -> list[Token]:
         if "将" in clause_before[-6:]:
             ruled_out.append(Decision(start, end, "ruled_out", "target"))
             continue  # "将达到95%以上": a target, not a result the report states
-        change = _CHANGE.search(clause_before)
+        # 「比上届增加572人和104人」: a second change in a list takes the first's direction.
+        change = _CHANGE.search(clause_before) or _CHANGE_LIST.search(clause_before)
         if change:
             token.change = -1 if change.group(1) in DOWN else 1
             token.relative = change.group(1) in ("降幅", "增幅")
@@ -406,10 +408,22 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
         return "not_placed", ""
     if respective is not None:
         indicator, quote_start = respective
+        indicator = _subset(indicator, simple, start, figures, indicators)
         figures.append(Figure(indicator, token, quote_start, end, start, scope=_scope(simple, quote_start)))
         return "placed", indicator
     if token.change:
         in_sentence = [f for f in figures if f.sentence_start == start]
+        # Changes given for several levels in turn (「分别有4021人和2441人,比上届增加572人和104人」):
+        # the i-th change is the i-th level's, of the levels just stated.
+        group = [t for t in tokens(simple[clause:end]) if t.change]
+        place = next((i for i, t in enumerate(group) if clause + t.start == token.start), None)
+        levels = [f for f in in_sentence if f.token is not None][-len(group):]
+        if (len(group) >= 2 and place is not None and len(levels) == len(group)
+                and all(f.token.start < clause and _change_fits(token, indicators.at[f.indicator, "unit"]) for f in levels)):
+            owner = levels[place]
+            owner.changes.append(token)
+            owner.quote_end = end
+            return "placed", owner.indicator
         # A change whose own words name a level stated earlier in its sentence belongs to that
         # level (「…平均年龄43.6岁,…,与上届相比…平均年龄下降3.6岁」).
         named = candidates(_as_level(token), simple[clause:token.start], simple[clause:token.start], indicators)
@@ -456,7 +470,7 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
         tied = [i for score, i in ranked if score == ranked[0][0]]
         notes.append(f"not placed, {' or '.join(tied)}?: {clause_text}")
         return "not_placed", ",".join(tied)
-    indicator = ranked[0][1]
+    indicator = _subset(ranked[0][1], simple, start, figures, indicators)
     quote_start = _quote_start(simple, start, clause, indicators.at[indicator, "cues"], token.start)
     item = simple.rfind("、", clause, token.start) + 1
     cues = indicators.at[indicator, "cues"]
@@ -466,6 +480,25 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
     figures.append(Figure(indicator, None if token.change else token, quote_start, end, start,
                           scope=_scope(simple, quote_start), changes=[token] if token.change else []))
     return "placed", indicator
+
+
+# A sentence opening 其中 counts a part of the figure before it: 「…大专及以上学历的有18691人。其中,
+# 村党组织书记和村委会主任分别有4021人和2441人」 counts the college-educated secretaries and
+# directors. The figure before, and the indicators of its part, by the post counted.
+_PARTS = {"members_college": {"secretaries_elected": "secretaries_college", "directors_elected": "directors_college"},
+          "women_members": {"secretaries_elected": "women_secretaries", "directors_elected": "women_directors"}}
+
+
+def _subset(indicator: str, simple: str, sentence: int, figures: list[Figure], indicators) -> str:  # type: ignore[no-untyped-def]
+    """``indicator``, or the indicator of the part it counts where its sentence opens 其中 after
+    a figure of such a part (_PARTS)."""
+    if not simple[sentence:sentence + 4].lstrip().startswith("其中"):
+        return indicator
+    before = [f for f in figures if f.sentence_start < sentence]
+    if not before:
+        return indicator
+    part = _PARTS.get(before[-1].indicator, {}).get(indicator)
+    return part if part in indicators.index else indicator
 
 
 # Several levels given 分别 whose list the draft cannot pair one to one: none is placed (a guess
