@@ -80,8 +80,8 @@ def renderings(value: float, unit: str = "") -> list[str]:
         if abs(n) >= 10000:
             forms.append(plain(n / 10000) + "万")
         forms += chinese_numeral(n)
-    elif value > 0:
-        forms += chinese_numeral_decimal(value)
+    elif value > 0 and len(plain(value).split(".")[1]) <= 4:
+        forms += chinese_numeral_decimal(value)  # 十二点五; an article writes no long decimal in words
     if unit == "percent" and value == 100:
         forms += list(WHOLE_WORDS)
     return forms
