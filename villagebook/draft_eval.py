@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from villagereport.catalogue import load_catalogue
-from villagereport.draft import _NEGATION, draft, read_article, readable
+from villagereport.draft import _NEGATION, _plain, draft, read_article, readable
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("VILLAGEREPORT_SHARED", ROOT.parent / "shared"))
@@ -109,15 +109,17 @@ def unseen_cues(article: Path, others: list[Path]):  # type: ignore[no-untyped-d
     """The catalogue's indicators with only the cue words that some other article holds, that
     no article holds, or that the indicator's own name or definition holds: the cues as if this
     article had never been read."""
-    own = readable(read_article(article)[0])[0]
-    rest = "\n".join(readable(read_article(p)[0])[0] for p in others)
+    # Read as the drafter matches cue words: plain (villagereport.draft._plain).
+    own = _plain(readable(read_article(article)[0])[0])
+    rest = _plain("\n".join(readable(read_article(p)[0])[0] for p in others))
     indicators = copy.deepcopy(load_catalogue().indicators)
     for ind, cues in indicators["cues"].items():
         if not isinstance(cues, dict):
             continue
         # Words of the indicator's own name and definition could be written with no article.
         defined = f"{indicators.at[ind, 'name_zh']} {indicators.at[ind, 'definition_zh']}"
-        kept = {part: [c for c in words if c not in own or c in rest or c in defined] for part, words in cues.items()}
+        kept = {part: [c for c in words if _plain(c) not in own or _plain(c) in rest or _plain(c) in _plain(defined)]
+                for part, words in cues.items()}
         # A cue that needs a word only this article holds ("all"), or whose every word of a kind
         # went ("after", "any"), could not have been written without it: the indicator has none.
         lost_all = len(kept.get("all", [])) < len(cues.get("all", []))

@@ -345,8 +345,12 @@ _MARKS = re.compile(r"[(（](?:居|社区|村|居委会|居民委员会)[)）]|[
 @cache
 def _plain(text: str) -> str:
     """``text`` without the marks articles write a word with or without: (居), (社区), quotes,
-    城市; and 委员 (not 委员会) as 成员, which articles write of the same people."""
-    return re.sub(r"委员(?!会)", "成员", _MARKS.sub("", text))
+    城市; 委员 (not 委员会) as 成员, which articles write of the same people; and the long names
+    of degrees (大学专科, 大学本科) as their short ones."""
+    text = _MARKS.sub("", text).replace("大学专科", "大专").replace("大学本科", "本科")
+    # 「书记、村委会主任」, 「书记和主任」: the one post pair 书记主任 (一肩挑's two posts).
+    text = re.sub(r"书记[、和及]?(?:村民委员会|村委会|居委会|村居委会)?主任", "书记主任", text)
+    return re.sub(r"委员(?!会)", "成员", text)
 
 
 def _scope(simple: str, start: int) -> str | None:
