@@ -88,6 +88,7 @@ class Figure:
     sentence_start: int
     scope: str | None = None
     changes: list[Token] = field(default_factory=list)
+    score: int = 0  # how well its words fit the indicator (candidates), where it was ranked
 
 
 @cache
@@ -346,8 +347,8 @@ _MARKS = re.compile(r"[(（](?:居|社区|村|居委会|居民委员会)[)）]|[
 def _plain(text: str) -> str:
     """``text`` without the marks articles write a word with or without: (居), (社区), quotes,
     城市; 委员 (not 委员会) as 成员, which articles write of the same people; and the long names
-    of degrees (大学专科, 大学本科) as their short ones."""
-    text = _MARKS.sub("", text).replace("大学专科", "大专").replace("大学本科", "本科")
+    of degrees (大学专科, 大学本科) and of ages (周岁) as their short ones."""
+    text = _MARKS.sub("", text).replace("大学专科", "大专").replace("大学本科", "本科").replace("周岁", "岁")
     # 「书记、村委会主任」, 「书记和主任」: the one post pair 书记主任 (一肩挑's two posts).
     text = re.sub(r"书记[、和及]?(?:村民委员会|村委会|居委会|村居委会)?主任", "书记主任", text)
     return re.sub(r"委员(?!会)", "成员", text)
@@ -450,6 +451,15 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
             owner.changes.append(token)
             owner.quote_end = end
             return "placed", owner.indicator
+    # 「女性65名,占62%」: a share said right after a count is that count's share.
+    if token.unit == "percent" and not token.change and figures and figures[-1].token is not None:
+        count = figures[-1]
+        between = simple[count.token.end:token.start]
+        sibling = f"{count.indicator.removesuffix('_count')}_share"
+        if (count.sentence_start == start and indicators.at[count.indicator, "unit"] != "percent"
+                and sibling in indicators.index and re.fullmatch(r"[^\d，,；;。()（）]{0,4}[，,](其中)?占(比|比例)?(为|达到|达)?", between)):
+            figures.append(Figure(sibling, token, count.quote_start, end, start, scope=count.scope))
+            return "placed", sibling
     level = _as_level(token) if token.change else token
     # The rest of the clause, to the next item of a list ("党组织成员51人、村委会成员39人").
     rest = re.split("、", simple[token.end:end])[0]
@@ -482,7 +492,8 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
             and all(w in simple[item:token.start] for w in cues.get("all", [])):
         quote_start = item  # the item of a list that states it: "社区“两委”干部307名"
     figures.append(Figure(indicator, None if token.change else token, quote_start, end, start,
-                          scope=_scope(simple, quote_start), changes=[token] if token.change else []))
+                          scope=_scope(simple, quote_start), changes=[token] if token.change else [],
+                          score=ranked[0][0]))
     return "placed", indicator
 
 
@@ -652,7 +663,11 @@ def draft_report(path: str | Path, indicators: pd.DataFrame | None = None) -> Dr
             notes.append(f"{figure.indicator}: its clause holds a character a page cannot show; copy it by hand")
             dropped.add(figure)
             continue
-        if key in seen:
+        # One indicator placed twice in a sentence (「涉及全区293个村(居)…,共完成271个村(居)换届」):
+        # the number whose own words fit it best is kept, the other listed.
+        better = [f for f in figures if f is not figure and f.indicator == figure.indicator and f.scope == figure.scope
+                  and f.sentence_start == figure.sentence_start and f.score > figure.score]
+        if key in seen or better:
             notes.append(f"{figure.indicator} stated again: {quote}")
             dropped.add(figure)
             continue
