@@ -232,7 +232,8 @@ def test_the_review_page_marks_every_number_offline_and_shows_the_article_as_tex
     article.write_text(ARTICLE.read_text(encoding="utf-8") + "\n<script>window.injected = 1</script>共有<b>5</b>人。\n",
                        encoding="utf-8")
     out = write_draft(article, tmp_path / "draft.yaml", lang)
-    decisions = draft_report(article).decisions
+    drafted = draft_report(article)
+    decisions = drafted.decisions
     outside: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -249,13 +250,12 @@ def test_the_review_page_marks_every_number_offline_and_shows_the_article_as_tex
         rows = page.locator("table tbody tr").count()
         todos = page.locator("h2 + ul").first.inner_text()
         browser.close()
-    assert [(m[0], m[1]) for m in marks] == [(d.status, draft_report(article).article[d.start:d.end]) for d in decisions]
+    assert [(m[0], m[1]) for m in marks] == [(d.status, drafted.article[d.start:d.end]) for d in decisions]
     assert len(marks) > 40 and {m[0] for m in marks} == {"placed", "ruled_out", "not_placed"}
     assert ("<script>window.injected = 1</script>" in text) and injected is None and scripts == 0
     assert outside == [] and serious == [] and not wide
     # The figures drafted, one row each; the TODOs the file holds, first.
-    drafted = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert rows == len(drafted["figures"]) > 20
+    assert rows == len(yaml.safe_load(out.read_text(encoding="utf-8"))["figures"]) > 20
     from villagereport.wording import strings
 
     assert strings(lang)["draft"]["todo"]["review"] in todos and str(len(marks)) in text
