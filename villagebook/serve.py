@@ -147,10 +147,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 text = text.replace("</head>", '<link rel="stylesheet" href="/_live/live.css"></head>', 1)
         # Under the page's title: the article's first heading (the print-only header before the
         # article has one too).
-        start = text.find("<article")
-        end = text.find("</h1>", start) + len("</h1>") if start >= 0 and text.find("</h1>", start) >= 0 else -1
-        if end >= 0:
-            text = text[:end] + added + text[end:]
+        title = re.search(r"<article.*?</h1>", text, re.S)
+        if title:
+            text = text[:title.end()] + added + text[title.end():]
         self._send(text.encode("utf-8"), "text/html; charset=utf-8")
 
     def _send_file(self, path: Path) -> None:

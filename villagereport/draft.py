@@ -692,9 +692,11 @@ def draft_report(path: str | Path, indicators: pd.DataFrame | None = None) -> Dr
         entries.append(entry)
     # A number whose figure was left out of the file (stated again, or unshowable) is marked not placed.
     left_out = {t.start for f in dropped for t in ([f.token] if f.token else []) + f.changes}
-    on_page = [Decision(origin[d.start], origin[d.end - 1] + 1,
-                        "not_placed" if d.status == "placed" and d.start in left_out else d.status, d.detail)
-               for d in decisions]
+    on_page = []
+    for d in decisions:
+        gone = d.status == "placed" and d.start in left_out
+        on_page.append(Decision(origin[d.start], origin[d.end - 1] + 1, "not_placed" if gone else d.status,
+                                "" if gone else d.detail))
     body, todos = _yaml(path, text, simple, meta, entries, notes)
     return Draft(body, entries, text, on_page, notes, todos)
 

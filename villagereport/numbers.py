@@ -54,13 +54,6 @@ def chinese_in(text: str, value: float) -> str | None:
     return None
 
 
-def chinese_numeral_decimal(value: float) -> list[str]:
-    """A decimal in Chinese numerals (十二点五)."""
-    import cn2an
-
-    return [cn2an.an2cn(plain(value))]
-
-
 def plain(value: float) -> str:
     """Write a number without float noise: 70, 43.7, 39.34 (never 70.0 or 43.699999)."""
     if float(value).is_integer():
@@ -81,7 +74,9 @@ def renderings(value: float, unit: str = "") -> list[str]:
             forms.append(plain(n / 10000) + "万")
         forms += chinese_numeral(n)
     elif value > 0 and len(plain(value).split(".")[1]) <= 4:
-        forms += chinese_numeral_decimal(value)  # 十二点五; an article writes no long decimal in words
+        import cn2an
+
+        forms.append(cn2an.an2cn(plain(value)))  # 十二点五; an article writes no long decimal in words
     if unit == "percent" and value == 100:
         forms += list(WHOLE_WORDS)
     return forms
