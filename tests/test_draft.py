@@ -84,14 +84,16 @@ def test_the_drafts_find_most_figures_none_wrong_in_value_none_against_a_negatio
     assert found / total >= 0.9, f"{found} of {total}"
 
 
-def test_each_article_as_if_unseen_keeps_most_figures_and_none_against_a_negation():
+def test_each_article_as_if_unseen_meets_the_target():
     # Leave one out: the cue words only that article holds taken away (villagebook.draft_eval).
-    # A ratchet under today's figure, not the target of 90%.
+    # The target, on every article the repository holds: 90% found, none wrong, none
+    # against a negation.
     from villagebook.draft_eval import measure
 
     tally = measure()["leave one out"]
     assert tally.counts["negated"] == 0 and tally.counts["wrong"] == 0
-    assert tally.share >= 88, tally.share
+    below = [(rid, found, n) for rid, n, found, *_ in tally.rows if found < 0.9 * n]
+    assert not below, below
 
 
 def test_a_saved_web_page_drafts_as_its_text_does(tmp_path):
@@ -318,3 +320,23 @@ def test_a_share_said_right_after_a_count_is_that_counts_share(tmp_path):
     drafted = _draft_of(tmp_path, "班子成员中，男性40名，占38%，女性65名，占62%。")
     placed = {e["indicator"]: e.get("value") for e in drafted.entries}
     assert (placed.get("men_members_share"), placed.get("women_members_share")) == (38, 62)
+
+
+@pytest.mark.parametrize(("text", "indicator", "value"), [
+    # A counter, a modifier, the noun: 「个市直部门」 is 「个部门」's; 「个由…的工作组」 「个工作组」's.
+    ("全市组织纪委、公安等12个市直部门开展联审。", "vetting_departments", 12),
+    ("全区成立9个由区级领导任组长的工作组。", "working_groups", 9),
+    # A clause that names no one is of the subject before it.
+    ("新当选的“一肩挑”人员41人,占比100%,全部为高中及以上学历。", "one_shoulder_high_school_share", 100),
+    ("全镇新一届村党组织书记23名,45岁以下占比52%;平均年龄43.2岁。", "secretaries_avg_age", 43.2),
+    # 「高中(中专)」 alone is 高中 only; with 以上 it is high school and above.
+    ("新一届班子中,大专以上学历30人,高中(中专)学历12人。", "members_high_school_only", 12),
+    ("新一届“两委”成员中,高中(中专)及以上学历88人。", "members_high_school", 88),
+    # 女委员 is 女性委员.
+    ("每个村(社区)均配备至少1名女委员。", "women_members_per_village", 1),
+    # The whole and its part in one sentence, whatever verb names the whole.
+    ("本次换届覆盖全县187个村(社区),目前已完成180个村(社区)换届。", "units_in_election", 187),
+])
+def test_the_sentence_is_read_not_only_the_words_beside_the_number(tmp_path, text, indicator, value):
+    placed = {(e["indicator"], e.get("value")) for e in _draft_of(tmp_path, text).entries}
+    assert (indicator, value) in placed, placed

@@ -4,7 +4,8 @@
   against their report files in data/reports/: the articles the cues were written from;
 - **each of those as if unseen** (leave one out): the article drafted with only the cues that
   could have been learned from the *other* articles, i.e. without every cue word that occurs
-  in that article alone unless the indicator's own name or definition holds it (the cues are
+  in that article alone unless the indicator's own name or definition holds it, alone or after
+  a counter (「个部门」 of 「…的部门数量」) (the cues are
   hand-written data; a word no other article and no definition holds can only have come from
   this one); an indicator whose cue loses a word it needs has no cue at all;
 - **held out**: data/unseen/, data/holdout/ and data/final-holdout/, each a set of real
@@ -118,7 +119,7 @@ def unseen_cues(article: Path, others: list[Path]):  # type: ignore[no-untyped-d
             continue
         # Words of the indicator's own name and definition could be written with no article.
         defined = f"{indicators.at[ind, 'name_zh']} {indicators.at[ind, 'definition_zh']}"
-        kept = {part: [c for c in words if _plain(c) not in own or _plain(c) in rest or _plain(c) in _plain(defined)]
+        kept = {part: [c for c in words if _plain(c) not in own or _plain(c) in rest or _defined(c, defined)]
                 for part, words in cues.items()}
         # A cue that needs a word only this article holds ("all"), or whose every word of a kind
         # went ("after", "any"), could not have been written without it: the indicator has none.
@@ -127,6 +128,13 @@ def unseen_cues(article: Path, others: list[Path]):  # type: ignore[no-untyped-d
             kept = None
         indicators.at[ind, "cues"] = kept
     return indicators
+
+
+def _defined(cue: str, defined: str) -> bool:
+    """Whether a cue could be written from the indicator's name and definition alone: it is
+    in them, or it is a counter before a noun that is (「个部门」 of 「…的部门数量」)."""
+    cue, defined = _plain(cue), _plain(defined)
+    return cue in defined or (cue[:1] in "个家名" and len(cue) > 2 and cue[1:] in defined)
 
 
 @dataclass

@@ -223,11 +223,11 @@ def tokens(simple: str, ruled_out: list[Decision] | None = None) -> list[Token]:
             for counter in [c for cs in COUNTERS.values() for c in cs]:
                 if after[1:].startswith(counter):
                     unit, width = counter, len(counter) + 1
-        token = Token(start, end, value, unit or after[:1], simple[end + width:end + width + 12])
+        token = Token(start, end, value, unit or after[:1], simple[end + width:end + width + 20])
         if "万" in simple[start:end] and re.search(r"[余多]", simple[start:end]):
             token.qualifier = "more_than"  # 2750多万, 1555万余
         if after.startswith("个百分点"):
-            token.unit, token.points, token.after = "percent", True, simple[end + 4:end + 16]
+            token.unit, token.points, token.after = "percent", True, simple[end + 4:end + 24]
         before = simple[max(0, start - 12):start]
         clause_before = re.split(f"[{CLAUSE_END}]", before)[-1]
         if clause_before.endswith("近"):
@@ -280,6 +280,20 @@ def _fits_unit(token: Token, unit: str) -> bool:
     return token.unit in COUNTERS.get(unit, []) or token.unit.lstrip("余多") in COUNTERS.get(unit, [])
 
 
+def _after_fits(text_after: str, cue: str) -> bool:
+    """Whether what follows a number is what an ``after`` cue says: the cue itself, or its
+    counter and noun with a short modifier or a 由…的 clause between (「13个县级部门」 is
+    「个部门」's, 「7个由市委常委任组长的换届指导小组」 「个换届指导」's); 城市 aside
+    (「12个城市社区」 is 「12个社区」). (居) and (社区) count: 个村 is not 个村(居)."""
+    text, cue = text_after.replace("城市", ""), cue.replace("城市", "")
+    if text.startswith(cue):
+        return True
+    counter, noun = cue[:1], cue[1:]
+    # Only a noun of two letters or more: 「个村」 would take 「个行政村」 and 「个自然村」 alike.
+    return (counter in "个家名" and len(noun) >= 2
+            and re.match(rf"{counter}(由[^\W\d]{{1,12}}的)?[^\W\d和及与或等的]{{0,4}}{re.escape(noun)}", text) is not None)
+
+
 def candidates(token: Token, near: str, wide: str, indicators, own: str | None = None,  # type: ignore[no-untyped-def]
                head: str | None = None) -> list[tuple[int, str]]:
     """The indicators whose unit and cues fit the token, best first, with their scores.
@@ -306,8 +320,7 @@ def candidates(token: Token, near: str, wide: str, indicators, own: str | None =
             continue
         score = 0
         text_after = token.unit + token.after if token.unit not in ("percent", "year") else token.after
-        # 城市 aside (「12个城市社区」 is 「12个社区」); (居) and (社区) count here: 个村 is not 个村(居).
-        hits = [c for c in cues.get("after", []) if text_after.replace("城市", "").startswith(c.replace("城市", ""))]
+        hits = [c for c in cues.get("after", []) if _after_fits(text_after, c)]
         # The unit fits, or the indicator's own words follow the number ("70个村党组织书记").
         if not (any_unit or _fits_unit(token, row["unit"]) or (hits and row["unit"] not in ("percent", "year"))):
             continue
@@ -347,8 +360,13 @@ _MARKS = re.compile(r"[(（](?:居|社区|村|居委会|居民委员会)[)）]|[
 def _plain(text: str) -> str:
     """``text`` without the marks articles write a word with or without: (居), (社区), quotes,
     城市; 委员 (not 委员会) as 成员, which articles write of the same people; and the long names
-    of degrees (大学专科, 大学本科) and of ages (周岁) as their short ones."""
+    of degrees (大学专科, 大学本科, 高中(中专)) and of ages (周岁) as their short ones; 女 before a
+    post (女干部) as 女性."""
     text = _MARKS.sub("", text).replace("大学专科", "大专").replace("大学本科", "本科").replace("周岁", "岁")
+    # 「高中(中专)」, 「中专高中」: the one level 高中.
+    text = re.sub(r"高中[(（]中专[)）]|中专高中|高中、中专", "高中", text)
+    # 「女干部」, 「女委员」: 女 short for 女性.
+    text = re.sub(r"女(?=干部|成员|委员|书记|主任|党员|村|候选人|代表)", "女性", text)
     # 「书记、村委会主任」, 「书记和主任」: the one post pair 书记主任 (一肩挑's two posts).
     text = re.sub(r"书记[、和及]?(?:村民委员会|村委会|居委会|村居委会)?主任", "书记主任", text)
     return re.sub(r"委员(?!会)", "成员", text)
@@ -382,8 +400,36 @@ def find_figures(simple: str, decisions: list[Decision] | None = None,
             notes.pop()  # the clause is listed once, however many of its numbers were left
         decisions.append(Decision(token.start, token.end, status, detail))
         previous_end, previous_sentence = token.end, _sentence(simple, token.start)
+    _wholes(simple, figures, decisions, indicators)
     decisions.sort(key=lambda d: d.start)
     return figures, notes
+
+
+_COMPLETED = ("villages_completed", "communities_completed", "units_completed", "committee_units_completed",
+              "party_units_completed")
+_DONE = re.compile(r"完成|产生|选出|结束|选举成功")
+
+
+def _wholes(simple: str, figures: list[Figure], decisions: list[Decision], indicators) -> None:  # type: ignore[no-untyped-def]
+    """「涉及全区293个村(居)民委员会,选举日当天共完成271个村(居)换届」: of two counts of units
+    done in one sentence, the larger, stated first in a clause that says nothing was done, is
+    the whole the other is part of (units_in_election), whatever words it was written with."""
+    if "units_in_election" not in indicators.index:
+        return
+
+    def done(figure: Figure) -> bool:
+        at = figure.token.start
+        return _DONE.search(simple[_clause_start(simple, at):_clause_end(simple, figure.token.end)]) is not None
+
+    counted = [f for f in figures if f.indicator in _COMPLETED and f.token is not None and not f.token.change]
+    for whole in counted:
+        parts = [f for f in counted if f.sentence_start == whole.sentence_start and f.token.start > whole.token.start
+                 and f.token.value < whole.token.value and done(f)]
+        if parts and not done(whole):
+            whole.indicator = "units_in_election"
+            for decision in decisions:
+                if decision.start == whole.token.start and decision.status == "placed":
+                    decision.detail = "units_in_election"
 
 
 def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[str], indicators,  # type: ignore[no-untyped-def]
@@ -474,8 +520,11 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
             for indicator in chosen:
                 figures.append(Figure(indicator, token, clause, end, start, scope=_scope(simple, clause)))
             return "placed", ", ".join(chosen)
-    own = simple[clause:token.start] + rest
-    ranked = candidates(level, _unaside(simple[since:token.start]) + rest, wide, indicators, own,
+    # A clause that names no one says more of the subject before it (「“一肩挑”28人,达到100%,
+    # 全部为高中及以上学历」): that subject's words count as the clause's own.
+    subject = _carried_subject(simple, start, clause, end)
+    own = subject + simple[clause:token.start] + rest
+    ranked = candidates(level, subject + _unaside(simple[since:token.start]) + rest, subject + wide, indicators, own,
                         head=simple[clause:token.start])
     if not ranked:
         notes.append(f"not placed: {clause_text}")
@@ -495,6 +544,31 @@ def _place_token(simple: str, token: Token, figures: list[Figure], notes: list[s
                           scope=_scope(simple, quote_start), changes=[token] if token.change else [],
                           score=ranked[0][0]))
     return "placed", indicator
+
+
+# Words that name whom or what a figure is of: a clause with none of them has its subject before it.
+_SUBJECT = re.compile(r"书记|主任|成员|干部|班子|一肩挑|两委|女性|男性|党员|选民|候选人|委员会|党组织|村|社区")
+
+
+def _carried_subject(simple: str, sentence: int, clause: int, end: int) -> str:
+    """The subject a clause that names none carries: the words that name whom (_SUBJECT) of
+    the nearest clause before it in its sentence that names one, or in the sentence before when only a semicolon divides them
+    (「199名村党组织书记中,…占比49.2%;平均年龄44.7岁」); else ""."""
+    if _SUBJECT.search(_plain(simple[clause:end])):
+        return ""
+    floor = sentence
+    if sentence > 0 and simple[sentence - 1] in "；;":
+        floor = _sentence(simple, sentence - 1)
+    at = clause - 1  # the mark that ends the clause before
+    while at > floor:
+        start = _clause_start(simple, at)
+        named = _SUBJECT.findall(_plain(simple[start:at]))
+        if named:
+            # Only whom it names: the clause's other words are its own figure's
+            # (「书记中致富带头人比例达到84.3%,大专及以上学历占到51.4%」).
+            return " ".join(named) + " "
+        at = start - 1
+    return ""
 
 
 # A sentence opening 其中 counts a part of the figure before it: 「…大专及以上学历的有18691人。其中,
@@ -663,8 +737,8 @@ def draft_report(path: str | Path, indicators: pd.DataFrame | None = None) -> Dr
             notes.append(f"{figure.indicator}: its clause holds a character a page cannot show; copy it by hand")
             dropped.add(figure)
             continue
-        # One indicator placed twice in a sentence (「涉及全区293个村(居)…,共完成271个村(居)换届」):
-        # the number whose own words fit it best is kept, the other listed.
+        # One indicator placed twice in a sentence (「共完成271个…,其中…完成265个」): the number
+        # whose own words fit it best is kept, the other listed.
         better = [f for f in figures if f is not figure and f.indicator == figure.indicator and f.scope == figure.scope
                   and f.sentence_start == figure.sentence_start and f.score > figure.score]
         if key in seen or better:
