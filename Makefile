@@ -113,6 +113,7 @@ goldens: notebooks
 # One page's tests, quickly: `make test-page PAGE=01_overview` (its notebook in real kernels,
 # its golden through nbval, and the in-process checks of every report's page).
 test-page: notebooks
+	$(BIN)/python -m pytest -q tests/test_gate.py -k stale
 	$(BIN)/python -m pytest -q tests/goldens/$(PAGE).ipynb tests/test_notebooks.py tests/test_shapes.py -k "$(PAGE) or every_page"
 	$(BIN)/python -m pytest -q tests/test_claims.py
 

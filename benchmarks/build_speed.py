@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 # Before the build is imported: it reads where its cache is when it loads.
 os.environ["VILLAGEBOOK_CACHE"] = tempfile.mkdtemp(prefix="villagebook-bench-cache-")
 
-from villagebook.build import BUILD, build, notebooks, stage  # noqa: E402
+from villagebook.build import BUILD, build  # noqa: E402
+from villagebook.stage import notebooks, stage  # noqa: E402
 from villagebook.cache import CACHE  # noqa: E402
 
 LINJIANG = ROOT / "data" / "reports" / "linjiang-2021.yaml"

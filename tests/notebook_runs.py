@@ -10,7 +10,7 @@ import nbformat
 import papermill
 
 from conftest import ROOT
-from villagebook import build
+from villagebook.kernels import execute
 
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
@@ -24,13 +24,7 @@ def run(notebook: Path, out: Path, *, cwd: Path = BOOK, **parameters: object) ->
     kernel's: test_speed shows the outputs are a fresh kernel's), so the tests do not pay a
     kernel start and the imports for every run.
     """
-    km = build._kernel(cwd, warm=True)
-    try:
-        papermill.execute_notebook(str(notebook), str(out), parameters=parameters, kernel_name="python3",
-                                   progress_bar=False, cwd=str(cwd), km=km, request_save_on_cell_execute=False)
-    finally:
-        if out.exists():
-            build._as_fresh(out)
+    execute(notebook, out, parameters, warm=True, cwd=cwd)
     return nbformat.read(out, as_version=4)
 
 

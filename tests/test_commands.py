@@ -88,12 +88,12 @@ def test_draft_refuses_an_article_it_cannot_read_in_one_line(tmp_path, capsys, a
                                      ["run", str(ROOT / "book" / "01_overview.ipynb"), "--out", "{out}/x.ipynb"]])
 def test_a_disk_that_fails_under_a_command_is_one_line_too(tmp_path, capsys, monkeypatch, command):
     # A full disk cannot be made here (the tests run as root), so the step that writes fails as one would.
-    from villagebook import build
+    from villagebook import build, kernels
 
     def full(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device", str(tmp_path / "partial"))
 
     monkeypatch.setattr(build, "build", full)
-    monkeypatch.setattr(build, "execute", full)
+    monkeypatch.setattr(kernels, "execute", full)
     status = villagebook([a.format(out=tmp_path) for a in command])
     assert _one_line(capsys, status, "No space left on device", str(tmp_path / "partial"))

@@ -14,6 +14,8 @@ import sys
 
 import nbformat
 import papermill
+
+from villagebook.errors import BuildError
 import pytest
 
 from villagereport.catalogue import indicator_name
@@ -191,9 +193,10 @@ def test_same_inputs_give_the_same_outputs_byte_for_byte(executed, tmp_path):
 ])
 def test_bad_parameters_stop_the_notebook_with_one_line(tmp_path, parameters, words):
     notebook = NOTEBOOKS[0]
-    with pytest.raises(papermill.PapermillExecutionError) as caught:
+    with pytest.raises(BuildError) as caught:
         run(notebook, tmp_path / "bad.ipynb", **parameters)
-    err = caught.value
+    err = caught.value.__cause__  # papermill's, which the build's one line is made from
+    assert isinstance(err, papermill.PapermillExecutionError)
     assert err.ename == "ReportError" and words in err.evalue
     assert len(err.traceback) == 1 and "\n" not in err.traceback[0]
     nb = nbformat.read(tmp_path / "bad.ipynb", as_version=4)

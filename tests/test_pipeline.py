@@ -13,7 +13,9 @@ import nbformat
 import pytest
 
 from conftest import DATA, ROOT
-from villagebook.build import GOLDENS, BuildError, build, gate, notebooks
+from villagebook.build import BuildError, build
+from villagebook.gate import GOLDENS, gate
+from villagebook.stage import notebooks
 
 GOLDEN_FILES = sorted(GOLDENS.glob("*.ipynb"))
 
@@ -151,7 +153,7 @@ def test_a_gate_failure_leaves_the_published_site_byte_identical(published, tmp_
 def test_the_gate_runs_the_goldens_the_book_does_not_and_fails_on_them(published, tmp_path, monkeypatch):
     # A book of one report has no comparison page, but its golden is run beside the book's
     # notebooks and compared like the rest: a changed recorded output stops the build.
-    from villagebook import build as pipeline
+    from villagebook import gate as pipeline
 
     target, _ = published
     before = _digest(target)
@@ -217,9 +219,9 @@ def test_build_command_fails_in_one_line_on_a_bad_report(tmp_path):
 
 
 def test_another_countys_book_is_gated_by_its_own_goldens(tmp_path, monkeypatch, capsys):
-    from villagebook import build as pipeline
+    from villagebook import build as pipeline, execute, gate as goldens_gate, kernels
 
-    monkeypatch.setattr(pipeline, "GOLDENS", tmp_path / "goldens")
+    monkeypatch.setattr(goldens_gate, "GOLDENS", tmp_path / "goldens")
     report = tmp_path / "tongguan-2021.yaml"
     report.write_bytes((DATA / "reports" / "tongguan-2021.yaml").read_bytes())
     site = tmp_path / "site"
@@ -229,8 +231,9 @@ def test_another_countys_book_is_gated_by_its_own_goldens(tmp_path, monkeypatch,
     assert "no goldens for tongguan-2021 yet" in out and "make goldens REPORT=" in out
     # Recorded from the executions the build has just cached: nothing runs again.
     with monkeypatch.context() as no_kernel:
-        no_kernel.setattr(pipeline, "execute", lambda *args, **kwargs: pytest.fail("a golden was run again"))
-        recorded = pipeline.refresh_goldens(report=report)
+        for module in (kernels, execute, goldens_gate):
+            no_kernel.setattr(module, "execute", lambda *args, **kwargs: pytest.fail("a golden was run again"))
+        recorded = goldens_gate.refresh_goldens(report=report)
     assert {p.parent for p in recorded} == {tmp_path / "goldens" / "tongguan-2021"}
     assert len(recorded) == 8  # every page but the comparison, which needs several reports
     # Its own goldens: the build passes its gate against them.

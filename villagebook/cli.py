@@ -43,7 +43,9 @@ def _run(notebook: str, report: str, lang: str, out: str) -> int:
     import os
     import tempfile
 
-    from villagebook.build import BuildError, execute
+    from villagebook.errors import BuildError
+    from villagebook.kernels import execute
+    from villagebook.stage import finish_page
     from villagereport import load_report
     from villagereport.wording import check_language
 
@@ -62,6 +64,7 @@ def _run(notebook: str, report: str, lang: str, out: str) -> int:
         os.close(handle)
         try:
             execute(source.resolve(), Path(partial), parameters)
+            finish_page(Path(partial))
             # Readable as any file papermill writes (mkstemp's are the owner's alone).
             umask = os.umask(0)
             os.umask(umask)
@@ -76,7 +79,7 @@ def _run(notebook: str, report: str, lang: str, out: str) -> int:
 
 
 def _goldens(report: str | None = None) -> int:
-    from villagebook.build import refresh_goldens
+    from villagebook.gate import refresh_goldens
 
     try:
         written = refresh_goldens(report=Path(report) if report else None)
