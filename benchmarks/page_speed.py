@@ -48,7 +48,7 @@ def main() -> None:
             page = context.new_page()
             loaded: list[int] = []
 
-            def count(response) -> None:  # type: ignore[no-untyped-def]
+            def count(response, loaded=loaded) -> None:  # type: ignore[no-untyped-def]
                 if response.url.split("?")[0].endswith((".js", ".css")) and response.status < 300:
                     loaded.append(len(response.body()))
 

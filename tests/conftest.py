@@ -162,3 +162,8 @@ if os.environ.get("VILLAGEBOOK_TIMELINE"):
         yield
         with open(os.environ["VILLAGEBOOK_TIMELINE"], "a", encoding="utf-8") as log:
             log.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}\t{started:.2f}\t{time.time():.2f}\t{item.nodeid}\n")
+
+
+# The browser tests' fixtures (a chromium per module, a server of the built site), for every
+# module that asks for them by name. Imported last: tests/browser.py reads this module's names.
+from browser import browser, server  # noqa: E402, F401

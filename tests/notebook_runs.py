@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import nbformat
-import papermill
 
 from conftest import ROOT
 from villagebook.kernels import execute

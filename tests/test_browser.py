@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import PageWatch, browser, server  # noqa: F401 (fixtures)
+from browser import PageWatch
 from conftest import ROOT
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"

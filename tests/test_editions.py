@@ -15,12 +15,16 @@ import pytest
 from conftest import DATA, FIXTURES, ROOT, shared_site
 from villagebook.edition import book_page, landing_page
 from villagebook.stories import told, told_book
-from villagereport import load_report
+from villagereport import comments, load_report
 from villagereport.catalogue import indicator_name
 from villagereport.coverage import Coverage
 from villagereport.sections import PAGE_STEMS
 from villagereport.sourcing import book_text
 from villagereport.wording import strings
+
+# The overview notebook's parameters cell, which no reader should see.
+PARAMETERS_CELL = next(c.source for c in nbformat.read(ROOT / "book" / "01_overview.ipynb", as_version=4).cells
+                       if "parameters" in c.metadata.get("tags", []))
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 QUOTED = re.compile(r"「[^」]*」|“[^”]*”|《[^》]*》|‘[^’]*’")
@@ -263,7 +267,13 @@ def test_a_page_shows_readers_no_parameters_and_hides_the_parameter_cells(built_
         path = built_site / lang / "book" / "01_overview.html"
         page, visible = path.read_text(encoding="utf-8"), _visible(path)
         assert "linjiang-2021" not in visible and "lang = " not in visible
-        assert "# Parameters" not in page and "None means Linjiang" not in page
+        # Neither the notebook's parameters cell (its comments included) nor the cell papermill
+        # injects ("# Parameters") shows in the page's HTML.
+        assert "# Parameters" not in page
+        source = comments.in_language(PARAMETERS_CELL, lang)  # as "show the code" would give it
+        said = [part.strip() for line in source.splitlines() for part in line.split("#") if part.strip()]
+        assert len(said) >= 4  # each line's code and its comment
+        assert not [part for part in said if html.escape(part, quote=False) in page]
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_sparse_report_leaves_no_empty_cell_on_its_pages(tongguan_compared, lang):

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import nbformat
+from babel.messages.pofile import read_po
 import papermill
 
 from villagebook.errors import BuildError
@@ -25,7 +26,7 @@ from villagereport.wording import fill, strings
 from conftest import DATA, FIXTURES
 from inprocess import outputs
 from notebook_runs import NOTEBOOKS, outputs_json, outputs_text, report_arg, run
-from villagereport import load_catalogue, load_report
+from villagereport import load_report
 from villagereport.derived import derive
 from villagereport.phrases import FigureText
 from villagereport.sections import PAGES
@@ -225,10 +226,23 @@ def test_no_figure_of_the_article_is_typed_in_a_notebook():
 
 
 def test_no_figure_of_the_article_is_typed_in_a_template():
+    # The words of every language (the message catalogues), the sentences' structure and the
+    # HTML templates: a figure comes from the report, never from one of these.
     figures = _article_figures()
-    for path in sorted((DATA.parent / "villagereport" / "text").glob("*.yaml")):
-        typed = set(ARTICLE_NUMBER.findall(path.read_text(encoding="utf-8"))) & figures
-        assert not typed, f"{path.name} types the article's figures {typed}"
+    package = DATA.parent / "villagereport"
+    paths = [*sorted((package / "text").rglob("*.po")), *sorted((package / "text").glob("*.yaml")),
+             *sorted((package / "templates").glob("*.html")), *sorted((DATA.parent / "villagebook" / "templates").rglob("*.html"))]
+    assert {"en.po", "zh.po", "sentences.yaml"} <= {p.name for p in paths}
+    for path in paths:
+        if path.suffix == ".po":  # its messages, not its header's dates
+            with path.open("rb") as po:
+                text = "\n".join(str(m.string) for m in read_po(po) if m.id)
+        else:
+            text = path.read_text(encoding="utf-8")
+        # A lesson plan's minutes ("15–30 min") are the plan's, not the article's.
+        text = re.sub(r"\d+\s*[–—-]\s*\d+\s*(min|分钟)", "", text)
+        typed = set(ARTICLE_NUMBER.findall(text)) & figures
+        assert not typed, f"{path.relative_to(DATA.parent)} types the article's figures {typed}"
 
 
 def nb_text(nb: nbformat.NotebookNode) -> str:

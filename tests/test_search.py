@@ -14,7 +14,7 @@ import urllib.parse
 
 import pytest
 
-from browser import PageWatch, browser, server  # noqa: F401 (fixtures)
+from browser import PageWatch
 from conftest import DATA
 from villagereport.report import load_report
 from villagereport.wording import strings

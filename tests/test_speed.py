@@ -210,7 +210,7 @@ def test_a_warm_kernel_after_a_notebook_that_changes_everything_is_a_fresh_one(t
     jobs = [Job(poison, tmp_path / "poisoned" / f"poison-{i}.ipynb", {}, ()) for i in range(len(NOTEBOOKS) + 1)]
     pages = [Job(probe, tmp_path / "warm" / "probe.ipynb", {}, ())]
     pages += [Job(nb, tmp_path / "warm" / nb.name, {}, (), raw=tmp_path / "raw" / nb.name) for nb in NOTEBOOKS]
-    ran = run_jobs([job for pair in zip(jobs, pages) for job in pair], use_cache=False, workers=1, warm=True)
+    ran = run_jobs([job for pair in zip(jobs, pages, strict=True) for job in pair], use_cache=False, workers=1, warm=True)
     assert len({e.kernel for e in ran}) == 1
     assert (nbformat.read(tmp_path / "warm" / "probe.ipynb", as_version=4).cells[1].outputs
             == nbformat.read(fresh.output, as_version=4).cells[1].outputs)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from papermill.parameterize import parameterize_notebook
 
 from villagereport import comments
 from villagereport.notebook import TITLE_MARKER
@@ -32,6 +33,7 @@ class Posed:
 
     @classmethod
     def of(cls, exercise) -> Posed:  # type: ignore[no-untyped-def]
+        """The exercise as the build poses it: its number, seal, question and kind."""
         return cls(exercise.number, exercise.seal(), exercise.question().data, exercise.yes_no)
 
 
@@ -105,19 +107,23 @@ def drift(source: nbformat.NotebookNode, student_nb: nbformat.NotebookNode, teac
 
 
 def with_parameters(nb: nbformat.NotebookNode, values: dict[str, str]) -> nbformat.NotebookNode:
-    """The notebook with its parameters cell opening ``values`` (the book's report and language)."""
+    """The notebook with ``values`` (the book's report and language) injected after its
+    parameters cell, as papermill injects them when it runs a notebook (its
+    ``parameterize_notebook``): the cell of defaults, with its comments, stays above."""
     nb = copy.deepcopy(nb)
+    # What papermill's own loading gives a notebook before it parameterizes it.
+    untagged = [cell for cell in nb.cells if "tags" not in cell.metadata]
+    for cell in untagged:
+        cell.metadata["tags"] = []
+    nb.metadata.setdefault("papermill", {})
+    nb = parameterize_notebook(nb, values, comment="The book's report and language")
+    for cell in untagged:
+        if not cell.metadata["tags"]:
+            del cell.metadata["tags"]
     for cell in nb.cells:
-        if "parameters" not in cell.metadata.get("tags", []):
-            continue
-        lines = []
-        for line in cell.source.splitlines():
-            name = line.split("=", 1)[0].strip()
-            if name in values:
-                comment = line[line.index("#"):] if "#" in line else ""
-                line = f"{name} = {values[name]!r}" + (f"  {comment}" if comment else "")
-            lines.append(line)
-        cell.source = "\n".join(lines)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random one: the same copy each time
+    del nb.metadata["papermill"]
     return nb
 
 
@@ -163,7 +169,10 @@ def write_copies(sources: list[Path], target: Path, *, parameters: dict[str, str
         source = with_comments_in(source, lang)
         asked = (posed or {}).get(path.name)
         report_file = (parameters or {}).get("report", "")
-        for kind, make in (("student", lambda nb: student(nb, lang, asked, report_file)), ("teacher", teacher)):
+        def for_student(nb, lang=lang, asked=asked, report_file=report_file):  # type: ignore[no-untyped-def]
+            return student(nb, lang, asked, report_file)
+
+        for kind, make in (("student", for_student), ("teacher", teacher)):
             out = target / kind / path.name
             out.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(make(source), out)

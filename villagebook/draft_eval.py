@@ -139,12 +139,15 @@ def _defined(cue: str, defined: str) -> bool:
 
 @dataclass
 class Tally:
+    """One measure's figures, counted by kind, report by report, with every miss named."""
+
     figures: int = 0
     counts: dict = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     rows: list = field(default_factory=list)
     details: list = field(default_factory=list)
 
     def add(self, name: str, hand: list[dict], drafted: list[dict]) -> None:
+        """Count one report's drafted figures against its hand-made ones."""
         result = compare(hand, drafted)
         n = len(_figures(hand))
         self.figures += n
@@ -158,6 +161,7 @@ class Tally:
 
     @property
     def share(self) -> float:
+        """The percentage of figures found."""
         return 100 * self.counts["found"] / self.figures if self.figures else 0.0
 
 
@@ -182,6 +186,7 @@ def measure() -> dict[str, Tally]:
 
 
 def main() -> int:
+    """Print the three measures, report by report, then every miss (``make draft-eval``)."""
     tallies = measure()
     for name, tally in tallies.items():
         print(f"\n{name}")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
-import nbformat
+import papermill
 import yaml
 
 from villagebook import ROOT
@@ -36,13 +35,9 @@ _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, ke
 
 
 def declared_parameters(notebook: Path) -> list[str]:
-    """The names a notebook's ``parameters`` cell assigns: all papermill may set."""
-    nb = nbformat.read(notebook, as_version=4)
-    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
-    if cell is None:
-        return []
-    tree = ast.parse(cell.source)
-    return [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)]
+    """The names a notebook's ``parameters`` cell assigns: all papermill may set (papermill's
+    own reading of the cell)."""
+    return list(papermill.inspect_notebook(str(notebook)))
 
 
 def edition_labels(langs: list[str]) -> dict[str, str]:

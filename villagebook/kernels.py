@@ -54,10 +54,12 @@ class KeptClient(AsyncKernelClient):
     _ready = False
 
     def start_channels(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """Start the channels, unless they run already (an earlier notebook started them)."""
         if not self.channels_running:
             super().start_channels(*args, **kwargs)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Wait for the kernel the first time only."""
         if not self._ready:
             await super().wait_for_ready(timeout=timeout)
             self._ready = True
@@ -73,6 +75,7 @@ class BookKernelManager(AsyncKernelManager):
                          ip=str(_socket_dir() / "kernel"), **kwargs)
 
     def client(self, **kwargs: object) -> KeptClient:
+        """The kept client, or a new one (kept) where there is none or its channels stopped."""
         if self.kept is None or (self.kept._ready and not self.kept.channels_running):
             self.kept = super().client(**kwargs)
         return self.kept
@@ -128,7 +131,7 @@ def _run_cells(km: BookKernelManager, cells: list[str]) -> None:
 
 
 def warm_kernel(cwd: Path) -> BookKernelManager:
-    """This process's warm kernel, put back as a fresh kernel has it, for a notebook in ``cwd``."""
+    """The warm kernel of this process, put back as a fresh kernel has it, for a notebook in ``cwd``."""
     km = _WARM.get("km")
     if km is not None and not run_sync(km.is_alive)():
         _WARM.pop("km").stop()  # the kernel died (a notebook ended it): start another

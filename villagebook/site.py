@@ -126,7 +126,7 @@ def jupyter_books(builds: list[tuple[Path, Path]]) -> None:
         stop_server()
         raise BuildError(f"jupyter-book: its process ended ({err})") from err
     failures = []
-    for (_, output), code in zip(builds, codes):
+    for (_, output), code in zip(builds, codes, strict=True):
         log = output / "jupyter-book.log"
         try:
             check_log(output, log.read_text(encoding="utf-8", errors="replace"), code)

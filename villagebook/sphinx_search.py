@@ -55,6 +55,7 @@ class SegmentedChinese(SearchChinese):
     js_splitter_code = SPLIT_QUERY
 
     def init(self, options: dict[str, str]) -> None:
+        """Load jieba, quietly, when Sphinx starts the language."""
         import jieba
 
         # jieba reports building its dictionary on stderr at every build; the build's own log is enough.
@@ -62,6 +63,7 @@ class SegmentedChinese(SearchChinese):
         super().init(options)
 
     def split(self, input: str) -> list[str]:
+        """The words of ``input`` to index or to look up: jieba's, the Latin terms, and every two Chinese characters."""
         words = super().split(input)  # jieba's words (cut for search) and the Latin terms
         for run in _HAN.findall(input):
             words += [run[i:i + 2] for i in range(len(run) - 1)]
@@ -80,6 +82,7 @@ def _search_page(app, pagename, templatename, context, doctree) -> None:  # type
 
 
 def setup(app):  # type: ignore[no-untyped-def]
+    """Register the Chinese search with Sphinx (the edition's ``html_search_language``)."""
     app.add_search_language(SegmentedChinese)
     app.connect("html-page-context", _search_page)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,8 @@
 """Load, check and tell the figures of village "two committees" election reports.
 
 A notebook imports the package as ``vr``: ``vr.start()``, ``vr.open_page(section, report,
-lang)``, and the chart theme's ``vr.FIT_WIDTH``, ``vr.ROW`` (a named row's height),
+lang)``, and the chart theme's ``vr.FIT_WIDTH``, ``vr.ROW`` (a named row's height), its colours
+(``vr.MAIN``, ``vr.ACCENT``, ``vr.REST``, ``vr.TILE``, ``vr.LINE``),
 ``vr.TILE_FIGURE`` (a key figure's font size) and ``vr.wrap`` (a name in lines that fit its
 tile), and ``vr.share_status`` (whether a stated share fits its count and whole); the notebook helpers load on first use, so the command line and the tests need not
 import IPython.
@@ -21,7 +22,7 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
         from villagereport import notebook
 
         return getattr(notebook, name)
-    if name in ("FIT_WIDTH", "PALETTE", "ROW", "TILE_FIGURE", "wrap"):
+    if name in ("FIT_WIDTH", "PALETTE", "MAIN", "ACCENT", "REST", "TILE", "LINE", "ROW", "TILE_FIGURE", "wrap"):
         from villagereport import charts
 
         return getattr(charts, name)

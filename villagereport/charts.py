@@ -8,6 +8,11 @@ import pandas as pd
 # Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MAIN, ACCENT, REST = PALETTE[0], PALETTE[1], "#D9D9D9"
+# A key figure's tile, and the line that joins one name's points (two terms, two readings): a
+# grey dark enough to stay apart from every category colour with each colour-vision deficiency
+# (tests/test_charts.py compares every two colours a chart draws together).
+TILE, LINE = PALETTE[4], "#555555"
+AXIS, GRID = "#888888", "#EEEEEE"  # the axes' lines and the grid, behind the marks
 # CJK-capable fonts first, so Chinese renders wherever the reader has one of them.
 FONT = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
         '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif')
@@ -71,7 +76,7 @@ def theme() -> alt.theme.ThemeConfig:
             "title": {"font": FONT, "fontSize": 15, "anchor": "start", "subtitleFontSize": 11,
                       "subtitleColor": "#555555", "offset": 12},
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12, "labelLimit": LABEL_LIMIT,
-                     "gridColor": "#EEEEEE", "domainColor": "#888888", "tickColor": "#888888"},
+                     "gridColor": GRID, "domainColor": AXIS, "tickColor": AXIS},
             # A category's name in lines of 11 px, up to four to a row (ROW).
             "axisDiscrete": {"labelExpr": LATIN_LABELS, "labelFontSize": 11, "labelLineHeight": 13},
             # A number axis drops the labels that would run into each other (a narrow range

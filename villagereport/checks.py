@@ -47,6 +47,7 @@ class Check:
         return _Fields(self)
 
     def field(self, name: str) -> str:
+        """The field ``name`` as text, worked out when first asked for."""
         value = self._fields[name]
         return str(value() if callable(value) else value)
 

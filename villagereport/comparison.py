@@ -51,13 +51,13 @@ class ComparisonPage:
         self.stated = measures
 
     def _measures(self, report: Report) -> dict[tuple, tuple[float, str]]:
-        """This report's comparable measures: key -> (value, as printed). A key ends with the
+        """The comparable measures of this report: key -> (value, as printed). A key ends with the
         measure's name as this report's coverage renders it (its body), so only measures of the
         same body share a row."""
         out: dict[tuple, tuple[float, str]] = {}
         figures = report.all_figures
         number_words = self.words["number"]
-        for key, row in figures.iterrows():
+        for _, row in figures.iterrows():
             if row["kind"] in ("share", "age") and pd.notna(row["value"]):
                 shown = format_figure(row["value"], row["unit"], self.lang, stated_places(row), row["qualifier"], number_words)
                 out[("level", row["indicator"], row["scope"], row["unit"], "", self._name(report, row["indicator"]))] = (
@@ -93,9 +93,11 @@ class ComparisonPage:
 
     @property
     def title(self) -> str:
+        """The comparison page's title in the page's language."""
         return self.words["comparison"]["title"]
 
     def place(self, report: Report) -> str:
+        """The place ``report`` is of, named in the page's language."""
         return in_language(report.place["name"], self.lang)
 
     def _round(self, report: Report) -> str:
@@ -111,6 +113,7 @@ class ComparisonPage:
         return fill(self.words["comparison"]["column"], place=self.place(report), round=self._round(report))
 
     def label(self, key: tuple) -> str:
+        """A measure's label in the page's language: its name, its scope, and a change's reading."""
         words = self.words["comparison"]
         name = key[5] + scope_label(key[2], self.lang)
         if key[0] == "change":
@@ -172,7 +175,7 @@ class ComparisonPage:
         sources = self.words["number"]["list_sep"].join(Page("overview", r, self.lang).chart_source() for r in self.reports)
         described = data.assign(label=data["unit_name"] + " " + data["place"])
         chart = finish(charts.bars_by_unit(data.rename(columns={"place": "name"})), title=title, source=sources,
-                       description=page._describe(title, list(zip(described["label"], described["shown"]))),
+                       description=page._describe(title, list(zip(described["label"], described["shown"], strict=True))),
                        lang=self.lang)
         table = data[["unit_name", "place", "shown"]].rename(columns={
             "unit_name": self.words["page"]["column"]["indicator"], "place": self.words["comparison"]["place"],

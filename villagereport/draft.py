@@ -628,7 +628,7 @@ def _respective(simple: str, token: Token, figures: list[Figure], indicators, cl
     # Or the clauses just before, one for each: 「1555万余选民参加了…,69.4万多名党员参加了…,参选率
     # 分别为87.4%和89.4%」.
     bounds = [sentence] + [i + 1 for i in range(sentence, clause - 1) if simple[i] in CLAUSE_END]
-    previous = [simple[a:b] for a, b in zip(bounds, [*bounds[1:], clause])][-len(group):]
+    previous = [simple[a:b] for a, b in zip(bounds, [*bounds[1:], clause], strict=True)][-len(group):]
     if len(previous) == len(group):
         subject = previous[place] + simple[clause:at]
         ranked = candidates(token, subject, subject + simple[token.end:end], indicators)

@@ -127,10 +127,10 @@ class Exercise:
             facts |= report.name_facts(indicator, self.page.lang)
         counts = self.counts if self.counts is not None else pd.DataFrame()
         if "quantity" in counts:  # derived rows: the checks, the implied wholes
-            facts |= {("derived", q, i) for q, i in zip(counts["quantity"], counts["indicator"])}
+            facts |= {("derived", q, i) for q, i in zip(counts["quantity"], counts["indicator"], strict=True)}
             facts |= {("assumption", i) for i in counts.loc[counts["assumed"].astype(bool), "indicator"]}
         elif "position" in counts:  # stated changes on the last term
-            facts |= {("figure", key, f"change{position}") for key, position in zip(counts["key"], counts["position"])}
+            facts |= {("figure", key, f"change{position}") for key, position in zip(counts["key"], counts["position"], strict=True)}
         claims = []
         for part in ("question", "solution"):
             said: set = set()

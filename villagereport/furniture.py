@@ -122,6 +122,7 @@ def figures_html(page: Page) -> HTML | None:
                       table=Markup(table_html(table, "vb-table vb-figures"))))
 
 def derived_html(page: Page) -> HTML:
+    """The page's table of the figures the book works out from the report's (villagereport.derived), with how."""
     col = page.words["page"]["column"]
     words = page.words
     rows = []

@@ -31,6 +31,7 @@ class GuidePage:
 
     @property
     def title(self) -> str:
+        """The guide's title in the page's language."""
         return self.words["guide"]["title"]
 
     def how(self, step: str) -> Markdown:

@@ -48,6 +48,7 @@ class Page:
         return source_line(self.report, self.lang)
 
     def chart_source(self) -> str:
+        """The line under a chart naming its source (the outlet and date, without the authors)."""
         return source_line(self.report, self.lang, authors=False)
 
     def intro(self) -> Markdown:
@@ -112,7 +113,7 @@ class Page:
     # --- what the notebooks work with ------------------------------------------------
     @property
     def table(self) -> pd.DataFrame:
-        """This page's stated figures as a tidy table, one row per figure, indexed by its key
+        """The stated figures of this page as a tidy table, one row per figure, indexed by its key
         (the indicator, or indicator@village / @community for a figure of one scope).
 
         ``value`` is the level as stated (empty when the report states only a change),
@@ -170,6 +171,7 @@ class Page:
         raise KeyError(f"no chart word {key!r} in villagereport/text/locale/{self.lang}.po")
 
     def unit_name(self, unit: str) -> str:
+        """A unit's word in the page's language (``village`` -> 村)."""
         return self.report.catalogue.units.at[unit, self.lang]
 
     # Column names the notebooks use, and the word each is headed with in a chart's table.

@@ -32,6 +32,7 @@ class Slot(str):
     """
 
     def __new__(cls, text: str | None, on_print=None):  # type: ignore[no-untyped-def]
+        """The text, or an empty one that says, when printed, that the report did not fill it."""
         obj = super().__new__(cls, text or "")
         obj._missing = not text
         obj._on_print = on_print

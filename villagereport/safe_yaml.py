@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -12,78 +13,66 @@ from villagereport.errors import ReportError
 MAX_BYTES = 1_000_000
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text and refuses what a report never needs."""
+# libyaml's scanner, parser and composer where PyYAML has them (PyYAML's own, in Python, took 75
+# ms of a Linjiang page's 0.4 s in a kernel; libyaml's, 6 ms), else PyYAML's.
+_Base = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 
-_FastLoader = None
-if yaml.__with_libyaml__:
-    from yaml._yaml import CParser
-
-    class _FastLoader(yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor,  # type: ignore[no-redef]
-                      yaml.resolver.Resolver):
-        """The same loader with libyaml's scanner and parser, as CSafeLoader has (PyYAML's,
-        in Python, took 75 ms of a Linjiang page's 0.4 s in a kernel; libyaml's, 6 ms), and
-        PyYAML's own composer, so the checks below see every alias, anchor and key. Used for
-        files it reads without a fault; a file it finds a fault in is read again by
-        _StrictLoader, whose messages say more (a lone surrogate escape, nesting too deep).
-        What both read, they read alike (tests/test_loader_errors.py); libyaml also reads a
-        few odd texts PyYAML refuses, such as ``{0? '' : null}``."""
-
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
+class StrictLoader(_Base):  # type: ignore[misc, valid-type]
+    """The one YAML reader: PyYAML's safe loader that keeps dates as text and refuses what a
+    report never needs: aliases and anchors (refused from the events, before anything is
+    built), nesting deeper than MAX_DEPTH, and a key given twice."""
 
 
 # Dates stay strings so the schema checks them and JSON Schema sees plain JSON types.
-_StrictLoader.yaml_implicit_resolvers = {
+StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# A report is a mapping of lists of mappings; far deeper is an attack on the reader's stack.
+MAX_DEPTH = 32
 
 
-def _position(node: yaml.Node) -> str:
-    return f"line {node.start_mark.line + 1}"
+def _position(mark: yaml.Mark) -> str:
+    return f"line {mark.line + 1}"
 
 
-def _compose_node(self: _StrictLoader, parent, index):  # type: ignore[no-untyped-def]
-    # Aliases let a tiny file expand to gigabytes ("billion laughs"); reports never need them.
-    if self.check_event(yaml.AliasEvent):
-        event = self.peek_event()
-        msg = f"{_position(event)}: expected no YAML aliases (*{event.anchor}), got an alias"
-        raise _Refused(msg)
-    event = self.peek_event()
-    if getattr(event, "anchor", None):
-        msg = f"{_position(event)}: expected no YAML anchors (&{event.anchor}), got an anchor"
-        raise _Refused(msg)
-    return yaml.SafeLoader.compose_node(self, parent, index)
-
-
-def _construct_mapping(self: _StrictLoader, node: yaml.MappingNode, deep: bool = False):  # type: ignore[no-untyped-def]
+def _construct_mapping(self: StrictLoader, node: yaml.MappingNode, deep: bool = False):  # type: ignore[no-untyped-def]
     seen: set[object] = set()
     for key_node, _ in node.value:
         key = self.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            msg = f"{_position(key_node)}: expected text keys, got {key!r}"
+            msg = f"{_position(key_node.start_mark)}: expected text keys, got {key!r}"
             raise _Refused(msg)
         if key in seen:
-            msg = f"{_position(key_node)}: expected each key once, got '{key}' twice"
+            msg = f"{_position(key_node.start_mark)}: expected each key once, got '{key}' twice"
             raise _Refused(msg)
         seen.add(key)
     return yaml.SafeLoader.construct_mapping(self, node, deep=deep)
 
 
-for _loader in (_StrictLoader, _FastLoader):
-    if _loader is not None:
-        _loader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
-        _loader.compose_node = _compose_node  # type: ignore[method-assign]
-        _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 class _Refused(Exception):
     """Raised inside the loader; turned into a ReportError with the file's name."""
+
+
+def _check_events(text: str) -> None:
+    """Refuse aliases, anchors and deep nesting from the parser's events (``yaml.parse``)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=StrictLoader):
+        # Aliases let a tiny file expand to gigabytes ("billion laughs"); reports never need them.
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(f"{_position(event.start_mark)}: expected no YAML aliases (*{event.anchor}), got an alias")
+        if getattr(event, "anchor", None):
+            raise _Refused(f"{_position(event.start_mark)}: expected no YAML anchors (&{event.anchor}), got an anchor")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise RecursionError
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def read_yaml(path: str | Path) -> object:
@@ -111,23 +100,25 @@ def read_yaml(path: str | Path) -> object:
 
 def parse_yaml(text: str, source: str | Path) -> object:
     """Parse YAML ``text`` strictly; ``source`` names it in errors."""
-    if _FastLoader is not None:
-        try:
-            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - SafeConstructor's types only
-        except (yaml.YAMLError, RecursionError):
-            pass  # read again below, for the message
-        except _Refused as err:
-            raise ReportError(source, "", str(err)) from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        _check_events(text)
+        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a safe loader
     except _Refused as err:
         raise ReportError(source, "", str(err)) from None
     except RecursionError:
-        # Thousands of nested brackets exhaust Python's stack before YAML finds anything wrong.
         raise ReportError(source, "", "expected a report's shallow structure, got nesting too deep to read") from None
     except yaml.YAMLError as err:
+        if "nesting depth" in str(getattr(err, "problem", "")):  # libyaml's own limit, met first
+            raise ReportError(source, "", "expected a report's shallow structure, got nesting too deep to read") from None
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(err, "problem", None) or "unreadable YAML"
+        escape = re.findall(r"\\[uU]([0-9A-Fa-f]{4,8})", text[:mark.index + 8]) if mark else []
+        if "escape code" in str(getattr(err, "problem", "")) and escape and 0xD800 <= int(escape[-1], 16) <= 0xDFFF:
+            # A lone surrogate written as an escape: what the field check says of one typed in.
+            msg = (f"{where}expected text a page can show, got an unpaired surrogate (no UTF-8 page can hold it), "
+                   f"U+{int(escape[-1], 16):04X}")
+            raise ReportError(source, "", msg) from None
+        # libyaml says "found …" ("found invalid Unicode character escape code").
+        problem = (getattr(err, "problem", None) or "unreadable YAML").removeprefix("found ")
         msg = f"{where}expected plain YAML, got {problem}"
         raise ReportError(source, "", msg) from None

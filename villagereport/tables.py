@@ -24,6 +24,7 @@ BOUND = {"nearly": "upper", "less_than": "upper", "at_most": "upper", "at_least"
 
 
 def tidy(page: Page, section: str | None) -> pd.DataFrame:
+    """The tidy table of the stated figures of ``section`` (every section's with None): one row per figure, with its first change."""
     figures = page.report.all_figures
     here = (figures if section is None else figures[figures["section"] == section]).copy()
     first = page.report.all_changes.drop_duplicates("key").set_index("key")
@@ -90,7 +91,7 @@ def _share_rows(page: Page, section: str) -> list[dict]:
 
 
 def _scoped(page: Page, kind: str | None = None) -> pd.DataFrame:
-    """This section's stated levels for villages or communities alone."""
+    """The stated levels of this section, for villages or communities alone."""
     figures = page.report.all_figures
     rows = figures[(figures["section"] == page.section) & (figures["scope"] != "all") & figures["value"].notna()]
     return rows if kind is None else rows[rows["kind"] == kind]
@@ -163,14 +164,14 @@ def rounding_candidates(page: Page) -> pd.DataFrame:
                    | ((derived["quantity"] == "implied_whole") & (derived["reading"] == "rounded"))]
     # A share check is named by its share; an implied whole by the whole it implies, its share second.
     pairs = pd.DataFrame({"share_id": [i if q == "share_check" else inputs[1]
-                                       for q, i, inputs in zip(rows["quantity"], rows["indicator"], rows["inputs"])],
+                                       for q, i, inputs in zip(rows["quantity"], rows["indicator"], rows["inputs"], strict=True)],
                           "count": [figures.at[inputs[0], "value"] for inputs in rows["inputs"]]},
                          columns=["share_id", "count"]).drop_duplicates("share_id")
     stated = pairs["share_id"].map(figures["value"])
     half = 0.5 * 10.0 ** -pairs["share_id"].map(figures["places"]).fillna(0).clip(lower=0)
     words = page.words["chart_words"]
     out = []
-    for share_id, count, share, step in zip(pairs["share_id"], pairs["count"], stated, half):
+    for share_id, count, share, step in zip(pairs["share_id"], pairs["count"], stated, half, strict=True):
         low, high = share - step, share + step
         first, last = int(count * 100 / high) - 1, int(count * 100 / low) + 3
         # A band that admits dozens of wholes (a share stated to the whole per cent of a large

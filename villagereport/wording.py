@@ -147,6 +147,7 @@ class Message(str):
     lang: str
 
     def __new__(cls, text: str, key: str, lang: str) -> Message:
+        """A message's text that remembers its key and language."""
         obj = super().__new__(cls, text)
         obj.key, obj.lang = key, lang
         return obj

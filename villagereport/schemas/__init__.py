@@ -1,0 +1,1 @@
+"""The JSON Schemas of the report and catalogue files."""

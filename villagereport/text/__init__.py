@@ -1,0 +1,1 @@
+"""The book's words: message catalogues by language, and the sentences' structure."""
