@@ -26,7 +26,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: comments notebooks book run lab serve test test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
+.PHONY: comments notebooks book run lab serve test test-long test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +72,7 @@ run: notebooks
 
 # JupyterLab on the book's notebooks and reports, for this machine only, behind a token it
 # prints: `make lab`; for a classroom, `make lab ADDRESS=<this machine's address on the school
-# network>` (README: "Teaching with the book").
+# network>` (docs/teaching.md).
 lab: notebooks
 	$(BIN)/python -m villagebook lab $(if $(ADDRESS),--address $(ADDRESS)) $(if $(PORT),--port $(PORT))
 
@@ -82,8 +82,13 @@ lab: notebooks
 serve: venv
 	$(BIN)/python -m villagebook serve --site $(OUT) $(if $(PORT),--port $(PORT))
 
+# Every test but the long browser sessions, which `make test-long` runs (CI runs both:
+# `make test test-long`).
 test: venv system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not long"
+
+test-long: venv system-packages
+	$(BIN)/python -m pytest -m long
 
 # The quick loop while working: everything that needs no site build, browser or kernel, and
 # fewer generated reports.

@@ -66,6 +66,9 @@ if not os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["VILLAGEBOOK_CACHE"] = tempfile.mkdtemp(prefix="villagebook-test-cache-")
     atexit.register(shutil.rmtree, os.environ["VILLAGEBOOK_CACHE"], True)
 
+# Browser sessions that need minutes by nature (every page under axe at two widths in both
+# colour schemes; JupyterLab driven in chromium): `make test-long`, which CI runs after `make test`.
+LONG_MODULES = {"test_browser.py", "test_lab.py"}
 # Tests that build a site or start kernels; `pytest -m "not slow"` is the quick loop.
 SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py"}
 SLOW_FIXTURES = {"built_site", "executed", "published", "hostile_site"}
@@ -92,6 +95,8 @@ def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
         if (path.suffix == ".ipynb" or path.name in SLOW_MODULES
                 or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("kernels")):
             item.add_marker(pytest.mark.slow)
+        if path.name in LONG_MODULES:
+            item.add_marker(pytest.mark.long)
     items.sort(key=_order)  # stable: a module's tests, and a golden's cells, keep their order
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import ROOT
 
-DOCS = ("README.md", "CONTRIBUTING.md")
-TOP = ("villagereport", "villagebook", "book", "data", "tests", "benchmarks", "_static", ".ci")
+DOCS = ("README.md", "CONTRIBUTING.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")))
+TOP = ("villagereport", "villagebook", "book", "data", "tests", "benchmarks", "_static", ".ci", "docs", "classroom")
 # A repository path inside backticks: it starts at one of the project's folders (or is one of
 # its top-level files); <id>, <lang> and the like stand for any name.
 PATH = re.compile(r"`((?:%s)/[\w./<>*-]*|[\w.-]+\.(?:yml|toml|txt|md))`" % "|".join(re.escape(t) for t in TOP))
@@ -53,3 +53,18 @@ def test_the_jupyterhub_configuration_reads_and_serves_the_book_on_the_school_ne
     assert config.Spawner.cmd == [str(ROOT / ".venv" / "bin" / "jupyterhub-singleuser")]
     assert "VILLAGEBOOK_CHARTS" not in config.Spawner.env_keep  # the notebooks carry their charts' library
     assert callable(config.Spawner.pre_spawn_hook)
+
+
+def test_the_readme_stays_short_and_links_every_page_of_the_docs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    linked = set(re.findall(r"\]\((docs/[\w.-]+\.md)\)", readme))
+    assert linked == {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
+
+
+def test_the_docs_hold_no_timing_history():
+    # Timings are what `make benchmark` prints, measured when it runs; prose goes stale.
+    timing = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s|seconds|minutes)\b")
+    for doc in DOCS:
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        assert not timing.findall(text), (doc, timing.findall(text)[:5])

@@ -135,9 +135,12 @@ def test_a_countys_own_book_offers_notebooks_that_open_its_report_and_language(o
         notebooks = own_county / lang / "_static" / "notebooks"
         for kind in ("student", "teacher"):
             nb = nbformat.read(notebooks / kind / "01_overview.ipynb", as_version=4)
-            cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+            # The parameters cell (its defaults), then the cell papermill's way injects after it.
+            tagged = [c for c in nb.cells if {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+            assert [c.metadata["tags"] for c in tagged] == [["parameters"], ["injected-parameters"]]
             namespace: dict = {}
-            exec(cell.source, namespace)  # noqa: S102 - the book's own parameters cell
+            for cell in tagged:
+                exec(cell.source, namespace)  # noqa: S102 - the book's own parameter cells
             assert (namespace["report"], namespace["lang"]) == ("shapes.yaml", lang)
             assert (notebooks / kind / "shapes.yaml").read_bytes() == (FIXTURES / "shapes.yaml").read_bytes()
         page = (own_county / lang / "book" / "01_overview.html").read_text(encoding="utf-8")

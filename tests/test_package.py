@@ -72,10 +72,12 @@ def test_pip_install_gives_a_package_whose_notebooks_run(tmp_path):
     # seen through a path file (not as this repository's editable install, whose finder a
     # plain path entry does not load); the package itself is built and installed from the tree.
     fresh = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(fresh)], check=True)
+    # Nothing of this environment's but what the path file gives (no PYTHONPATH, no venv).
+    env = {"PATH": f"{fresh / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    subprocess.run([sys.executable, "-m", "venv", str(fresh)], check=True, env=env)
     python = fresh / "bin" / "python"
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+                               capture_output=True, text=True, check=True, env=env).stdout.strip())
     (site / "zz-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     # From a copy of what the package is made of: setuptools writes its build/ beside the source.
     tree = tmp_path / "tree"
@@ -84,17 +86,16 @@ def test_pip_install_gives_a_package_whose_notebooks_run(tmp_path):
         copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy2
         copy(ROOT / part, tree / part, **({"ignore": shutil.ignore_patterns("__pycache__")} if (ROOT / part).is_dir() else {}))
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", str(tree)],
-                   check=True, cwd=tmp_path)
-    check = subprocess.run([str(python), "-m", "pip", "check"], capture_output=True, text=True, cwd=tmp_path)
+                   check=True, cwd=tmp_path, env=env)
+    check = subprocess.run([str(python), "-m", "pip", "check"], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert check.returncode == 0, check.stdout + check.stderr
     where = subprocess.run([str(python), "-c", "import villagereport, villagebook; print(villagereport.__file__)"],
-                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+                           capture_output=True, text=True, check=True, cwd=tmp_path, env=env).stdout
     assert where.startswith(str(site)), where
     # A page of the book, run as a reader reruns it, by the installed package in its own kernel.
     out = tmp_path / "overview.ipynb"
     ran = subprocess.run([str(python), "-m", "villagebook", "run", str(ROOT / "book" / "01_overview.ipynb"),
                           "--report", str(ROOT / "data" / "reports" / "tongguan-2021.yaml"), "--lang", "en",
-                          "--out", str(out)], capture_output=True, text=True, cwd=tmp_path,
-                         env={"PATH": f"{fresh / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)})
+                          "--out", str(out)], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert ran.returncode == 0, ran.stderr
     assert "Tongguan" in out.read_text(encoding="utf-8") or "潼关" in out.read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 ``make lab`` (``python -m villagebook lab``) serves the project folder to this machine only
 (127.0.0.1) behind a token it prints; ``--address`` serves a classroom's machines on a school
-network (the README says how to do that safely). The notebooks open with their charts drawn
+network (docs/teaching.md says how to do that safely). The notebooks open with their charts drawn
 offline: outside the book each one carries the chart library (villagereport.render).
 """
 
