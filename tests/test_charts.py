@@ -151,7 +151,10 @@ def test_a_figure_carries_its_table_beside_the_spec_not_inside_it():
         assert f"<td>{name}</td>" in html
 
 
-def test_theme_is_registered_enabled_and_colour_blind_safe():
+def test_theme_is_registered_enabled_by_start_and_colour_blind_safe():
+    from villagereport.notebook import start
+
+    start()
     assert alt.theme.active == charts.THEME
     config = alt.theme.get()()["config"]
     assert config["range"]["category"] == charts.PALETTE

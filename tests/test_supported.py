@@ -48,6 +48,7 @@ def test_papermill_reads_a_notebooks_parameters_as_the_build_asks_it():
     assert list(papermill.inspect_notebook(str(ROOT / "book" / "01_overview.ipynb"))) == ["report", "lang"]
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Jupyter Book's own use of Click, not the book's
 def test_jupyter_book_is_version_1_with_the_modules_and_command_the_build_runs():
     assert version("jupyter-book").split(".")[0] == "1"
     for module in JUPYTER_BOOK_MODULES:

@@ -65,7 +65,8 @@ CJK_LABELS = wrapped_labels(13)
 ROW = 60
 
 
-@alt.theme.register(THEME, enable=True)
+# Registered on import, enabled by vr.start(): importing the library changes no setting of Altair's.
+@alt.theme.register(THEME, enable=False)
 def theme() -> alt.theme.ThemeConfig:
     """One look for every chart: the palette, CJK fonts, quiet axes."""
     return alt.theme.ThemeConfig({

@@ -7,7 +7,9 @@ from pathlib import Path
 from IPython import get_ipython
 from IPython.display import HTML, display
 
-from villagereport import render
+import altair as alt
+
+from villagereport import charts, render
 from villagereport.errors import ReportError
 from villagereport.comparison import ComparisonPage
 from villagereport.guide import GuidePage
@@ -30,7 +32,7 @@ def _one_line_error(shell, etype, value, tb, tb_offset=None):  # type: ignore[no
 
 
 def start() -> None:
-    """Prepare the kernel: one-line errors, the book's chart renderer, a note of existing names;
+    """Prepare the kernel: one-line errors, the book's chart renderer and theme, a note of existing names;
     outside the book, the chart library, shown once (an invisible script) for the charts to draw with."""
     shell = get_ipython()
     if shell is not None:
@@ -40,6 +42,7 @@ def start() -> None:
         if not render.in_site():
             display(HTML(render.library_html()))
     render.enable()
+    alt.theme.enable(charts.THEME)
 
 
 def _check_parameters(allowed: tuple[str, ...], lang: str) -> None:
