@@ -22,7 +22,7 @@ from villagebook.errors import BuildError
 from villagebook.execute import run_jobs
 from villagebook.kernels import Execution, book_kernels
 from villagebook.publish import check_target, discard, new_site, publish
-from villagebook.site import finish_edition, jupyter_books, write_status
+from villagebook.site import finish_edition, jupyter_books, start_server, write_status
 from villagebook.stage import BOOK, Job, stage
 from villagereport.errors import ReportError
 from villagereport.report import load_report
@@ -62,6 +62,7 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
     if not reports or not langs:
         raise ReportError("parameters", "report" if not reports else "lang", "expected at least one, got none")
     check_target(target)
+    start_server()
     reports = [r.resolve() for r in reports]
     default_gate = run_gate and goldens is None and reports[0] == DEFAULT_REPORT.resolve()
     if default_gate:

@@ -107,15 +107,23 @@ def run_jobs(jobs: list[Job], *, use_cache: bool = True, workers: int | None = N
     warm from notebook to notebook, and from one call to the next while nothing a kernel holds
     has changed (``warm=False``: a fresh kernel for every notebook, in processes of this call's)."""
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) < 2:
+    # What the cache holds is copied here: no worker (or kernel) is started for it.
+    done = {i: run_job(job, use_cache, warm) for i, job in enumerate(jobs)
+            if use_cache and (CACHE / f"{execution_key(job.notebook, job.parameters, list(job.reports))}.ipynb").exists()}
+    left = [(i, job) for i, job in enumerate(jobs) if i not in done]
+    if not left:
+        return [done[i] for i in range(len(jobs))]
+    if workers == 1 or len(left) < 2:
         try:
-            return [run_job(job, use_cache, warm) for job in jobs]
+            done.update((i, run_job(job, use_cache, warm)) for i, job in left)
+            return [done[i] for i in range(len(jobs))]
         finally:
             stop_warm_kernel()
     pool = _pool(workers) if warm else _workers(workers)
-    futures = [pool.submit(run_job, job, use_cache, warm) for job in jobs]
+    futures = {i: pool.submit(run_job, job, use_cache, warm) for i, job in left}
     try:
-        return [future.result() for future in futures]
+        done.update((i, future.result()) for i, future in futures.items())
+        return [done[i] for i in range(len(jobs))]
     except BaseException:
         # The jobs still running finish; a failed notebook's kernel is not kept.
         if warm:

@@ -86,25 +86,36 @@ def _serve(connection) -> None:  # type: ignore[no-untyped-def]
 _SERVER: dict[str, object] = {}
 
 
+def start_server() -> None:
+    """Start Jupyter Book's process, if it is not running, without waiting for it: a build
+    starts it first, so that it (and the forkserver the workers come from) import while the
+    editions are staged and their notebooks run."""
+    _server()
+
+
 def _server():  # type: ignore[no-untyped-def]
     if "connection" not in _SERVER:
         context = multiprocessing.get_context("forkserver")
         ours, theirs = context.Pipe()
         process = context.Process(target=_serve, args=(theirs,), daemon=True, name="jupyter-book")
         process.start()
-        _SERVER.update(connection=ours, process=process)
+        _SERVER.update(connection=ours, process=process, used=False)
     return _SERVER["connection"]
 
 
 def stop_server() -> None:
     """End Jupyter Book's process."""
-    connection, process = _SERVER.pop("connection", None), _SERVER.pop("process", None)
-    if connection is not None:
+    connection, process, used = _SERVER.pop("connection", None), _SERVER.pop("process", None), _SERVER.pop("used", True)
+    if connection is None:
+        return
+    if not used:
+        process.terminate()  # type: ignore[attr-defined]  # it has built nothing: no need to wait for its imports
+    else:
         try:
             connection.send(None)
         except OSError:
             pass
-        process.join(timeout=10)  # type: ignore[attr-defined]
+    process.join(timeout=10)  # type: ignore[attr-defined]
 
 
 atexit.register(stop_server)
@@ -119,6 +130,7 @@ def jupyter_books(builds: list[tuple[Path, Path]]) -> None:
         arguments = ["build", str(source), "--path-output", str(output), "--warningiserror", "--keep-going", "--nitpick"]
         jobs.append((arguments, str(output / "jupyter-book.log"), dict(os.environ), os.getcwd()))
     connection = _server()
+    _SERVER["used"] = True
     try:
         connection.send(jobs)  # type: ignore[attr-defined]
         codes = connection.recv()  # type: ignore[attr-defined]
