@@ -70,7 +70,7 @@ if not os.environ.get("PYTEST_XDIST_WORKER"):
 # colour schemes; JupyterLab driven in chromium): `make test-long`, which CI runs after `make test`.
 LONG_MODULES = {"test_browser.py", "test_lab.py"}
 # Tests that build a site or start kernels; `pytest -m "not slow"` is the quick loop.
-SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py"}
+SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py", "test_static_charts.py"}
 SLOW_FIXTURES = {"built_site", "executed", "published", "hostile_site"}
 # pytest-xdist runs the tests on one worker per core. The pipeline's module (its tests publish
 # to one site in turn), the browser's (its tests read one walk through every page per width

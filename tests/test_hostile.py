@@ -150,6 +150,7 @@ def test_hostile_text_appears_literally_and_no_script_runs(hostile_site):
                 watch.next_page(page)
                 page.goto(f"{server.origin}/{path}", wait_until="load")
                 # Until every chart has drawn: its titles, labels and tooltips are the report's text too.
+                page.evaluate("window.vbCharts && window.vbCharts.load()")  # the library, as a reader reaching for a chart loads it
                 page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
                                        ".every(el => el.dataset.rendered === 'true')", timeout=15000)
                 text = page.inner_text("body")

@@ -10,8 +10,9 @@ from markupsafe import Markup
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-# The chart library: loaded only by pages that draw charts, deferred so the text comes first.
-VEGA = "vendor/vega-bundle.min.js"
+# The chart library is loaded only by pages that draw charts, and there only when a reader
+# reaches for a chart: the loader does it (the charts are drawn as SVG at build time).
+VEGA, LOADER = "vendor/vega-bundle.min.js", "vb-charts.js"
 # Makes a table or code block that scrolls sideways reachable with the keyboard.
 SCROLL = "vb-scroll.js"
 
@@ -19,7 +20,7 @@ SCROLL = "vb-scroll.js"
 def _config_inited(app, config) -> None:  # type: ignore[no-untyped-def]
     config.templates_path = [*config.templates_path, str(TEMPLATES)]
     # Jupyter Book puts every script in _static on every page; the chart library is added per page.
-    config.html_js_files = [f for f in config.html_js_files if (f[0] if isinstance(f, tuple) else f) not in (VEGA, SCROLL)]
+    config.html_js_files = [f for f in config.html_js_files if (f[0] if isinstance(f, tuple) else f) not in (VEGA, LOADER, SCROLL)]
     options = dict(config.html_theme_options or {})
     header = options.get("article_header_end", ["article-header-buttons.html"])
     header = [header] if isinstance(header, str) else list(header)
@@ -37,7 +38,7 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:  # typ
     if "<table" in context.get("body", "") or "<pre" in context.get("body", ""):
         app.add_js_file(SCROLL, loading_method="defer")
     if 'class="vb-chart"' in context.get("body", ""):
-        app.add_js_file(VEGA, loading_method="defer")
+        app.add_js_file(LOADER, loading_method="defer")
     lang = app.config.villagebook_lang
     # Editions sit side by side (site/zh, site/en), with the same page names in each.
     up = "../" * (pagename.count("/") + 1)

@@ -16,6 +16,7 @@ import io
 import json
 import math
 import os
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -110,8 +111,12 @@ var id="%(id)s";
 function draw(){
 var el=document.getElementById(id);
 var spec=JSON.parse(document.getElementById(id+"-spec").textContent);
-if(!window.vegaEmbed){el.textContent=%(no_js)s;return;}
+if(!window.vegaEmbed){if(!el.querySelector("svg")){el.textContent=%(no_js)s;}return;}
+// The picture drawn at build time gives way to the library's drawing, at the same height.
+var drawing=el.querySelector(".vb-static");
+if(drawing){el.style.minHeight=drawing.offsetHeight+"px";drawing.remove();}
 vegaEmbed(el,spec,%(options)s).then(function(result){
+el.style.minHeight="";
 el.setAttribute("data-rendered","true");
 // A chart fits its box's width when drawn; if the box changes width afterwards (styles applied
 // late, a rotated phone), Vega lays it out again: it listens for the window's resize.
@@ -127,9 +132,14 @@ var link=document.createElement("a");link.href=url;link.download=id+"."+format;
 document.body.appendChild(link);link.click();link.remove();});});});
 }).catch(function(error){console.error(error);});
 }
-// The chart library loads deferred, after the page's text: draw once the document is parsed.
-if(document.readyState==="loading"){document.addEventListener("DOMContentLoaded",draw);}else{draw();}
+%(start)s
 })();"""
+# Outside the book: the library is the notebook's, loaded before; draw once the document is parsed.
+_DRAW_NOW = 'if(document.readyState==="loading"){document.addEventListener("DOMContentLoaded",draw);}else{draw();}'
+# In the book: the chart is on the page already (its SVG, drawn at build time); the library,
+# which makes it interactive, is loaded by _static/vb-charts.js when a reader reaches for a
+# chart, and then draws every chart queued here in place of its picture.
+_DRAW_LATER = "(window.vbChartQueue=window.vbChartQueue||[]).push(draw);"
 
 
 def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | None = None,
@@ -150,7 +160,9 @@ def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | N
     csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(_csv(table["columns"], table["rows"]))
     # Outside the book, the library is the notebook's: its first cell (vr.start()) loads it.
     no_js = ui.get("no_js", "The chart library did not load.") if in_site() else ui.get("no_js_notebook", ui.get("no_js", ""))
-    script = _SCRIPT % {"id": element, "options": options, "no_js": json.dumps(no_js, ensure_ascii=False)}
+    script = _SCRIPT % {"id": element, "options": options, "no_js": json.dumps(no_js, ensure_ascii=False),
+                        "start": _DRAW_LATER if in_site() else _DRAW_NOW}
+    drawn = static_svg(spec, element) if in_site() else ""
     caption = [f'<span class="vb-source">{html.escape(source)}</span>']
     if table["rows"]:
         caption.append(f'<a class="vb-csv" download="{element}.csv" href="{csv_href}">'
@@ -159,7 +171,8 @@ def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | N
                 f'{html.escape(ui.get(fmt, fmt.upper()))}</button>' for fmt in ("png", "svg")]
     parts = [
         f'<figure class="vb-figure" id="{element}-figure" data-kind="{html.escape(kind)}">',
-        f'<div class="vb-chart" id="{element}" role="img" aria-label="{label}" aria-describedby="{element}-desc"></div>',
+        f'<div class="vb-chart" id="{element}" role="img" aria-label="{label}" aria-describedby="{element}-desc">'
+        f'{drawn}</div>',
         f'<p class="vb-sr-only" id="{element}-desc">{description}</p>',
         f'<figcaption class="vb-caption">{" ".join(caption)}</figcaption>',
     ]
@@ -169,6 +182,44 @@ def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | N
     parts += [f'<script type="application/json" id="{element}-spec">{spec_json(spec)}</script>',
               f"<script>{script}</script>", "</figure>"]
     return "\n".join(parts)
+
+
+# The widths the chart is drawn at when the page is built: a phone's column and a wide one; the
+# page shows the one that fits (static/figures.css), scaled to its box, until the library
+# draws the chart again at the box's own width.
+STATIC_WIDTHS = {"narrow": 340, "wide": 700}
+_FONTS = Path("/usr/share/fonts/opentype/noto")  # Debian's fonts-noto-cjk: text measured as shown
+
+
+def static_svg(spec: dict, element: str) -> str:
+    """The chart drawn as SVG from its spec (vl-convert, Vega's own renderer), once per width in
+    STATIC_WIDTHS: what a reader sees before (or without) the chart library. "" where
+    vl-convert is not installed (the library draws the chart when loaded)."""
+    try:
+        import vl_convert
+    except ImportError:
+        return ""
+    if _FONTS.is_dir() and not _FONTS_REGISTERED:
+        vl_convert.register_font_directory(str(_FONTS))
+        _FONTS_REGISTERED.append(True)
+    drawn = []
+    for name, width in STATIC_WIDTHS.items():
+        sized = dict(json_safe(spec))
+        if sized.get("width") == "container":
+            sized["width"] = width
+        # As the library draws it in the page: no background of its own (vl-convert's is white).
+        sized.setdefault("background", "transparent")
+        svg = vl_convert.vegalite_to_svg(sized)
+        # Ids of clip paths and gradients, one set per drawing, so that no two on a page clash.
+        svg = re.sub(r'(id="|url\(#)([\w-]+)', rf"\g<1>{element}-{name}-\g<2>", svg)
+        svg = svg.replace('class="marks"', f'class="marks vb-static-{name}" aria-hidden="true" focusable="false"', 1)
+        # Inside HTML an <svg> is SVG without its XML namespace declarations (no address in the page).
+        svg = re.sub(r' xmlns(:xlink)?="[^"]*"', "", svg, count=2)
+        drawn.append(svg)
+    return f'<div class="vb-static">{"".join(drawn)}</div>'
+
+
+_FONTS_REGISTERED: list[bool] = []
 
 
 def render(spec: dict, **metadata: object) -> dict:
