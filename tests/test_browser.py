@@ -33,7 +33,7 @@ def _open(browser, server, path: str, *, within=None, **context):
     page = context.new_page()
     watch = PageWatch(page, server.origin)
     page.goto(f"{server.origin}/{path}", wait_until="load")
-    page.evaluate("window.vbCharts && window.vbCharts.load()")  # the library, as a reader reaching for a chart loads it
+    page.wait_for_function("(window.vbCharts && window.vbCharts.load(), true)")  # the library, as a reader reaching for a chart loads it (survives a redirect)
     page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
                            ".every(el => el.dataset.rendered === 'true')", timeout=15000)
     return context, page, watch
@@ -226,7 +226,7 @@ def visits(browser, server, built_site):
                 records[path] = {"redirect": True, "lands": page.url.rsplit("/", 2)[-2:], "charts": [],
                                  "problems": watch.problems(), "edition_link": [], "axe": [], "layout": []}
                 continue
-            page.evaluate("window.vbCharts && window.vbCharts.load()")  # the library, as a reader reaching for a chart loads it
+            page.wait_for_function("(window.vbCharts && window.vbCharts.load(), true)")  # the library, as a reader reaching for a chart loads it (survives a redirect)
             page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
                                    ".every(el => el.dataset.rendered === 'true')", timeout=15000)
             charts = [(chart.locator("svg.marks").count(), chart.locator(MARKS).count())
@@ -406,7 +406,7 @@ def test_the_site_works_opened_from_disk(browser, built_site):
     page.click("a[hreflang='zh']")
     page.wait_for_url(re.compile(r"zh/INDEX\.html$"))
     page.goto((built_site / "en" / "book" / "03_candidates.html").as_uri())
-    page.evaluate("window.vbCharts && window.vbCharts.load()")  # the library, as a reader reaching for a chart loads it
+    page.wait_for_function("(window.vbCharts && window.vbCharts.load(), true)")  # the library, as a reader reaching for a chart loads it (survives a redirect)
     page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
                            ".every(el => el.dataset.rendered === 'true')", timeout=15000)
     assert page.locator(".vb-chart svg.marks").count() >= 1

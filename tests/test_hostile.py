@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, Server, require_chromium
 from conftest import DATA, FIXTURES, ROOT
 from villagereport import ReportError, load_report
-from villagebook.build import BUILD, SITE_KEY, build
+from villagebook.build import BUILD, INPUT_KEY, SITE_KEY, build
 
 HOSTILE = FIXTURES / "hostile" / "hostile.yaml"
 MINIMAL = yaml.safe_load((FIXTURES / "minimal.yaml").read_text(encoding="utf-8"))
@@ -150,7 +150,7 @@ def test_hostile_text_appears_literally_and_no_script_runs(hostile_site):
                 watch.next_page(page)
                 page.goto(f"{server.origin}/{path}", wait_until="load")
                 # Until every chart has drawn: its titles, labels and tooltips are the report's text too.
-                page.evaluate("window.vbCharts && window.vbCharts.load()")  # the library, as a reader reaching for a chart loads it
+                page.wait_for_function("(window.vbCharts && window.vbCharts.load(), true)")  # the library, as a reader reaching for a chart loads it (survives a redirect)
                 page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
                                        ".every(el => el.dataset.rendered === 'true')", timeout=15000)
                 text = page.inner_text("body")
@@ -196,9 +196,10 @@ def _build_command(target: Path, *, cache: bool) -> list[str]:
 def test_a_killed_build_leaves_the_site_and_sources_untouched_and_the_next_one_succeeds(tmp_path):
     target = tmp_path / "html"
     build([DATA / "reports" / "linjiang-2021.yaml"], ["zh"], target, run_gate=False)
-    # Without the key that says what the site was built from, no build below may keep the site
+    # Without the keys that say what the site was built from, no build below may keep the site
     # as it is: each runs Jupyter Book and publishes (the cached executions save their kernels).
     (target / SITE_KEY).unlink()
+    (target / INPUT_KEY).unlink()
     site_before, sources_before = _digest([target]), _digest(SOURCES)
     # Killed at two moments, found by what the build has written (not by a delay, which a
     # faster build outruns): once its notebooks are staged and running (no cache: they run),

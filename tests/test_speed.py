@@ -215,3 +215,20 @@ def test_a_warm_kernel_after_a_notebook_that_changes_everything_is_a_fresh_one(t
     assert (nbformat.read(tmp_path / "warm" / "probe.ipynb", as_version=4).cells[1].outputs
             == nbformat.read(fresh.output, as_version=4).cells[1].outputs)
     compare_with_goldens(sorted((tmp_path / "raw").glob("*.ipynb")))
+
+
+def test_a_build_whose_inputs_are_all_unchanged_returns_before_staging(tmp_path, monkeypatch):
+    from villagebook import stage as staging
+
+    target = tmp_path / "site"
+    build([LINJIANG], ["en"], target, run_gate=False)
+    # Nothing changed: not a notebook staged, the site as it was.
+    monkeypatch.setattr(staging, "stage", lambda *a, **k: pytest.fail("staged although nothing changed"))
+    page = (target / "en" / "book" / "01_overview.html").read_bytes()
+    assert build([LINJIANG], ["en"], target, run_gate=False) == {"en": []}
+    assert (target / "en" / "book" / "01_overview.html").read_bytes() == page
+    # Another language, or a changed report, is another site: staged again.
+    other = tmp_path / "linjiang.yaml"
+    other.write_text(LINJIANG.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match="staged although nothing changed"):
+        build([other], ["en"], target, run_gate=False)

@@ -14,23 +14,45 @@ import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from villagebook import DEFAULT_REPORT, ROOT, gate
-from villagebook.cache import tree_digest
-from villagebook.edition import chooser_page
+from villagebook import DEFAULT_REPORT, ROOT
+from villagebook.cache import package_digest, tree_digest, words_digest
 from villagebook.errors import BuildError
-from villagebook.execute import run_jobs
-from villagebook.kernels import Execution, book_kernels
 from villagebook.publish import check_target, discard, new_site, publish
-from villagebook.site import finish_edition, jupyter_books, start_server, write_status
-from villagebook.stage import BOOK, Job, stage
 from villagereport.errors import ReportError
 from villagereport.report import load_report
 from villagereport.wording import check_language
 
+if TYPE_CHECKING:
+    from villagebook.kernels import Execution
+    from villagebook.stage import Job
+
+# The steps are imported by a build that has something to do (papermill, nbval and Jupyter
+# Book take a second to import; a build that finds its site up to date needs none of them).
+BOOK = ROOT / "book"  # villagebook.stage.BOOK
+
 BUILD = ROOT / "_build"
-# Written into each published site: the digest of the sources it was built from.
+# Written into each published site: the digest of the sources it was built from, and of
+# everything those sources were made from (input_key), which a build compares first.
 SITE_KEY = ".villagebook-build-key"
+INPUT_KEY = ".villagebook-input-key"
+
+
+def input_key(reports: list[Path], langs: list[str], book: Path, gated: bool) -> str:
+    """What a site is made from: the reports, the languages, the book's sources and data, the
+    configuration and static files, the packages (their code, templates and words, and the
+    runtime's versions), every catalogue, and, where the gate runs, the goldens. The same key,
+    the same site (outputs are deterministic): a build that finds it published stops there."""
+    parts = [repr((langs, gated)), package_digest(), words_digest(), tree_digest(book, exclude=("__pycache__",)),
+             tree_digest(ROOT / "data"), tree_digest(ROOT / "_static")]
+    parts += [(ROOT / name).read_text(encoding="utf-8") for name in ("_config.yml", "_toc.yml")]
+    parts += [f"{r}\0{hashlib.sha256(r.read_bytes()).hexdigest()}" for r in reports]
+    if gated:
+        from villagebook import gate
+
+        parts.append(tree_digest(gate.GOLDENS))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 __all__ = ["BUILD", "SITE_KEY", "BuildError", "build"]
 
@@ -38,12 +60,14 @@ __all__ = ["BUILD", "SITE_KEY", "BuildError", "build"]
 def _gate_only(names: set[str], work: Path, book: Path) -> list[Job]:
     """The goldens the book does not run (the comparison page, for one report): run beside it
     with their own defaults, their executions kept for the gate."""
+    from villagebook import gate
+    from villagebook.stage import Job
+
     every_report = tuple(sorted((ROOT / "data" / "reports").glob("*.yaml")))
     return [Job(book / g.name, work / "gate" / g.name, {}, every_report, raw=work / "raw" / g.name)
             for g in sorted(gate.GOLDENS.glob("*.ipynb")) if g.name not in names]
 
 
-@book_kernels
 def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool = True, book: Path = BOOK,
           goldens: Path | None = None, use_cache: bool = True) -> dict[str, list[Execution]]:
     """Execute, gate, build and publish the book for ``reports`` in each of ``langs`` at ``target``.
@@ -62,8 +86,27 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
     if not reports or not langs:
         raise ReportError("parameters", "report" if not reports else "lang", "expected at least one, got none")
     check_target(target)
-    start_server()
     reports = [r.resolve() for r in reports]
+    # Nothing it is made from has changed since the published site was built: keep it.
+    made_from = input_key(reports, langs, book, run_gate and goldens is None)
+    published = target.absolute() / INPUT_KEY
+    if use_cache and published.exists() and published.read_text(encoding="utf-8") == made_from:
+        return {lang: [] for lang in langs}
+    from villagebook.kernels import book_kernels
+
+    return book_kernels(_build)(reports, langs, target, run_gate, book, goldens, use_cache, made_from)
+
+
+def _build(reports: list[Path], langs: list[str], target: Path, run_gate: bool, book: Path, goldens: Path | None,
+           use_cache: bool, made_from: str) -> dict[str, list[Execution]]:
+    """``build``'s steps, once its parameters are checked and its site found out of date."""
+    from villagebook import gate
+    from villagebook.edition import chooser_page
+    from villagebook.execute import run_jobs
+    from villagebook.site import finish_edition, jupyter_books, start_server, write_status
+    from villagebook.stage import stage
+
+    start_server()
     default_gate = run_gate and goldens is None and reports[0] == DEFAULT_REPORT.resolve()
     if default_gate:
         if not gate.GOLDENS.is_dir() or not any(gate.GOLDENS.glob("*.ipynb")):
@@ -96,6 +139,7 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
     site_key = hashlib.sha256("".join(tree_digest(work / lang / "source") for lang in langs).encode()).hexdigest()
     key_file = target.absolute() / SITE_KEY
     if use_cache and key_file.exists() and key_file.read_text(encoding="utf-8") == site_key:
+        (target.absolute() / INPUT_KEY).write_text(made_from, encoding="utf-8")
         shutil.rmtree(work, ignore_errors=True)
         return executions
     site = new_site(target)
@@ -110,6 +154,7 @@ def build(reports: list[Path], langs: list[str], target: Path, *, run_gate: bool
             finish_edition(site / lang)
         (site / "index.html").write_text(chooser_page(langs, load_report(reports[0])), encoding="utf-8")
         (site / SITE_KEY).write_text(site_key, encoding="utf-8")
+        (site / INPUT_KEY).write_text(made_from, encoding="utf-8")
         publish(site, target)
     except BaseException:
         discard(site)

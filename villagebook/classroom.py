@@ -224,7 +224,7 @@ def handouts(site: Path, out: Path, *, solutions: bool, langs: tuple[str, ...] |
         for lang in langs or sorted(p.parent.name for p in site.glob("*/INDEX.html")):
             for html_page in sorted((site / lang / "book").glob("0[1-7]_*.html")):
                 page.goto(html_page.resolve().as_uri(), wait_until="load")
-                page.evaluate("window.vbCharts && window.vbCharts.load()")  # the library, as a reader reaching for a chart loads it
+                page.wait_for_function("(window.vbCharts && window.vbCharts.load(), true)")  # the library, as a reader reaching for a chart loads it (survives a redirect)
                 page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart'))"
                                        ".every(el => el.dataset.rendered === 'true')", timeout=20000)
                 if solutions:

@@ -29,6 +29,9 @@ def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True,
         executions = build([Path(r) for r in reports], langs, Path(out), run_gate=gate, use_cache=cache)
     except (ReportError, BuildError, OSError) as err:
         return _refused(err, out)
+    if not any(executions.values()):
+        print(f"nothing the book is made from has changed since {out} was built: kept it")
+        return 0
     for lang, runs in executions.items():
         for ex in runs:
             print(f"{lang}: {ex.source.name}: " + ("unchanged, reused" if ex.cached else f"executed in {ex.seconds:.1f} s"))

@@ -19,14 +19,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
-from nbval.plugin import IPyNbCell, coalesce_streams, nocolors
 
 from villagebook import DEFAULT_REPORT, ROOT
 from villagebook.cache import CACHE, package_digest, tree_digest
 from villagebook.errors import BuildError
-from villagebook.kernels import book_kernels, execute, read_notebook
-from villagebook.stage import BOOK, Job, notebooks, parameters_for
 from villagereport.report import load_report
+
+# nbval, papermill and the kernels are imported where they are used: a build that finds its
+# site up to date reads GOLDENS, and only that, from this module.
+BOOK = ROOT / "book"  # villagebook.stage.BOOK
 
 GOLDENS = ROOT / "tests" / "goldens"
 # Metadata that changes from run to run without any output changing.
@@ -52,7 +53,7 @@ def stale_goldens(goldens: Path | None = None, book: Path = BOOK) -> list[str]:
     """The goldens whose cells are not their notebook's any more, or that are missing or left
     over, as one line each."""
     goldens = GOLDENS if goldens is None else goldens
-    sources = {p.name: p for p in notebooks(book)}
+    sources = {p.name: p for p in sorted(book.glob("[0-9][0-9]_*.ipynb"))}  # villagebook.stage.notebooks
     recorded = {p.name: p for p in sorted(goldens.glob("*.ipynb"))}
     stale = [f"{name} (no golden)" for name in sources if name not in recorded]
     stale += [f"{name} (no such notebook)" for name in recorded if name not in sources]
@@ -68,28 +69,34 @@ def check_goldens(goldens: Path | None = None, book: Path = BOOK) -> None:
         raise BuildError(f"regression gate: stale goldens: {'; '.join(stale)}; {accept_hint()}")
 
 
-class _Cell:
+def _cell():  # type: ignore[no-untyped-def]
     """What nbval's ``IPyNbCell.compare_outputs`` reads of the cell it is a method of: its
     file's skips and sanitizing patterns (none: the book's outputs are deterministic), the
     colours of its messages (none), and where it explains a difference."""
+    from nbval.plugin import IPyNbCell, nocolors
 
-    colors = nocolors
-    sanitize = IPyNbCell.sanitize
-    compare_outputs = IPyNbCell.compare_outputs
+    class Cell:
+        colors = nocolors
+        sanitize = IPyNbCell.sanitize
+        compare_outputs = IPyNbCell.compare_outputs
 
-    def __init__(self) -> None:
-        self.parent = SimpleNamespace(skip_compare=NBVAL_SKIP, sanitize_patterns={})
-        self.comparison_traceback: list[str] = []
+        def __init__(self) -> None:
+            self.parent = SimpleNamespace(skip_compare=NBVAL_SKIP, sanitize_patterns={})
+            self.comparison_traceback: list[str] = []
 
-    def format_output_compare(self, key: str, left: object, right: object) -> None:
-        # nbval's explains the difference through pytest's hooks; the gate names the cell.
-        self.comparison_traceback.append(key)
+        def format_output_compare(self, key: str, left: object, right: object) -> None:
+            # nbval's explains the difference through pytest's hooks; the gate names the cell.
+            self.comparison_traceback.append(key)
+
+    return Cell()
 
 
 def same_outputs(ran: list, recorded: list) -> bool:
     """Whether a cell's outputs are its golden's, as nbval decides it (streams joined first,
     as nbval joins what it receives and what it reads)."""
-    return _Cell().compare_outputs(coalesce_streams([nbformat.from_dict(o) for o in ran]),
+    from nbval.plugin import coalesce_streams
+
+    return _cell().compare_outputs(coalesce_streams([nbformat.from_dict(o) for o in ran]),
                                    coalesce_streams([nbformat.from_dict(o) for o in recorded]))
 
 
@@ -106,7 +113,7 @@ def compare_with_goldens(executed: list[Path], goldens: Path | None = None) -> N
         # papermill's injected parameters cell has no outputs, and nbval does not number it.
         golden = [c for c in nbformat.read(golden_path, as_version=4).cells
                   if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
-        ran = {c.get("id"): c for c in read_notebook(path).cells if c.cell_type == "code"}
+        ran = {c.get("id"): c for c in nbformat.v4.reads(path.read_text(encoding="utf-8")).cells if c.cell_type == "code"}
         for number, cell in enumerate(golden):
             fresh = ran.get(cell.get("id"))
             if fresh is None or not same_outputs(fresh.get("outputs", []), cell.get("outputs", [])):
@@ -135,11 +142,17 @@ def report_goldens(report: Path) -> Path:
     return GOLDENS / load_report(report).id
 
 
-@book_kernels
 def refresh_goldens(report: Path | None = None) -> list[Path]:
     """Record each notebook's outputs as its golden: for the default parameters, or, with
     ``report``, for that report in Chinese into tests/goldens/<id>/."""
-    from villagebook.execute import run_job
+    from villagebook.kernels import book_kernels
+
+    return book_kernels(_refresh_goldens)(report)
+
+
+def _refresh_goldens(report: Path | None) -> list[Path]:
+    from villagebook.execute import execute, run_job
+    from villagebook.stage import Job, notebooks, parameters_for
 
     target = GOLDENS
     if report is not None:
@@ -178,7 +191,6 @@ def _code_cell_line(path: Path, cell: str) -> str:
         return "?"
 
 
-@book_kernels
 def gate(goldens: Path | None = None, *, use_cache: bool = False) -> None:
     """Re-execute the goldens with nbval; fail naming each notebook and cell whose outputs changed.
 
@@ -196,7 +208,11 @@ def gate(goldens: Path | None = None, *, use_cache: bool = False) -> None:
         return
     command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
                "-q", "-rf", "--no-header", "-o", "addopts=", "-o", "testpaths=", *map(str, paths)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    from villagereport.render import LIBRARY_ENV
+
+    # The book's kernels: their pages load the chart library (villagebook.kernels.book_kernels).
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT,
+                            env={**os.environ, LIBRARY_ENV: "site"})
     if result.returncode == 0:
         if use_cache:
             CACHE.mkdir(parents=True, exist_ok=True)

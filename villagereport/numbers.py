@@ -61,8 +61,9 @@ def plain(value: float) -> str:
     return format(Decimal(repr(float(value))).normalize(), "f")
 
 
-def renderings(value: float, unit: str = "") -> list[str]:
-    """Every way an article may write ``value``: digits, 万, Chinese numerals, words for 100%."""
+def renderings(value: float, unit: str = "", *, chinese: bool = True) -> list[str]:
+    """Every way an article may write ``value``: digits, 万, Chinese numerals (unless not
+    ``chinese``: cn2an, which reads them, takes a moment to import), words for 100%."""
     if not math.isfinite(value):
         return []
     forms = [plain(value)]
@@ -72,8 +73,8 @@ def renderings(value: float, unit: str = "") -> list[str]:
             forms.append(f"{n:,}")
         if abs(n) >= 10000:
             forms.append(plain(n / 10000) + "万")
-        forms += chinese_numeral(n)
-    elif value > 0 and len(plain(value).split(".")[1]) <= 4:
+        forms += chinese_numeral(n) if chinese else []
+    elif chinese and value > 0 and len(plain(value).split(".")[1]) <= 4:
         import cn2an
 
         forms.append(cn2an.an2cn(plain(value)))  # 十二点五; an article writes no long decimal in words

@@ -134,6 +134,13 @@ def scoped(coverage: Coverage, scope: str) -> Coverage:
 
 def _stated_form(path: Path, where: str, value: float, unit: str, stated_as: str | None, quote: str) -> str:
     """Return how ``quote`` writes ``value``; fail if it does not contain the figure."""
+    if stated_as is None:
+        # Most quotes write the figure in digits: found so, the Chinese numerals are not needed.
+        digits = renderings(value, unit, chinese=False)
+        digits += [f[:-1] + word + "万" for f in digits if f.endswith("万") for word in "余多"]
+        found = next((form for form in digits if found_in(quote, form)), None)
+        if found is not None:
+            return found
     forms = renderings(value, unit)
     # 70余万, 2750多万: the qualifier (more_than, about) is written between a figure and its 万.
     forms += [f[:-1] + word + "万" for f in forms if f.endswith("万") for word in "余多"]
@@ -374,7 +381,11 @@ def _list_rows(path: Path, document: dict, catalogue: Catalogue, stated: set[str
         count = lst.get("stated_count")
         stated_as = lst.get("stated_as")
         if count is not None:
-            forms = renderings(count)
+            forms = renderings(count, chinese=False)
+            if stated_as is None:
+                stated_as = next((f for f in forms if found_in(quote, f)), None)
+            if stated_as is None or not any(stated_as.startswith(f) for f in forms):
+                forms = renderings(count)  # written in Chinese numerals, then
             if stated_as is None:
                 stated_as = next((f for f in forms if found_in(quote, f)), None)
                 if stated_as is None:
