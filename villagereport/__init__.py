@@ -22,7 +22,7 @@ def __getattr__(name: str):  # type: ignore[no-untyped-def]
         from villagereport import notebook
 
         return getattr(notebook, name)
-    if name in ("FIT_WIDTH", "PALETTE", "MAIN", "ACCENT", "REST", "TILE", "LINE", "ROW", "TILE_FIGURE", "wrap"):
+    if name in ("FIT_WIDTH", "PALETTE", "MAIN", "ACCENT", "REST", "TILE", "LINE", "ROW", "GRID_ROW", "BAR_ROW", "TILE_FIGURE", "wrap"):
         from villagereport import charts
 
         return getattr(charts, name)

@@ -63,6 +63,8 @@ TILE_FIGURE = alt.ExprRef("containerSize()[0] < 500 ? 15 : 22")
 LATIN_LABELS = wrapped_labels(7)
 CJK_LABELS = wrapped_labels(13)
 ROW = 60
+# A row of a chart that lists places (the comparison): the same height at 3 places and at 100.
+GRID_ROW, BAR_ROW = 16, 18
 
 
 # Registered on import, enabled by vr.start(): importing the library changes no setting of Altair's.

@@ -44,6 +44,7 @@ class ComparisonPage:
         self.lang = lang
         self.words = strings(lang)
         measures: dict[tuple, dict[str, tuple[float, str]]] = {}
+        self.bounded: set[tuple] = set()  # (key, report id) of figures stated as a bound (近, 约, 以上)
         for report in reports:
             for key, value in self._measures(report).items():
                 measures.setdefault(key, {})[report.id] = value
@@ -60,8 +61,10 @@ class ComparisonPage:
         for _, row in figures.iterrows():
             if row["kind"] in ("share", "age") and pd.notna(row["value"]):
                 shown = format_figure(row["value"], row["unit"], self.lang, stated_places(row), row["qualifier"], number_words)
-                out[("level", row["indicator"], row["scope"], row["unit"], "", self._name(report, row["indicator"]))] = (
-                    row["value"], shown)
+                key = ("level", row["indicator"], row["scope"], row["unit"], "", self._name(report, row["indicator"]))
+                out[key] = (row["value"], shown)
+                if row["qualifier"] != "exact":
+                    self.bounded.add((key, report.id))
         for _, change in report.all_changes.iterrows():
             points = change["unit"] == "percent" and figures.at[change["key"], "unit"] == "percent" \
                 and change["reading"] == "absolute"
@@ -145,18 +148,76 @@ class ComparisonPage:
         """The sentences, one paragraph each, every one shown as written (no markup)."""
         return Markdown("\n\n".join(escape_markdown(line) for line in lines))
 
-    def table(self) -> HTML | None:
-        """One row per compared measure, one column per report; "—" where a report is silent."""
-        if not self.rows:
-            return None
-        col = self.words["page"]["column"]
+    # --- tidy tables, one row per fact, for the notebook's charts -----------------------------
+    @property
+    def figures(self) -> pd.DataFrame:
+        """One row per compared measure a report states: ``place`` (its column: place and
+        round), ``measure`` (its label), ``value``, ``shown`` (as the page prints it),
+        ``bounded`` (stated as 近, 约, 以上…), ``subject`` (the book's own report)."""
+        rows = [{"place": self.column(report), "measure": self.label(key), "value": values[report.id][0],
+                 "shown": values[report.id][1], "bounded": (key, report.id) in self.bounded,
+                 "subject": report is self.reports[0]}
+                for key, values in self.rows.items() for report in self.reports if report.id in values]
+        return pd.DataFrame(rows, columns=["place", "measure", "value", "shown", "bounded", "subject"])
+
+    @property
+    def coverage_table(self) -> pd.DataFrame:
+        """Every place against every compared measure: ``status``, what its report does with it
+        (stated; stated as a bound; not stated), in the page's words."""
+        status = self.words["comparison"]["status"]
         rows = []
         for key, values in self.rows.items():
-            row = {col["indicator"]: self.label(key)}
             for report in self.reports:
-                row[self.column(report)] = values[report.id][1] if report.id in values else "—"
-            rows.append(row)
-        return HTML(table_html(pd.DataFrame(rows), "vb-table"))
+                said = "not_stated" if report.id not in values else "bounded" if (key, report.id) in self.bounded else "stated"
+                rows.append({"place": self.column(report), "measure": self.label(key), "status": status[said]})
+        return pd.DataFrame(rows, columns=["place", "measure", "status"])
+
+    def statuses(self) -> list[str]:
+        """The three statuses, in the order a chart's legend lists them."""
+        return [self.words["comparison"]["status"][s] for s in ("stated", "bounded", "not_stated")]
+
+    def control(self, name: str) -> str:
+        """The label of a chart's control (``measure``, ``place``)."""
+        return self.words["comparison"]["control"][name]
+
+    def word(self, name: str) -> str:
+        """A word of the comparison page (``coverage_title``, ``measure_title``, ``measure``…)."""
+        return self.words["comparison"][name]
+
+    def figure(self, chart: object, data: pd.DataFrame, *, title: str, columns: list[str]) -> Figure:
+        """A chart of the page with its title, its description and its data as a table; its
+        source is the list of reports under the charts (one line per report, not in the title)."""
+        page = Page("overview", self.reports[0], self.lang)
+        source = self.word("sources_below")
+        described = list(zip(data[columns[0]].astype(str) + " " + data[columns[1]].astype(str),
+                             data[columns[2]].astype(str), strict=True))
+        finished = finish(chart, title=title, source=source, description=page._describe(title, described), lang=self.lang)
+        heads = {"place": self.word("place"), "measure": self.word("measure"), "shown": page.word("value"),
+                 "status": self.word("in_report")}
+        table = data[columns].rename(columns=heads)
+        return Figure(finished, table, source=source, ui=self.words["chart_ui"], kind="comparison")
+
+    def sources(self) -> Markdown:
+        """Each report's source, one line a report, under the charts."""
+        lines = [f"- {escape_markdown(self.column(r))}: {escape_markdown(Page('overview', r, self.lang).chart_source())}"
+                 for r in self.reports]
+        return Markdown(f"**{self.word('sources_heading')}**\n\n" + "\n".join(lines))
+
+    def covers(self) -> Markdown:
+        """What each report covers, one line a report."""
+        lines = [f"- {escape_markdown(self.say('about', column=self.column(r), story=self.coverage(r)))}" for r in self.reports]
+        return Markdown(f"**{self.word('covers_heading')}**\n\n" + "\n".join(lines))
+
+    def table(self) -> HTML | None:
+        """The comparison as a long table, one row per place and measure, which reads at any
+        number of places (in a box of its own that scrolls)."""
+        if not self.rows:
+            return None
+        data = self.figures
+        table = data[["measure", "place", "shown"]].rename(columns={
+            "measure": self.word("measure"), "place": self.word("place"),
+            "shown": self.words["page"]["column"]["value"]})
+        return HTML(f'<div class="vb-long-table">{table_html(table, "vb-table")}</div>')
 
     def chart(self) -> Figure | None:
         """One panel per compared measure, one bar per place that states it, each from zero."""
