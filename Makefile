@@ -26,7 +26,7 @@ endif
 override LANG := C.UTF-8
 export LANG
 
-.PHONY: comments notebooks book run lab serve test test-long test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
+.PHONY: comments notebooks book atlas run lab serve test test-long test-quick test-page validate goldens handouts benchmark draft draft-eval venv system-packages requirements clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ comments: notebooks
 
 book: notebooks
 	$(BIN)/python -m villagebook build $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS)) --out $(OUT))
+
+# Every report's book (data/reports/ and any REPORT given), the comparison of all, and a front
+# page listing every place, in one offline folder: `make atlas` (OUT defaults to _build/atlas).
+atlas: notebooks
+	$(BIN)/python -m villagebook atlas $(strip $(patsubst %,--report %,$(REPORT)) $(patsubst %,--lang %,$(EDITIONS))) --out $(if $(filter command line,$(origin OUT)),$(OUT),_build/atlas)
 
 # Rerun one notebook for a report and a language: `make run PAGE=01_overview
 # REPORT=path/to/report.yaml LANG=en OUT=out.ipynb` (OUT defaults to _build/run/PAGE.ipynb).

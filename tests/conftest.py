@@ -68,7 +68,7 @@ if not os.environ.get("PYTEST_XDIST_WORKER"):
 
 # Browser sessions that need minutes by nature (every page under axe at two widths in both
 # colour schemes; JupyterLab driven in chromium): `make test-long`, which CI runs after `make test`.
-LONG_MODULES = {"test_browser.py", "test_lab.py"}
+LONG_MODULES = {"test_browser.py", "test_lab.py", "test_atlas.py"}
 # Tests that build a site or start kernels; `pytest -m "not slow"` is the quick loop.
 SLOW_MODULES = {"test_browser.py", "test_editions.py", "test_speed.py", "test_pipeline.py", "test_static_charts.py"}
 SLOW_FIXTURES = {"built_site", "executed", "published", "hostile_site"}

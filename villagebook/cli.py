@@ -1,4 +1,4 @@
-"""The build's command line: ``python -m villagebook build|run|lab|serve|goldens|handouts|validate``."""
+"""The build's command line: ``python -m villagebook build|atlas|run|lab|serve|goldens|handouts|validate``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,19 @@ def _build(reports: list[str], langs: list[str], out: str, *, gate: bool = True,
         for ex in runs:
             print(f"{lang}: {ex.source.name}: " + ("unchanged, reused" if ex.cached else f"executed in {ex.seconds:.1f} s"))
     print(f"published {out} ({', '.join(executions)})")
+    return 0
+
+
+def _atlas(extra: list[str], langs: list[str], out: str, *, cache: bool = True) -> int:
+    from villagebook.atlas import atlas, reports_of
+    from villagebook.errors import BuildError
+
+    reports = reports_of([Path(r) for r in extra])
+    try:
+        pages = atlas(reports, langs, Path(out), use_cache=cache)
+    except (ReportError, BuildError, OSError) as err:
+        return _refused(err, out)
+    print(f"published {out}: {len(reports)} reports, {', '.join(str(p) for p in pages)}")
     return 0
 
 
@@ -149,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--out", default="_build/html", help="where the site is published")
     make.add_argument("--no-gate", action="store_true", help="skip the nbval regression gate (not for publishing)")
     make.add_argument("--no-cache", action="store_true", help="execute every notebook even if nothing changed")
+    every = commands.add_parser("atlas", help="every report's book, the comparison of all, and a front page, in one folder")
+    every.add_argument("--report", action="append", metavar="FILE", help="a report to add to those in data/reports/")
+    every.add_argument("--lang", action="append", metavar="LANG", help="an edition's language (default: every one)")
+    every.add_argument("--out", default="_build/atlas", help="where the atlas is published (default: _build/atlas)")
+    every.add_argument("--no-cache", action="store_true", help="execute every notebook even if nothing changed")
     rerun = commands.add_parser("run", help="run one notebook for a report and a language, as a reader reruns it")
     rerun.add_argument("notebook", metavar="NOTEBOOK", help="a notebook of the book, e.g. book/01_overview.ipynb")
     rerun.add_argument("--report", default=str(DEFAULT_REPORT), metavar="FILE", help="report file (default: Linjiang 2021)")
@@ -197,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         return _validate(args.reports)
     if args.command == "comments":
         return _comments()
+    if args.command == "atlas":
+        return _atlas(args.report or [], args.lang or list(languages()), args.out, cache=not args.no_cache)
     if args.command == "build":
         return _build(args.report or [str(DEFAULT_REPORT)], args.lang or list(languages()), args.out, gate=not args.no_gate,
                       cache=not args.no_cache)
