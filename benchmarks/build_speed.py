@@ -9,6 +9,8 @@ Run with `make benchmark` (or `.venv/bin/python benchmarks/build_speed.py`). It 
     Linjiang's), with the notebooks it re-executed;
 (e) a build of several other reports, one after another (both editions each, gated), as a
     province's worth of counties would be built: seconds per report-edition, reports per hour;
+(f) the atlas of every report in data/reports (both editions): cold, then with nothing changed;
+    the time per report and the comparison page's weight;
 then the ratios to (a), and bytes per page with the shared vega library counted once.
 Its executions go to a cache of its own, never the developer's _build/cache.
 """
@@ -138,6 +140,25 @@ def main() -> None:
           f"{total['scripts_and_styles_new']:>11,}")
     bundle = ROOT / "villagereport" / "static" / "vega-bundle.min.js"
     print(f"of which the vega bundle, loaded once and cached: {bundle.stat().st_size:,} bytes")
+    # (f) the atlas of every report in data/reports: cold (this run's cache holds the pages (b)
+    # and (e) ran), then warm; the time per report, and the weight of the comparison page.
+    from villagebook.atlas import atlas, reports_of
+
+    everyone = reports_of([])
+    folder = Path(tempfile.mkdtemp(prefix="villagebook-atlas-", dir=BUILD))
+    try:
+        started = time.perf_counter()
+        atlas(everyone, ["zh", "en"], folder / "atlas")
+        f_cold = time.perf_counter() - started
+        started = time.perf_counter()
+        atlas(everyone, ["zh", "en"], folder / "atlas")
+        f_warm = time.perf_counter() - started
+        weight = (folder / "atlas" / "comparison" / "zh" / "book" / "09_comparison.html").stat().st_size
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print()
+    print(f"(f) atlas of {len(everyone)} reports, both editions: {f_cold:.1f} s ({f_cold / len(everyone):.1f} s a report), "
+          f"again with nothing changed {f_warm:.2f} s; its comparison page {weight:,} bytes of HTML")
     (BUILD / "benchmark.json").write_text(json.dumps({"a": a, "b": b, "c": c, "d": d, "e": e, "rerun_d": rerun,
                                                       "pages": pages}, indent=1), encoding="utf-8")
 

@@ -87,3 +87,50 @@ def test_the_comparison_reads_at_a_hundred_places(tmp_path):
     cells = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code" and c.get("outputs")]
     opening = "".join(o.get("data", {}).get("text/markdown", "") for o in cells[0].outputs)
     assert "Place 57" not in opening and len(opening) < 800, opening
+
+
+@pytest.fixture(scope="module")
+def nineteen(tmp_path_factory):
+    """A book of nineteen reports of several rounds and kinds: the repository's and data/unseen's."""
+    from villagebook.build import build
+
+    reports = [DATA / "reports" / "linjiang-2021.yaml",
+               *sorted(p for p in (DATA / "reports").glob("*.yaml") if p.name != "linjiang-2021.yaml"),
+               *sorted((DATA / "unseen" / "reports").glob("*.yaml"))][:19]
+    target = tmp_path_factory.mktemp("nineteen") / "site"
+    build(reports, ["zh", "en"], target, run_gate=False)
+    return target
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_comparison_of_nineteen_places_reads_in_a_browser(nineteen, browser, lang, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from browser import PageWatch, Server
+
+    server = Server(nineteen)
+    try:
+        page = browser.new_page(viewport={"width": width, "height": 844})
+        watch = PageWatch(page, server.origin)
+        page.goto(f"{server.origin}/{lang}/book/09_comparison.html", wait_until="load")
+        # The first chart starts within the first two screens; nothing is wider than the page.
+        top = page.evaluate("document.querySelector('.vb-chart').getBoundingClientRect().top + scrollY")
+        assert top < 2 * 844, top
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # Drawn by the library: its text at least 9 px at 1280 and 8 px on a phone.
+        page.wait_for_function("(window.vbCharts && window.vbCharts.load(), true)")
+        page.wait_for_function("Array.from(document.querySelectorAll('.vb-chart')).every(e => e.dataset.rendered === 'true')",
+                               timeout=30000)
+        smallest = page.evaluate("Math.min(...Array.from(document.querySelectorAll('.vb-chart svg.marks text'))"
+                                 ".filter(t => t.textContent.trim() && t.getBoundingClientRect().height > 0)"
+                                 ".map(t => { const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); }))")
+        assert smallest >= (9 if width == 1280 else 8), smallest
+        # The controls: a select for the measure and one for the place, reached by keyboard.
+        assert page.locator(".vb-figure select").count() == 2
+        violations = Axe().run(page, options={"resultTypes": ["violations"], "preload": False}).response["violations"]
+        assert not [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+        assert watch.problems() == []
+        page.close()
+    finally:
+        server.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 from IPython.display import HTML, Markdown
 
@@ -217,7 +219,10 @@ class ComparisonPage:
         table = data[["measure", "place", "shown"]].rename(columns={
             "measure": self.word("measure"), "place": self.word("place"),
             "shown": self.words["page"]["column"]["value"]})
-        return HTML(f'<div class="vb-long-table">{table_html(table, "vb-table")}</div>')
+        # A box that scrolls is reached by keyboard too (tabindex), and named for a screen reader.
+        label = html.escape(self.word("coverage_title"), quote=True)
+        return HTML(f'<div class="vb-long-table" tabindex="0" role="region" aria-label="{label}">'
+                    f'{table_html(table, "vb-table")}</div>')
 
     def chart(self) -> Figure | None:
         """One panel per compared measure, one bar per place that states it, each from zero."""
