@@ -7,7 +7,6 @@ import html
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from villagereport import charts
 from villagereport.catalogue import indicator_name
 from villagereport.coverage import Coverage, CoverageText
 from villagereport.derived import derive
@@ -140,11 +139,6 @@ class ComparisonPage:
         """What ``report`` covers: its round, bodies and places, in its own terms."""
         return CoverageText(report.coverage, self.lang, where=place_line(report, self.lang)).story
 
-    def lacking(self, report: Report) -> list[tuple]:
-        """The shared measures ``report`` says nothing of, in any scope: a report that gives a
-        figure for villages alone, or for another body, has not left it out."""
-        return [k for k, values in self.rows.items() if report.id not in values and not report.states(k[1])]
-
     @staticmethod
     def paragraphs(lines: list[str]) -> Markdown:
         """The sentences, one paragraph each, every one shown as written (no markup)."""
@@ -223,27 +217,3 @@ class ComparisonPage:
         label = html.escape(self.word("coverage_title"), quote=True)
         return HTML(f'<div class="vb-long-table" tabindex="0" role="region" aria-label="{label}">'
                     f'{table_html(table, "vb-table")}</div>')
-
-    def chart(self) -> Figure | None:
-        """One panel per compared measure, one bar per place that states it, each from zero."""
-        if not self.rows:
-            return None
-        rows = []
-        for key, values in self.rows.items():
-            for report in self.reports:
-                if report.id in values:
-                    value, shown = values[report.id]
-                    rows.append({"place": self.column(report), "value": value, "shown": shown,
-                                 "unit_name": self.label(key)})
-        data = pd.DataFrame(rows)
-        page = Page("overview", self.reports[0], self.lang)
-        title = fill(plural(self.lang, "comparison.chart_title", len(self.rows)), count=len(self.rows))
-        sources = self.words["number"]["list_sep"].join(Page("overview", r, self.lang).chart_source() for r in self.reports)
-        described = data.assign(label=data["unit_name"] + " " + data["place"])
-        chart = finish(charts.bars_by_unit(data.rename(columns={"place": "name"})), title=title, source=sources,
-                       description=page._describe(title, list(zip(described["label"], described["shown"], strict=True))),
-                       lang=self.lang)
-        table = data[["unit_name", "place", "shown"]].rename(columns={
-            "unit_name": self.words["page"]["column"]["indicator"], "place": self.words["comparison"]["place"],
-            "shown": page.word("value")})
-        return Figure(chart, table, source=sources, ui=self.words["chart_ui"], kind="bars_by_unit")
