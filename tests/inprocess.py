@@ -20,7 +20,7 @@ from unittest import mock
 import nbformat
 from IPython.core.formatters import DisplayFormatter
 
-from villagereport import notebook
+from villagereport import notebook, render
 from villagereport.report import Report, load_report
 from villagereport.sections import PAGE_STEMS
 
@@ -77,8 +77,11 @@ def outputs(section: str, report: str | Path, lang: str) -> tuple[list[dict], st
     formatter), and whatever the cells wrote to stdout or stderr, warnings included."""
     formatter = DisplayFormatter()
     written = io.StringIO()
+    # The words, specs and HTML a page shows are read here; a chart's drawing (vl-convert, a
+    # tenth of a second each) is left out, and tested where pages are built and shown: the
+    # goldens, tests/test_static_charts.py, and the hostile book in chromium (tests/test_hostile.py).
     with contextlib.redirect_stdout(written), contextlib.redirect_stderr(written), \
-            warnings.catch_warnings(record=True) as caught:
+            warnings.catch_warnings(record=True) as caught, mock.patch.object(render, "static_svg", lambda spec, element: ""):
         # As in a kernel: warnings shown once per place, deprecations only from the notebook's own code.
         warnings.simplefilter("default")
         warnings.filterwarnings("ignore", category=DeprecationWarning)

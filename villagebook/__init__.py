@@ -9,4 +9,5 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS_DIR = ROOT / "data" / "reports"
+BOOK = ROOT / "book"  # the notebooks and pages, as text (NN_name.md) and as notebooks
 DEFAULT_REPORT = REPORTS_DIR / "linjiang-2021.yaml"

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from villagebook import DEFAULT_REPORT, ROOT
+from villagebook import BOOK, DEFAULT_REPORT, ROOT
 from villagebook.cache import package_digest, tree_digest, words_digest
 from villagebook.errors import BuildError
 from villagebook.publish import check_target, discard, new_site, publish
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 # The steps are imported by a build that has something to do (papermill, nbval and Jupyter
 # Book take a second to import; a build that finds its site up to date needs none of them).
-BOOK = ROOT / "book"  # villagebook.stage.BOOK
 
 BUILD = ROOT / "_build"
 # Written into each published site: the digest of the sources it was built from, and of

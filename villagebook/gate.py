@@ -20,14 +20,13 @@ from types import SimpleNamespace
 
 import nbformat
 
-from villagebook import DEFAULT_REPORT, ROOT
+from villagebook import BOOK, DEFAULT_REPORT, ROOT
 from villagebook.cache import CACHE, package_digest, tree_digest
 from villagebook.errors import BuildError
 from villagereport.report import load_report
 
 # nbval, papermill and the kernels are imported where they are used: a build that finds its
 # site up to date reads GOLDENS, and only that, from this module.
-BOOK = ROOT / "book"  # villagebook.stage.BOOK
 
 GOLDENS = ROOT / "tests" / "goldens"
 # Metadata that changes from run to run without any output changing.

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import nbformat
 
-from villagebook import ROOT
+from villagebook import BOOK
 
-BOOK = ROOT / "book"
 NOTEBOOK_NAME = re.compile(r"\d\d_\w+")
 
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import yaml
 
-from villagebook import ROOT
+from villagebook import BOOK, ROOT
 from villagebook.classroom import Posed, write_copies
 from villagebook.edition import book_config, book_page, declared_parameters, landing_page, table_of_contents
 from villagebook.kernels import read_notebook, write_notebook
@@ -25,7 +25,6 @@ from villagereport.report import load_report
 from villagereport.sections import PAGE_STEMS
 from villagereport.wording import escape_markdown, strings
 
-BOOK = ROOT / "book"
 # What Jupyter Book needs beside the executed notebooks.
 # (_config.yml, _toc.yml and INDEX.md are written per edition by villagebook.edition.)
 BOOK_DIRS = ("_static",)

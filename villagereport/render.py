@@ -10,6 +10,7 @@ copy), the copy the notebook carries, which ``vr.start()`` shows once, inline. B
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import html
 import io
@@ -189,12 +190,21 @@ def chart_html(spec: dict, embed_options: dict | None = None, *, table: dict | N
 # draws the chart again at the box's own width.
 STATIC_WIDTHS = {"narrow": 340, "wide": 700}
 _FONTS = Path("/usr/share/fonts/opentype/noto")  # Debian's fonts-noto-cjk: text measured as shown
+_FONTS_REGISTERED: list[bool] = []  # registered with vl-convert once per process
 
 
 def static_svg(spec: dict, element: str) -> str:
     """The chart drawn as SVG from its spec (vl-convert, Vega's own renderer), once per width in
     STATIC_WIDTHS: what a reader sees before (or without) the chart library. "" where
     vl-convert is not installed (the library draws the chart when loaded)."""
+    return _static_svg(spec_json(spec), element)
+
+
+# The same chart shown again (a page run again in a kernel, the same page read twice by the
+# tests) is drawn once: the drawing depends on the spec alone.
+@functools.lru_cache(maxsize=256)
+def _static_svg(spec_text: str, element: str) -> str:
+    spec = json.loads(spec_text)
     try:
         import vl_convert
     except ImportError:
@@ -218,8 +228,6 @@ def static_svg(spec: dict, element: str) -> str:
         drawn.append(svg)
     return f'<div class="vb-static">{"".join(drawn)}</div>'
 
-
-_FONTS_REGISTERED: list[bool] = []
 
 
 def render(spec: dict, **metadata: object) -> dict:
